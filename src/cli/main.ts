@@ -1,0 +1,39 @@
+// Entry of the `floodgate` binary: one subcommand per file in this folder, each registering itself.
+import { Command, CommanderError } from 'commander'
+import { reportError } from './exit.js'
+import { version } from '../version.js'
+import { registerRun } from './run.js'
+import { registerServe } from './serve.js'
+import { registerMock } from './mock.js'
+import { registerLoad } from './load.js'
+import { registerBench } from './bench.js'
+import { registerReport } from './report.js'
+
+export function buildProgram(): Command {
+  const program = new Command('floodgate')
+    .description('Serve LLM flows over HTTP and measure how much load they take')
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError()
+  registerRun(program)
+  registerServe(program)
+  registerMock(program)
+  registerLoad(program)
+  registerBench(program)
+  registerReport(program)
+  return program
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync(argv)
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; commander already printed usage errors.
+      process.exitCode = err.exitCode === 0 ? 0 : 2
+      return
+    }
+    process.exitCode = reportError(err)
+  }
+}

@@ -1,0 +1,132 @@
+// LoadResult: the one format shared by load, report, bench and merge (its JSON is `floodgate load --json`).
+// A contract between folders: add fields freely, but never change the meaning of one; bump
+// LOAD_RESULT_VERSION when a reader of an older file would misread a newer one.
+
+export const LOAD_RESULT_VERSION = 1
+
+/** Locust's percentile columns, in order. Keys of `percentiles` below are these numbers as strings. */
+export const LOCUST_PERCENTILES = [50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100] as const
+
+export interface LoadConfig {
+  url: string
+  method: string
+  name: string
+  mode: 'closed' | 'open'
+  users: number
+  spawnRate: number
+  runTimeSec: number
+  /** As given: "between:1,2", "constant:1", "throughput:2", "pacing:3", "none". */
+  wait: string
+  rate?: number
+  rampTo?: number
+  maxInFlight?: number
+  timeoutSec: number
+  processes: number
+  scenario?: string
+  /** `I/N` when this result is one shard of a distributed run. */
+  shard?: string
+}
+
+export interface EndpointStats {
+  method: string
+  /** Locust's Name column: the request name (default: the URL path). "Aggregated" for the total row. */
+  name: string
+  requests: number
+  failures: number
+  /** Response times in milliseconds (fractional, microsecond resolution). */
+  minMs: number
+  maxMs: number
+  meanMs: number
+  medianMs: number
+  avgContentBytes: number
+  /** Over the whole run's duration. */
+  rps: number
+  failuresPerSec: number
+  /** "50" -> ms, ..., "99.99" -> ms, "100" -> ms, from the HDR histogram (3 significant digits). */
+  percentiles: Record<string, number>
+}
+
+/** One row per second of the run. Window figures cover only that second. */
+export interface HistoryPoint {
+  /** Epoch seconds at the end of the window. */
+  t: number
+  users: number
+  requests: number
+  failures: number
+  /** Window rates (requests and failures completed in that second). */
+  rps: number
+  failuresPerSec: number
+  /** Window percentiles in ms; null when the window had no requests. */
+  p50: number | null
+  p95: number | null
+  p99: number | null
+  /** Requests in flight at the end of the window. */
+  inFlight: number
+  /** Running totals since start, for Locust's history columns. */
+  totalRequests: number
+  totalFailures: number
+}
+
+export type ErrorKind =
+  | 'refused'
+  | 'reset'
+  | 'timeout'
+  | 'http'
+  | 'dns'
+  | 'closed'
+  | 'exception'
+  | 'other'
+
+export interface ErrorEntry {
+  method: string
+  name: string
+  kind: ErrorKind
+  /** Locust-like text: "HTTPError('503 Server Error')", "ConnectionResetError(...)", ... */
+  error: string
+  /** The HTTP status when kind is 'http'. */
+  status?: number
+  occurrences: number
+}
+
+export interface ExceptionEntry {
+  count: number
+  message: string
+  traceback: string
+}
+
+export interface GeneratorStats {
+  processes: number
+  /** CPU of the generator process(es), percent of one core, average and max over the run. */
+  cpuPercentAvg: number
+  cpuPercentMax: number
+  rssMaxBytes: number
+  /** Set when the generator itself was saturated (CPU above 90% of a core): results may be the limit of the generator. */
+  saturated: boolean
+}
+
+export interface LoadResult {
+  version: typeof LOAD_RESULT_VERSION
+  tool: 'floodgate'
+  config: LoadConfig
+  /** Epoch ms. */
+  startedAt: number
+  endedAt: number
+  durationSec: number
+  interrupted: boolean
+  /** One entry per (method, name), plus `aggregated` for all. */
+  endpoints: EndpointStats[]
+  aggregated: EndpointStats
+  /** Count by HTTP status (as string) across all requests; "0" for requests with no response. */
+  statusCounts: Record<string, number>
+  history: HistoryPoint[]
+  errors: ErrorEntry[]
+  exceptions: ExceptionEntry[]
+  /** Open loop only: scheduled requests not sent because --max-in-flight was reached. */
+  dropped: number
+  generator: GeneratorStats
+  /**
+   * HDR histograms encoded with hdr-histogram-js's encodeIntoCompressedBase64, values in microseconds.
+   * Keys: "<METHOD> <name>" per endpoint, and "Aggregated". Merging adds these, never averages.
+   */
+  histograms: Record<string, string>
+}

@@ -1,0 +1,65 @@
+// Spawns the floodgate CLI as a user would, from source, and collects its output.
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
+const entry = fileURLToPath(new URL('./cli-entry.ts', import.meta.url))
+
+export interface CliResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+/** Starts `floodgate <args>` and returns the child; the caller must stop it. */
+export function spawnCli(args: string[], options: SpawnOptions = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
+    env: { ...process.env, ...(options.env ?? {}) }
+  })
+}
+
+/** Runs `floodgate <args>` to completion (killed after timeoutMs) and returns its exit and output. */
+export function runCli(args: string[], options: SpawnOptions & { timeoutMs?: number } = {}): Promise<CliResult> {
+  const child = spawnCli(args, options)
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+  return new Promise((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+}
+
+/** Resolves with the first stdout line matching `pattern` (e.g. the "ready" line), or rejects on exit. */
+export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let buffered = ''
+    let errText = ''
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; stdout: ${buffered} stderr: ${errText}`)), timeoutMs)
+    const onErr = (d: Buffer) => (errText += d.toString())
+    const onData = (d: Buffer) => {
+      buffered += d.toString()
+      const m = buffered.match(pattern)
+      if (m) {
+        clearTimeout(timer)
+        child.stdout?.off('data', onData)
+        child.stderr?.off('data', onErr)
+        resolve(m)
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onErr)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`process exited with ${code} before printing ${pattern}; stdout: ${buffered} stderr: ${errText}`))
+    })
+  })
+}

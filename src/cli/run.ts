@@ -1,4 +1,108 @@
-// PLACEHOLDER: replaced by the run command's implementation.
+// `floodgate run <flow-dir>`: runs a flow once and prints its outputs and a per-node timing table.
 import type { Command } from 'commander'
+import { InputError, UsageError } from '../errors.js'
+import { loadFlow, parseInputArgs } from '../flow/index.js'
+import type { CompiledFlow, RunResult } from '../executor/types.js'
 
-export function registerRun(_program: Command): void {}
+interface RunFlags {
+  input: string[]
+  inputs?: string
+  json?: boolean
+  threads?: string
+  timeout?: string
+}
+
+function positiveInt(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${flag} ${text}: expected a positive integer`, { flag })
+  return Number(text)
+}
+
+function seconds(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const s = Number(text)
+  if (text.trim() === '' || !Number.isFinite(s) || s <= 0) throw new UsageError(`${flag} ${text}: expected a number of seconds > 0`, { flag })
+  return Math.round(s * 1000)
+}
+
+function inputsJson(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {}
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (err) {
+    throw new UsageError(`--inputs: invalid JSON (${(err as Error).message})`, { flag: '--inputs' })
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UsageError('--inputs: expected a JSON object of input name to value', { flag: '--inputs' })
+  }
+  return value as Record<string, unknown>
+}
+
+/** Streaming outputs (async iterables) are read to the end so they can be printed. */
+async function drain(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(outputs)) {
+    if (value !== null && typeof value === 'object' && Symbol.asyncIterator in value) {
+      const chunks: unknown[] = []
+      for await (const chunk of value as AsyncIterable<unknown>) chunks.push(chunk)
+      out[name] = chunks.every((c) => typeof c === 'string') ? chunks.join('') : chunks
+    } else {
+      out[name] = value
+    }
+  }
+  return out
+}
+
+export function formatTrace(result: RunResult): string {
+  const rows = [['node', 'place', 'start ms', 'duration ms', 'status']]
+  for (const n of result.trace.nodes) {
+    rows.push([n.node, n.ranOn, n.startMs.toFixed(1), n.durationMs.toFixed(1), n.error ? `${n.status}: ${n.error}` : n.status])
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)))
+  const lines = rows.map((r) => r.map((cell, c) => (c === 2 || c === 3 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd())
+  lines.push(`total ${result.trace.durationMs.toFixed(1)} ms`)
+  return lines.join('\n')
+}
+
+async function runOnce(flow: CompiledFlow, flags: RunFlags): Promise<void> {
+  const raw = { ...inputsJson(flags.inputs), ...parseInputArgs(flow.inputs, flags.input) }
+  let inputs: Record<string, unknown>
+  try {
+    inputs = flow.validateInputs(raw)
+  } catch (err) {
+    // From the command line, a missing or mistyped input is a usage error (exit 2).
+    if (err instanceof InputError) throw new UsageError(`${err.message} (pass it with --input name=value or --inputs '<json>')`, err.details)
+    throw err
+  }
+  const result = await flow.execute(inputs)
+  const outputs = await drain(result.outputs)
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ outputs, trace: result.trace })}\n`)
+  } else {
+    process.stdout.write(`outputs:\n${JSON.stringify(outputs, null, 2)}\n\n${formatTrace(result)}\n`)
+  }
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a flow once and print its outputs and per-node timings')
+    .argument('<flow-dir>', 'folder holding flow.dag.yaml or flow.flex.yaml')
+    .option('--input <name=value>', 'an input value, converted by its declared type (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--inputs <json>', 'input values as a JSON object (--input values override it)')
+    .option('--json', 'print one JSON object {outputs, trace}')
+    .option('--threads <n>', 'sync-tool pool threads (default 4)')
+    .option('--timeout <seconds>', 'abort the run after this many seconds')
+    .action(async (dir: string, flags: RunFlags) => {
+      const threads = positiveInt('--threads', flags.threads)
+      const runTimeoutMs = seconds('--timeout', flags.timeout)
+      inputsJson(flags.inputs) // a bad --inputs is reported before the flow loads
+      const flow = await loadFlow(dir, { threads, runTimeoutMs })
+      try {
+        await runOnce(flow, flags)
+      } finally {
+        await flow.close()
+      }
+    })
+}

@@ -1,0 +1,57 @@
+// Assembles the CompiledFlow that src/cli and src/serve use from a Plan: the pool, the input check and
+// execute().
+import { createInputValidator } from '../flow/inputs.js'
+import { FlowRun, type Executable } from './run.js'
+import { ToolPool } from './pool.js'
+import type { Plan, PoolTool } from './plan.js'
+import type { FlowKind, InputDef, OutputDef } from '../flow/types.js'
+import type { CompiledFlow, LoadFlowOptions, PoolStats } from './types.js'
+
+export const DEFAULT_THREADS = 4
+
+const NO_POOL: PoolStats = { threads: 0, running: 0, queued: 0, completed: 0, utilization: 0 }
+
+export interface FlowParts {
+  name: string
+  dir: string
+  kind: FlowKind
+  inputs: InputDef[]
+  outputs: OutputDef[]
+  plan: Plan
+}
+
+/** Starts the sync-tool pool when the flow has sync tools (threads ready before it returns). */
+export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOptions = {}): Promise<CompiledFlow> {
+  const poolTools: PoolTool[] = []
+  for (const node of parts.plan.nodes) {
+    if (node.pool) node.poolIndex = poolTools.push(node.pool) - 1
+  }
+  let pool: ToolPool | null = null
+  if (poolTools.length > 0) {
+    pool = new ToolPool(options.threads ?? DEFAULT_THREADS, poolTools)
+    try {
+      await pool.ready()
+    } catch (err) {
+      await pool.close().catch(() => {})
+      throw err
+    }
+  }
+  const executable: Executable = {
+    plan: parts.plan,
+    pool,
+    nodeTimeoutMs: options.nodeTimeoutMs ?? 0,
+    runTimeoutMs: options.runTimeoutMs ?? 0
+  }
+  let closed: Promise<void> | undefined
+  return {
+    name: parts.name,
+    dir: parts.dir,
+    kind: parts.kind,
+    inputs: parts.inputs,
+    outputs: parts.outputs,
+    validateInputs: createInputValidator(parts.inputs),
+    execute: (inputs, runOptions = {}) => new FlowRun(executable, inputs, runOptions).start(),
+    poolStats: () => (pool ? pool.stats() : { ...NO_POOL }),
+    close: () => (closed ??= pool ? pool.close() : Promise.resolve())
+  }
+}

@@ -1,0 +1,34 @@
+// A pool thread (piscina worker). Before the thread reports ready, it imports every sync tool of the
+// flow once and builds its callable (flex classes are constructed here, one instance per thread), so a
+// task is only an index and the tool's inputs. The top-level await also makes piscina load this file
+// as ESM: its require() attempt fails on it and it falls back to import().
+import { parentPort, workerData } from 'node:worker_threads'
+import { importFile } from '../flow/module-loader.js'
+import type { PoolTool } from './plan.js'
+
+export interface PoolTask {
+  tool: number
+  args: Record<string, unknown>
+}
+
+export const THREAD_READY = 'floodgate:pool-thread-ready'
+
+type Callable = (args: Record<string, unknown>) => unknown
+
+async function prepare(tool: PoolTool): Promise<Callable> {
+  const mod = await importFile(tool.file)
+  const target = mod[tool.exportName] as (...args: unknown[]) => unknown
+  if (tool.form === 'function') return target as Callable
+  const instance = new (target as unknown as new (init?: unknown) => { call: Callable })(tool.init)
+  return (args) => instance.call(args)
+}
+
+const tools = (workerData as { tools: PoolTool[] }).tools
+const callables: Callable[] = []
+for (const tool of tools) callables.push(await prepare(tool))
+// piscina counts a starting thread as ready at once; this tells ToolPool.ready() the tools are loaded.
+parentPort?.postMessage(THREAD_READY)
+
+export default function runTool(task: PoolTask): unknown {
+  return callables[task.tool]!(task.args)
+}

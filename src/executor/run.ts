@@ -1,0 +1,252 @@
+// One execution of a compiled flow. Each node starts as soon as the nodes it references have finished
+// (no level barriers): a finished node decrements its dependents' counters and starts those reaching 0.
+// Per run this allocates a few arrays sized by the node count, one trace record per node, and one
+// AbortController whose signal every tool receives.
+import { isDeepStrictEqual } from 'node:util'
+import { AbortedError, FloodgateError, TimeoutError, ToolError, messageOf } from '../errors.js'
+import { INPUT, LITERAL, walkPath, type Ref } from '../flow/references.js'
+import { isPlainObject } from '../flow/where.js'
+import type { Plan } from './plan.js'
+import type { ToolPool } from './pool.js'
+import type { NodeTrace, RunOptions, RunResult } from './types.js'
+import type { ToolContext } from '../tools/context.js'
+
+const RUNNING = 1
+const OK = 2
+const BYPASSED = 3
+const FAILED = 4
+
+export interface Executable {
+  plan: Plan
+  pool: ToolPool | null
+  nodeTimeoutMs: number
+  runTimeoutMs: number
+}
+
+export class FlowRun {
+  readonly promise: Promise<RunResult>
+  private resolve!: (result: RunResult) => void
+  private reject!: (err: unknown) => void
+  private readonly remaining: Int32Array
+  private readonly state: Uint8Array
+  private readonly results: unknown[]
+  private readonly traces: Array<NodeTrace | undefined>
+  private readonly nodeTimers: Array<NodeJS.Timeout | undefined> | null
+  private readonly controller = new AbortController()
+  private readonly context: ToolContext
+  private readonly startedAt = Date.now()
+  private readonly t0 = performance.now()
+  private readonly scratch: unknown[] = [undefined]
+  private left: number
+  private settled = false
+  private runTimer: NodeJS.Timeout | undefined
+  private readonly external: AbortSignal | undefined
+  private readonly onExternalAbort = (): void => {
+    this.settleError(new AbortedError(`run aborted: ${messageOf(this.external?.reason)}`, { reason: this.external?.reason }))
+  }
+
+  constructor(private readonly flow: Executable, private readonly inputs: Record<string, unknown>, private readonly options: RunOptions) {
+    const n = flow.plan.nodes.length
+    this.promise = new Promise<RunResult>((resolve, reject) => {
+      this.resolve = resolve
+      this.reject = reject
+    })
+    this.remaining = flow.plan.depCounts.slice()
+    this.state = new Uint8Array(n)
+    this.results = new Array<unknown>(n)
+    this.traces = new Array<NodeTrace | undefined>(n)
+    this.nodeTimers = flow.nodeTimeoutMs > 0 ? new Array<NodeJS.Timeout | undefined>(n) : null
+    this.left = n
+    this.context = { signal: this.controller.signal }
+    this.external = options.signal
+  }
+
+  start(): Promise<RunResult> {
+    if (this.external) {
+      if (this.external.aborted) {
+        this.onExternalAbort()
+        return this.promise
+      }
+      this.external.addEventListener('abort', this.onExternalAbort, { once: true })
+    }
+    const timeoutMs = this.options.timeoutMs ?? this.flow.runTimeoutMs
+    if (timeoutMs > 0) this.runTimer = setTimeout(() => this.onRunTimeout(timeoutMs), timeoutMs)
+    if (this.left === 0) this.finish()
+    const roots = this.flow.plan.roots
+    for (let k = 0; k < roots.length && !this.settled; k++) this.startNode(roots[k]!)
+    return this.promise
+  }
+
+  private startNode(i: number): void {
+    const node = this.flow.plan.nodes[i]!
+    const trace: NodeTrace = { node: node.name, startMs: performance.now() - this.t0, durationMs: 0, status: 'ok', ranOn: node.place }
+    this.traces[i] = trace
+    let args: Record<string, unknown>
+    try {
+      if (this.shouldBypass(i)) {
+        this.state[i] = BYPASSED
+        trace.status = 'bypassed'
+        this.release(i)
+        return
+      }
+      args = {}
+      const names = node.inputNames
+      const refs = node.inputRefs
+      for (let k = 0; k < names.length; k++) args[names[k]!] = this.resolveRef(refs[k]!, node.name, names[k]!)
+    } catch (err) {
+      this.fail(i, err)
+      return
+    }
+    this.state[i] = RUNNING
+    if (this.nodeTimers) {
+      const ms = this.flow.nodeTimeoutMs
+      this.nodeTimers[i] = setTimeout(() => this.fail(i, new TimeoutError(`node "${node.name}" timed out after ${ms} ms`, { node: node.name, timeoutMs: ms })), ms)
+    }
+    let pending: unknown
+    try {
+      pending = node.call ? node.call(args, this.context) : this.flow.pool!.run(node.poolIndex, args, this.controller.signal)
+    } catch (err) {
+      this.fail(i, err)
+      return
+    }
+    if (pending !== null && typeof pending === 'object' && typeof (pending as Promise<unknown>).then === 'function') {
+      ;(pending as Promise<unknown>).then((value) => this.complete(i, value), (err: unknown) => this.fail(i, err))
+    } else {
+      this.complete(i, pending)
+    }
+  }
+
+  /** PromptFlow's rule: bypassed when activate.when differs from activate.is, or when every node it references was bypassed. */
+  private shouldBypass(i: number): boolean {
+    const node = this.flow.plan.nodes[i]!
+    const deps = node.deps
+    if (deps.length > 0) {
+      let all = true
+      for (let k = 0; k < deps.length; k++) if (this.state[deps[k]!] !== BYPASSED) all = false
+      if (all) return true
+    }
+    if (node.activate) return !isDeepStrictEqual(this.resolveRef(node.activate.when, node.name, 'activate.when'), node.activate.is)
+    return false
+  }
+
+  /** A reference's value. `nodeName` and `arg` only name the place in errors (nodeName null: an output). */
+  private resolveRef(ref: Ref, nodeName: string | null, arg: string): unknown {
+    if (ref.kind === LITERAL) return ref.value
+    let base: unknown
+    if (ref.kind === INPUT) {
+      base = this.inputs[ref.name]
+    } else {
+      if (this.state[ref.index] === BYPASSED) return undefined
+      base = this.results[ref.index]
+    }
+    if (ref.path === null) return base
+    const missing = walkPath(base, ref.path, this.scratch)
+    if (missing < 0) return this.scratch[0]
+    const owner = ref.kind === INPUT ? `input "${ref.name}"` : `the output of node "${ref.name}"`
+    const prop = ref.path.slice(0, missing + 1).join('.')
+    const place = nodeName === null ? `output "${arg}"` : `node "${nodeName}": ${arg === 'activate.when' ? arg : `input "${arg}"`}`
+    throw new ToolError(`${place}: ${ref.text}: ${owner} has no property "${prop}"`, nodeName === null ? { field: `outputs.${arg}` } : { node: nodeName, field: arg })
+  }
+
+  private complete(i: number, value: unknown): void {
+    if (this.settled) return
+    this.endNode(i)
+    this.results[i] = value
+    this.state[i] = OK
+    this.release(i)
+  }
+
+  private endNode(i: number): void {
+    const trace = this.traces[i]!
+    trace.durationMs = performance.now() - this.t0 - trace.startMs
+    if (this.nodeTimers) clearTimeout(this.nodeTimers[i])
+  }
+
+  private release(i: number): void {
+    this.left--
+    const dependents = this.flow.plan.nodes[i]!.dependents
+    for (let k = 0; k < dependents.length && !this.settled; k++) {
+      const d = dependents[k]!
+      if (--this.remaining[d]! === 0) this.startNode(d)
+    }
+    if (this.left === 0 && !this.settled) this.finish()
+  }
+
+  private fail(i: number, err: unknown): void {
+    if (this.settled) return
+    const node = this.flow.plan.nodes[i]!
+    this.endNode(i)
+    this.state[i] = FAILED
+    const error = err instanceof ToolError || err instanceof TimeoutError
+      ? err
+      : new ToolError(`node "${node.name}" failed: ${messageOf(err)}`, { node: node.name }, { cause: err })
+    this.traces[i]!.status = 'failed'
+    this.traces[i]!.error = error.message
+    this.settleError(error)
+  }
+
+  private onRunTimeout(ms: number): void {
+    const running = this.flow.plan.nodes.filter((_, i) => this.state[i] === RUNNING).map((n) => n.name)
+    const still = running.length ? ` (still running: ${running.join(', ')})` : ''
+    this.settleError(new TimeoutError(`run timed out after ${ms} ms${still}`, { timeoutMs: ms, running }))
+  }
+
+  private cleanup(): void {
+    this.settled = true
+    if (this.runTimer) clearTimeout(this.runTimer)
+    if (this.nodeTimers) for (const t of this.nodeTimers) if (t) clearTimeout(t)
+    this.external?.removeEventListener('abort', this.onExternalAbort)
+  }
+
+  private settleError(err: FloodgateError): void {
+    if (this.settled) return
+    this.cleanup()
+    err.details.trace = this.trace()
+    // Tools still running are told to stop; pool tasks are cancelled (their threads are replaced).
+    this.controller.abort(err)
+    this.reject(err)
+  }
+
+  private finish(): void {
+    let outputs: Record<string, unknown>
+    try {
+      outputs = this.collectOutputs()
+    } catch (err) {
+      this.settleError(err as FloodgateError)
+      return
+    }
+    this.cleanup()
+    this.resolve({ outputs, trace: this.trace() })
+  }
+
+  private trace() {
+    const nodes: NodeTrace[] = []
+    for (const t of this.traces) if (t) nodes.push(t)
+    return { requestId: this.options.requestId, startedAt: this.startedAt, durationMs: performance.now() - this.t0, nodes }
+  }
+
+  private collectOutputs(): Record<string, unknown> {
+    const plan = this.flow.plan
+    if (plan.flexOutputNames) return this.flexOutputs(plan.flexOutputNames)
+    const outputs: Record<string, unknown> = {}
+    for (const { name, ref } of plan.outputs) {
+      const value = this.resolveRef(ref, null, name)
+      outputs[name] = value === undefined ? null : value
+    }
+    return outputs
+  }
+
+  /** A flex entry's return value: picked by declared output names, else the object itself, else {output}. */
+  private flexOutputs(names: string[]): Record<string, unknown> {
+    const value = this.results[0]
+    if (names.length === 0) return isPlainObject(value) ? value : { output: value === undefined ? null : value }
+    const entry = this.flow.plan.nodes[0]!.name
+    if (!isPlainObject(value)) throw new ToolError(`${entry} returned ${value === null ? 'null' : typeof value}, but the flow declares outputs ${names.join(', ')}: return an object with them`, { node: entry })
+    const outputs: Record<string, unknown> = {}
+    for (const name of names) {
+      if (!Object.hasOwn(value, name)) throw new ToolError(`${entry} returned no "${name}", a declared output`, { node: entry, field: `outputs.${name}` })
+      outputs[name] = value[name]
+    }
+    return outputs
+  }
+}

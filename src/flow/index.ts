@@ -1,0 +1,54 @@
+// Loading flows: read flow.dag.yaml or flow.flex.yaml, validate every field, import tools once, compile
+// the graph, and return a CompiledFlow whose execute() runs it as often as needed.
+import { basename } from 'node:path'
+import { UsageError } from '../errors.js'
+import { readFlowFile } from './yaml-file.js'
+import { parseInputDefs } from './inputs.js'
+import { compileDag } from './dag.js'
+import { compileFlex } from './flex.js'
+import { isPlainObject } from './where.js'
+import { createCompiledFlow } from '../executor/compiled.js'
+import type { OutputDef } from './types.js'
+import type { CompiledFlow, LoadFlowOptions } from '../executor/types.js'
+
+export { parseInputArgs, createInputValidator } from './inputs.js'
+export { registerNodeType, type NodeTypeContext, type NodeTypeLoader } from './node-types.js'
+export type { LoadedTool } from './code-tool.js'
+export { Where } from './where.js'
+export type * from './types.js'
+
+function outputDefs(raw: unknown, kind: 'dag' | 'flex'): OutputDef[] {
+  if (!isPlainObject(raw)) return []
+  return Object.entries(raw).map(([name, spec]) => {
+    const s = isPlainObject(spec) ? spec : {}
+    const def: OutputDef = { name, reference: kind === 'dag' ? String(s.reference) : '' }
+    if (typeof s.type === 'string') def.type = s.type
+    if (typeof s.description === 'string') def.description = s.description
+    if (s.is_chat_output === true) def.isChatOutput = true
+    return def
+  })
+}
+
+function checkOptions(options: LoadFlowOptions): void {
+  const { threads, nodeTimeoutMs, runTimeoutMs } = options
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
+    throw new UsageError(`threads: expected a positive integer, got ${String(threads)}`, { field: 'threads' })
+  }
+  for (const [name, value] of [['nodeTimeoutMs', nodeTimeoutMs], ['runTimeoutMs', runTimeoutMs]] as const) {
+    if (value !== undefined && !(value >= 0 && value !== Infinity)) {
+      throw new UsageError(`${name}: expected milliseconds >= 0 (0 means none), got ${String(value)}`, { field: name })
+    }
+  }
+}
+
+/** Loads, validates and compiles a flow folder. Throws FlowDefinitionError naming the file and field. */
+export async function loadFlow(dir: string, options: LoadFlowOptions = {}): Promise<CompiledFlow> {
+  checkOptions(options)
+  const file = await readFlowFile(dir)
+  const inputs = parseInputDefs(file.data.inputs, file.where)
+  const plan = file.kind === 'dag'
+    ? await compileDag(file.dir, file.data, file.where, inputs)
+    : await compileFlex(file.dir, file.data, file.where, inputs)
+  const name = basename(file.dir)
+  return createCompiledFlow({ name, dir: file.dir, kind: file.kind, inputs, outputs: outputDefs(file.data.outputs, file.kind), plan }, options)
+}

@@ -1,0 +1,127 @@
+// Flow inputs: their declaration in the yaml, the check of each run's values, and `--input name=value`.
+import { InputError, UsageError } from '../errors.js'
+import { Where, isPlainObject, typeName } from './where.js'
+import type { InputDef, InputType } from './types.js'
+
+const TYPES: readonly InputType[] = ['string', 'int', 'double', 'bool', 'list', 'object']
+
+/** Why `value` is not of `type`, or undefined when it is. */
+export function typeMismatch(type: InputType, value: unknown): string | undefined {
+  let ok: boolean
+  switch (type) {
+    case 'string': ok = typeof value === 'string'; break
+    case 'int': ok = Number.isInteger(value); break
+    case 'double': ok = typeof value === 'number' && Number.isFinite(value); break
+    case 'bool': ok = typeof value === 'boolean'; break
+    case 'list': ok = Array.isArray(value); break
+    case 'object': ok = isPlainObject(value); break
+  }
+  if (ok) return undefined
+  const got = typeof value === 'number' && !Number.isInteger(value) && type === 'int' ? 'a fractional number' : typeName(value)
+  return `expected ${type}, got ${got}`
+}
+
+export function parseInputDefs(raw: unknown, where: Where): InputDef[] {
+  if (raw === undefined || raw === null) return []
+  if (!isPlainObject(raw)) throw where.error('inputs', 'expected a mapping of input name to {type, default, ...}')
+  const defs: InputDef[] = []
+  for (const [name, spec] of Object.entries(raw)) {
+    const field = `inputs.${name}`
+    if (!isPlainObject(spec)) throw where.error(field, 'expected a mapping such as {type: string, default: ...}')
+    const type = spec.type ?? 'string'
+    if (typeof type !== 'string' || !TYPES.includes(type as InputType)) {
+      throw where.error(`${field}.type`, `unknown type ${JSON.stringify(type)} (expected one of ${TYPES.join(', ')})`)
+    }
+    const def: InputDef = { name, type: type as InputType, hasDefault: 'default' in spec }
+    if (spec.enum !== undefined) {
+      if (!Array.isArray(spec.enum) || spec.enum.length === 0) throw where.error(`${field}.enum`, 'expected a non-empty list of allowed values')
+      def.enum = spec.enum
+    }
+    if (def.hasDefault) {
+      const why = typeMismatch(def.type, spec.default)
+      if (why) throw where.error(`${field}.default`, why)
+      if (def.enum && !def.enum.includes(spec.default)) throw where.error(`${field}.default`, `${JSON.stringify(spec.default)} is not one of ${enumText(def.enum)}`)
+      def.default = spec.default
+    }
+    if (typeof spec.description === 'string') def.description = spec.description
+    if (spec.is_chat_input === true) def.isChatInput = true
+    if (spec.is_chat_history === true) def.isChatHistory = true
+    defs.push(def)
+  }
+  return defs
+}
+
+function enumText(values: unknown[]): string {
+  return values.map((v) => JSON.stringify(v)).join(', ')
+}
+
+/** Builds the per-request check: defaults applied, types and enums checked, unknown keys ignored. */
+export function createInputValidator(defs: InputDef[]): (raw: Record<string, unknown>) => Record<string, unknown> {
+  return function validateInputs(raw) {
+    const out: Record<string, unknown> = {}
+    for (const def of defs) {
+      let value = raw[def.name]
+      if (value === undefined) {
+        if (!def.hasDefault) throw new InputError(`missing required input "${def.name}"`, { input: def.name })
+        // A list or object default is copied so that a tool mutating it cannot change later runs.
+        value = typeof def.default === 'object' && def.default !== null ? structuredClone(def.default) : def.default
+      } else {
+        const why = typeMismatch(def.type, value)
+        if (why) throw new InputError(`input "${def.name}": ${why}`, { input: def.name })
+        if (def.enum && !def.enum.includes(value)) {
+          throw new InputError(`input "${def.name}": ${JSON.stringify(value)} is not one of ${enumText(def.enum)}`, { input: def.name })
+        }
+      }
+      out[def.name] = value
+    }
+    return out
+  }
+}
+
+function convert(def: InputDef, text: string): unknown {
+  switch (def.type) {
+    case 'string': return text
+    case 'int': return /^[-+]?\d+$/.test(text.trim()) ? Number(text) : undefined
+    case 'double': return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined
+    case 'bool': return text === 'true' ? true : text === 'false' ? false : undefined
+    case 'list':
+    case 'object':
+      try {
+        const value = JSON.parse(text) as unknown
+        return typeMismatch(def.type, value) ? undefined : value
+      } catch {
+        return undefined
+      }
+  }
+}
+
+const EXPECTED: Record<InputType, string> = {
+  string: 'any text',
+  int: 'an integer',
+  double: 'a number',
+  bool: 'true or false',
+  list: 'a JSON list',
+  object: 'a JSON object'
+}
+
+/**
+ * Turns `--input name=value` strings into input values by each input's declared type: strings as
+ * written, int/double as numbers, bool as true/false, list/object as JSON. Throws UsageError naming the flag.
+ */
+export function parseInputArgs(defs: InputDef[], pairs: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=')
+    if (eq <= 0) throw new UsageError(`--input ${pair}: expected name=value`, { flag: '--input' })
+    const name = pair.slice(0, eq)
+    const def = defs.find((d) => d.name === name)
+    if (!def) {
+      const known = defs.length ? defs.map((d) => d.name).join(', ') : 'none'
+      throw new UsageError(`--input ${pair}: the flow has no input "${name}" (inputs: ${known})`, { flag: '--input', input: name })
+    }
+    const value = convert(def, pair.slice(eq + 1))
+    if (value === undefined) throw new UsageError(`--input ${pair}: input "${name}" is ${def.type}, expected ${EXPECTED[def.type]}`, { flag: '--input', input: name })
+    out[name] = value
+  }
+  return out
+}

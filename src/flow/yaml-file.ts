@@ -1,0 +1,47 @@
+// Finds and parses a flow folder's definition file.
+import { readFile, stat } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { YAMLParseError, parse } from 'yaml'
+import { FlowDefinitionError } from '../errors.js'
+import { Where, isPlainObject } from './where.js'
+import type { FlowKind } from './types.js'
+
+export interface FlowFile {
+  dir: string
+  kind: FlowKind
+  where: Where
+  data: Record<string, unknown>
+}
+
+const NAMES: Array<[string, FlowKind]> = [['flow.dag.yaml', 'dag'], ['flow.flex.yaml', 'flex']]
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false)
+}
+
+export async function readFlowFile(dirArg: string): Promise<FlowFile> {
+  const dir = resolve(dirArg)
+  const dirStat = await stat(dir).catch(() => null)
+  if (!dirStat) throw new FlowDefinitionError(`${dirArg}: flow folder not found`, { file: dir })
+  if (!dirStat.isDirectory()) throw new FlowDefinitionError(`${dirArg}: not a folder (pass the folder holding flow.dag.yaml or flow.flex.yaml)`, { file: dir })
+  for (const [name, kind] of NAMES) {
+    const file = join(dir, name)
+    if (!(await isFile(file))) continue
+    const where = new Where(file)
+    const data = parseYaml(await readFile(file, 'utf8'), where)
+    return { dir, kind, where, data }
+  }
+  throw new FlowDefinitionError(`${dirArg}: no flow.dag.yaml or flow.flex.yaml in this folder`, { file: dir })
+}
+
+function parseYaml(text: string, where: Where): Record<string, unknown> {
+  let data: unknown
+  try {
+    data = parse(text)
+  } catch (err) {
+    if (err instanceof YAMLParseError) throw where.error('', `invalid YAML: ${err.message.split('\n')[0]}`, err)
+    throw err
+  }
+  if (!isPlainObject(data)) throw where.error('', 'expected a YAML mapping with inputs, outputs and nodes')
+  return data
+}

@@ -1,0 +1,64 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { Worker } from 'node:worker_threads'
+import { httpGet, sleep, sleepSync } from '../../src/tools/index.js'
+import { UpstreamError } from '../../src/errors.js'
+import { siblingUrl, workerExecArgv } from '../../src/tools/sibling.js'
+import { flowDir, mockServer } from '../flow/helpers/fixture.js'
+
+test('sleepSync blocks the calling thread; bad durations are refused', () => {
+  const started = performance.now()
+  sleepSync(60)
+  assert.ok(performance.now() - started >= 55)
+  assert.throws(() => sleepSync(-1), { message: 'sleepSync: ms must be a non-negative number of milliseconds, got -1' })
+})
+
+test('sleep rejects when its signal aborts', async () => {
+  await assert.rejects(sleep(10_000, AbortSignal.timeout(20)), { name: 'TimeoutError' })
+})
+
+test('httpGet returns status, headers, body and json(); errors name the URL', async (t) => {
+  const url = await mockServer(t, 10)
+  const res = await httpGet(url)
+  assert.equal(res.status, 200)
+  assert.equal(res.headers['content-type'], 'application/json')
+  assert.deepEqual(res.json(), { total_time_sec: 0.01, min_wait_time_sec: 1, max_wait_time_sec: 1 })
+  await assert.rejects(httpGet('http://127.0.0.1:1/'), (e: unknown) => e instanceof UpstreamError && e.message === 'GET http://127.0.0.1:1/ failed: connect ECONNREFUSED 127.0.0.1:1')
+  const slow = await mockServer(t, 2000)
+  await assert.rejects(httpGet(slow, { timeoutMs: 100 }), (e: unknown) => e instanceof UpstreamError && e.message === `GET ${slow}: no response within 100 ms`)
+})
+
+test('httpGetSync blocks its thread until the answer is in, and reports failures', async (t) => {
+  const url = await mockServer(t, 200)
+  const slow = await mockServer(t, 2000)
+  // Run in a worker thread: blocking this thread would also block the loopback server.
+  const dir = await flowDir(t, {
+    'probe.ts': `import { workerData, parentPort } from 'node:worker_threads'
+import { httpGetSync } from ${JSON.stringify(new URL('../../src/tools/index.ts', import.meta.url).pathname)}
+const out: unknown[] = []
+const started = performance.now()
+const res = httpGetSync(workerData.url)
+out.push([res.status, res.json(), performance.now() - started])
+for (const [target, timeoutMs] of [['http://127.0.0.1:1/', 1000], [workerData.slow, 100]]) {
+  try { httpGetSync(target, { timeoutMs }) } catch (err) { out.push((err as Error).message) }
+}
+out.push(httpGetSync(workerData.url).status) // a late answer to the abandoned request is skipped
+parentPort!.postMessage(out)
+`
+  })
+  const entry = new URL(`file://${dir}/probe.ts`)
+  const worker = new Worker(entry, { workerData: { url, slow }, execArgv: workerExecArgv(entry) })
+  t.after(() => worker.terminate())
+  const out = await new Promise<unknown[]>((resolve, reject) => {
+    worker.once('message', resolve)
+    worker.once('error', reject)
+  })
+  const [first, refused, timedOut, again] = out as [[number, unknown, number], string, string, number]
+  assert.equal(first[0], 200)
+  assert.deepEqual(first[1], { total_time_sec: 0.2, min_wait_time_sec: 1, max_wait_time_sec: 1 })
+  assert.ok(first[2] >= 190, `answered after ${first[2]} ms`)
+  assert.equal(refused, 'GET http://127.0.0.1:1/ failed: connect ECONNREFUSED 127.0.0.1:1')
+  assert.equal(timedOut, `GET ${slow}: no response within 100 ms`)
+  assert.equal(again, 200)
+  assert.ok(siblingUrl('http-worker', new URL('../../src/tools/http-sync.ts', import.meta.url).href).href.endsWith('.ts'))
+})

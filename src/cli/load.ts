@@ -1,4 +1,162 @@
-// PLACEHOLDER: replaced by the load command's implementation.
+// `floodgate load <url>`: flags -> runLoad -> live console / JSON-lines progress -> outputs and thresholds.
+import { availableParallelism } from 'node:os'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import type { Command } from 'commander'
+import { ThresholdError, UsageError } from '../errors.js'
+import {
+  evaluateThresholds, parseCount, parseDuration, parseHeader, parsePositive, parseThreshold, runLoad,
+  type LoadOptions, type LoadResult, type LoadTick, type Threshold
+} from '../load/index.js'
+import { CPU_WARNING } from '../load/generator.js'
+import { finalReport, liveLine } from '../report/console.js'
+import { writeLocustCsv } from '../report/csv.js'
+import { writeLoadHtml } from '../report/load-html.js'
 
-export function registerLoad(_program: Command): void {}
+interface Flags {
+  method?: string
+  body?: string
+  bodyFile?: string
+  header: string[]
+  name?: string
+  users?: string
+  spawnRate?: string
+  runTime: string
+  wait?: string
+  rate?: string
+  rampTo?: string
+  maxInFlight?: string
+  timeout?: string
+  processes?: string
+  csv?: string
+  json?: string
+  html?: string
+  threshold: string[]
+  scenario?: string
+  quiet?: boolean
+  progress?: string
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value]
+
+function toOptions(url: string, f: Flags): LoadOptions {
+  const headers: Record<string, string> = {}
+  for (const h of f.header) {
+    const [k, v] = parseHeader(h)
+    headers[k] = v
+  }
+  const options: LoadOptions = { url, headers, runTime: parseDuration(f.runTime) }
+  if (f.method) options.method = f.method
+  if (f.body !== undefined) options.body = f.body
+  if (f.bodyFile !== undefined) options.bodyFile = f.bodyFile
+  if (f.name) options.name = f.name
+  if (f.users !== undefined) options.users = parseCount(f.users, '--users')
+  if (f.spawnRate !== undefined) options.spawnRate = parsePositive(f.spawnRate, '--spawn-rate')
+  if (f.wait !== undefined) options.wait = f.wait
+  if (f.rate !== undefined) options.rate = parsePositive(f.rate, '--rate')
+  if (f.rampTo !== undefined) options.rampTo = parsePositive(f.rampTo, '--ramp-to')
+  if (f.maxInFlight !== undefined) options.maxInFlight = parseCount(f.maxInFlight, '--max-in-flight')
+  if (f.timeout !== undefined) options.timeoutSec = parsePositive(f.timeout, '--timeout')
+  if (f.processes !== undefined) options.processes = f.processes === 'auto' ? availableParallelism() : parseCount(f.processes, '--processes')
+  if (f.scenario) options.scenario = f.scenario
+  // Without --users, Locust's spawn rate default (1/s) would make the ramp the whole run: start them at once.
+  if (options.spawnRate === undefined) options.spawnRate = options.users ?? 1
+  return options
+}
+
+function progressLine(tick: LoadTick): string {
+  const p = tick.point
+  return JSON.stringify({
+    t: p.t, elapsedSec: Math.round(tick.elapsedSec * 1000) / 1000, totalSec: tick.totalSec, users: p.users,
+    rps: Math.round(p.rps * 100) / 100, p50: p.p50, p95: p.p95, failures: p.totalFailures, requests: p.totalRequests
+  }) + '\n'
+}
+
+async function writeOutputs(f: Flags, result: LoadResult, outcomes: ReturnType<typeof evaluateThresholds>, log: (s: string) => void): Promise<void> {
+  if (f.json) {
+    await mkdir(dirname(f.json), { recursive: true })
+    await writeFile(f.json, JSON.stringify({ ...result, thresholds: outcomes }, null, 2) + '\n')
+    log(`Wrote ${f.json}`)
+  }
+  if (f.csv) log(`Wrote ${(await writeLocustCsv(f.csv, result)).join(', ')}`)
+  if (f.html) {
+    await writeLoadHtml(f.html, result, outcomes)
+    log(`Wrote ${f.html}`)
+  }
+}
+
+async function runCommand(url: string, f: Flags): Promise<void> {
+  if (f.progress !== undefined && f.progress !== 'jsonl') {
+    throw new UsageError(`invalid --progress "${f.progress}": the only format is jsonl`, { flag: '--progress' })
+  }
+  const jsonl = f.progress === 'jsonl'
+  const thresholds: Threshold[] = f.threshold.map(parseThreshold)
+  const options = toOptions(url, f)
+  const out = (s: string) => process.stdout.write(s)
+  const log = (s: string) => (jsonl ? process.stderr : process.stdout).write(`${s}\n`)
+
+  const controller = new AbortController()
+  let signal: NodeJS.Signals | undefined
+  const onSignal = (s: NodeJS.Signals) => {
+    if (signal) return
+    signal = s
+    process.stderr.write(`\n${s}: stopping users, letting requests in flight finish (up to 2 s), writing outputs...\n`)
+    controller.abort()
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  let ticks = 0
+  const onTick = (tick: LoadTick) => {
+    if (tick.cpuWarning) process.stderr.write(`${CPU_WARNING}\n`)
+    if (jsonl) out(progressLine(tick))
+    else if (!f.quiet && ++ticks % 2 === 0) out(`${liveLine(tick)}\n`)
+  }
+  let result: LoadResult
+  try {
+    result = await runLoad(options, { onTick, signal: controller.signal })
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+  const outcomes = evaluateThresholds(result, thresholds)
+  await writeOutputs(f, result, outcomes, log)
+  if (!jsonl) out(finalReport(result, outcomes))
+  if (signal) {
+    process.stderr.write(`Run interrupted by ${signal}: outputs cover the ${result.durationSec.toFixed(1)} s that ran.\n`)
+    process.exitCode = signal === 'SIGINT' ? 130 : 143
+    return
+  }
+  const failed = outcomes.filter((o) => !o.passed)
+  if (failed.length) {
+    throw new ThresholdError(`${failed.length} of ${outcomes.length} threshold(s) failed: ${failed.map((o) => o.threshold.text).join(', ')}`)
+  }
+}
+
+export function registerLoad(program: Command): void {
+  program
+    .command('load')
+    .description('Load-test an HTTP endpoint (Locust-compatible user model and CSV output)')
+    .argument('<url>', 'the URL each user requests (its origin for --scenario)')
+    .option('--method <method>', 'HTTP method (default GET, or POST with a body)')
+    .option('--body <json>', 'request body (sent as application/json when it is JSON)')
+    .option('--body-file <file>', 'request body from a file')
+    .option('--header <"Name: value">', 'request header (repeatable)', collect, [])
+    .option('--name <name>', "Locust's Name column (default: the URL path)")
+    .option('--users <n>', 'closed loop: number of users (default 1)')
+    .option('--spawn-rate <r>', 'users started per second (default: all at once)')
+    .option('--run-time <duration>', 'run time from start: 30s, 5m, 1h30m', '60s')
+    .option('--wait <spec>', 'wait after each request: between:MIN,MAX | constant:S | throughput:R | pacing:S | none', 'none')
+    .option('--rate <rps>', 'open loop: requests per second (latency from the intended send time)')
+    .option('--ramp-to <rps>', 'open loop: ramp the rate linearly to this by the end of the run')
+    .option('--max-in-flight <n>', 'open loop: requests in flight at most; more are dropped and counted (default 1000)')
+    .option('--timeout <s>', 'seconds to wait for a response (headers, then between body chunks)', '60')
+    .option('--processes <p>', 'generator processes on this machine, or "auto" (one per core)')
+    .option('--csv <prefix>', "write Locust's PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv")
+    .option('--json <file>', 'write the full result (with encoded histograms) as JSON')
+    .option('--html <file>', 'write a self-contained HTML report')
+    .option('--threshold <expr>', 'pass/fail check, e.g. p95<2000, fail_ratio<0.01, rps>=200 (repeatable; exit 99 on failure)', collect, [])
+    .option('--scenario <file>', 'module whose default export is async (user) => {...}')
+    .option('--quiet', 'no live console lines')
+    .option('--progress <format>', 'machine-readable progress on stdout: jsonl (one JSON line per second, nothing else)')
+    .action((url: string, flags: Flags) => runCommand(url, flags))
+}

@@ -65,6 +65,20 @@ export interface HistoryPoint {
   /** Running totals since start, for Locust's history columns. */
   totalRequests: number
   totalFailures: number
+  /**
+   * The window's HDR histogram (encoded like `histograms`, microseconds), so merged runs get exact
+   * window percentiles and the history CSV can write all 11 percentile columns. Absent in hand-made results.
+   */
+  histogram?: string
+  /** Running totals since start (ms, bytes), for Locust's "Total ..." history columns. */
+  totalMedianMs?: number
+  totalAvgMs?: number
+  totalMinMs?: number
+  totalMaxMs?: number
+  totalAvgContentBytes?: number
+  /** Generator CPU over this window, percent of one core (summed over processes), and RSS in bytes. */
+  cpuPercent?: number
+  rssBytes?: number
 }
 
 export type ErrorKind =
@@ -123,6 +137,8 @@ export interface LoadResult {
   exceptions: ExceptionEntry[]
   /** Open loop only: scheduled requests not sent because --max-in-flight was reached. */
   dropped: number
+  /** Requests still in flight when the run ended and the 2 s grace ran out: sent, never answered, not recorded. */
+  abandoned?: number
   generator: GeneratorStats
   /**
    * HDR histograms encoded with hdr-histogram-js's encodeIntoCompressedBase64, values in microseconds.

@@ -1,0 +1,73 @@
+// Locust's closed loop: each user owns one keep-alive connection, sends, waits for the answer, waits
+// per --wait, and repeats until the run stops.
+import { Client } from 'undici'
+import { Exchange, clientOptions, requestSpec, type RequestSpec } from './exchange.js'
+import { waitSeconds } from './wait.js'
+import { UserDriver } from './spawner.js'
+import type { Driver, RunContext } from './context.js'
+import type { EndpointTotals } from './stats.js'
+
+/** After refused or DNS errors a user backs off (doubling up to this) so an unreachable host does not spin. */
+const MAX_BACKOFF_SEC = 1
+const FIRST_BACKOFF_SEC = 0.05
+
+class ClosedUser {
+  private readonly client: Client
+  private readonly exchange: Exchange
+  private timer: NodeJS.Timeout | undefined
+  private waitEndedAt = 0
+  private backoffSec = FIRST_BACKOFF_SEC
+  private readonly sendNow = () => this.send()
+
+  constructor(private readonly ctx: RunContext, private readonly ep: EndpointTotals, private readonly spec: RequestSpec) {
+    this.client = new Client(ctx.plan.origin, clientOptions(ctx.plan))
+    this.exchange = new Exchange((ex, err) => this.onDone(ex, err))
+  }
+
+  start(): void {
+    this.waitEndedAt = performance.now()
+    this.send()
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = undefined
+  }
+
+  close(): Promise<void> {
+    return this.client.destroy()
+  }
+
+  private send(): void {
+    this.timer = undefined
+    if (this.ctx.stopped) return
+    this.exchange.reset(performance.now())
+    this.ctx.inFlight++
+    this.client.dispatch(this.spec, this.exchange)
+  }
+
+  private onDone(ex: Exchange, err: Error | null): void {
+    const failure = this.ctx.finish(this.ep, ex.startedAt, ex.status, ex.bytes, err, this.ctx.plan.config.url)
+    if (failure === null || this.ctx.stopped) return
+    const now = performance.now()
+    let wait = waitSeconds(this.ctx.plan.wait, (now - this.waitEndedAt) / 1000)
+    if (failure && (failure.kind === 'refused' || failure.kind === 'dns')) {
+      wait = Math.max(wait, this.backoffSec)
+      this.backoffSec = Math.min(MAX_BACKOFF_SEC, this.backoffSec * 2)
+    } else {
+      this.backoffSec = FIRST_BACKOFF_SEC
+    }
+    this.waitEndedAt = now + wait * 1000
+    // An error can be reported from inside dispatch(); never re-send synchronously after one.
+    if (wait > 0 || err) this.timer = setTimeout(this.sendNow, wait * 1000)
+    else this.send()
+  }
+}
+
+/** The closed loop: users started at the spawn rate, each with its own connection. */
+export function closedLoop(ctx: RunContext): Driver {
+  const plan = ctx.plan
+  const ep = ctx.recorder.endpoint(plan.method, plan.config.name)
+  const spec = requestSpec(plan)
+  return new UserDriver(plan.config.users, plan.config.spawnRate, () => new ClosedUser(ctx, ep, spec))
+}

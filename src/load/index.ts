@@ -1,0 +1,30 @@
+// The load generator's public API (what `floodgate load` and `floodgate bench` call).
+import { runLocal, type RunHooks } from './local.js'
+import { runProcesses } from './processes.js'
+import { resolveOptions, type LoadOptions } from './options.js'
+import { loadScenario } from './scenario.js'
+import type { LoadResult } from './result.js'
+
+export { mergeResults } from './merge.js'
+export { parseDuration, parseThreshold, parseWait, parseHeader, parseCount, parsePositive } from './parse.js'
+export type { Threshold, WaitSpec } from './parse.js'
+export { evaluateThresholds, type ThresholdOutcome } from './thresholds.js'
+export { waitSeconds } from './wait.js'
+export { decodeHistogram, encodeHistogram, percentileMs } from './histogram.js'
+export type { LoadOptions } from './options.js'
+export type { LoadTick, RunHooks } from './local.js'
+export type { ScenarioUser, ScenarioResponse, ScenarioRequestOptions, ScenarioFunction } from './scenario.js'
+export * from './result.js'
+
+/**
+ * Runs a whole load test: in this process, or with `processes > 1` in child processes whose results
+ * are merged exactly. Stops at the run time or when `signal` aborts (the result is then `interrupted`).
+ * Bad options throw UsageError (naming the flag); an unreachable host still completes, all failures.
+ */
+export async function runLoad(options: LoadOptions, hooks: Pick<RunHooks, 'onTick' | 'signal'> = {}): Promise<LoadResult> {
+  const plan = resolveOptions(options)
+  if (plan.config.processes <= 1) return runLocal(plan, hooks)
+  // Load the scenario here once, so a broken module is reported as such, not as a child's crash.
+  if (plan.config.scenario) await loadScenario(plan.config.scenario)
+  return runProcesses(plan, hooks)
+}

@@ -1,0 +1,148 @@
+// Parsers for the load command's value syntaxes. Each throws a UsageError naming the flag, so the CLI
+// exits 2 with a message the user can act on; the library functions reuse them for the same checks.
+import { UsageError } from '../errors.js'
+
+export type WaitSpec =
+  | { kind: 'between'; min: number; max: number }
+  | { kind: 'constant'; seconds: number }
+  | { kind: 'throughput'; perSecond: number }
+  | { kind: 'pacing'; seconds: number }
+  | { kind: 'none' }
+
+export type ThresholdMetric = 'percentile' | 'avg' | 'min' | 'max' | 'med' | 'fail_ratio' | 'rps' | 'failures'
+export type ThresholdOp = '<' | '<=' | '>' | '>=' | '=='
+
+export interface Threshold {
+  /** As the user wrote it, for the passed/failed lines. */
+  text: string
+  metric: ThresholdMetric
+  /** For metric 'percentile': 50, 95, 99.9 ... */
+  percentile?: number
+  op: ThresholdOp
+  /** Milliseconds for time metrics, a ratio for fail_ratio, per second for rps, a count for failures. */
+  value: number
+}
+
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|h|m|s)?/y
+const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 }
+
+/** "90" (seconds), "90s", "5m", "1h30m", "1.5s", "500ms" -> seconds. Like Locust's --run-time, plus fractions. */
+export function parseDuration(text: string, flag = '--run-time'): number {
+  const source = String(text).trim()
+  const bad = () =>
+    new UsageError(`invalid ${flag} "${text}": expected a duration like 30s, 5m, 1h30m or 90 (seconds)`, { flag })
+  if (source === '') throw bad()
+  let total = 0
+  DURATION_PART.lastIndex = 0
+  while (DURATION_PART.lastIndex < source.length) {
+    const m = DURATION_PART.exec(source)
+    if (!m) throw bad()
+    total += Number(m[1]) * UNIT_SECONDS[m[2] ?? 's']
+  }
+  if (!(total > 0) || !Number.isFinite(total)) throw bad()
+  return total
+}
+
+function numbers(rest: string, count: number): number[] | undefined {
+  const parts = rest.split(',').map((p) => p.trim())
+  if (parts.length !== count || parts.some((p) => !/^\d+(\.\d+)?$/.test(p))) return undefined
+  return parts.map(Number)
+}
+
+/**
+ * Locust's wait_time functions: "between:1,2", "constant:1", "throughput:2" (constant_throughput),
+ * "pacing:3" (constant_pacing), "none". Locust's own names are accepted too.
+ */
+export function parseWait(text: string): WaitSpec {
+  const source = String(text).trim()
+  const bad = (why: string) => new UsageError(`invalid --wait "${text}": ${why}`, { flag: '--wait' })
+  if (source === 'none' || source === '0') return { kind: 'none' }
+  const colon = source.indexOf(':')
+  if (colon < 0) throw bad('expected between:MIN,MAX, constant:S, throughput:R, pacing:S or none')
+  const kind = source.slice(0, colon).trim()
+  const rest = source.slice(colon + 1)
+  switch (kind) {
+    case 'between': {
+      const n = numbers(rest, 2)
+      if (!n) throw bad('between takes two numbers of seconds, MIN,MAX (e.g. between:1,2)')
+      if (n[0] > n[1]) throw bad(`between's MIN (${n[0]}) is greater than its MAX (${n[1]})`)
+      return { kind: 'between', min: n[0], max: n[1] }
+    }
+    case 'constant': {
+      const n = numbers(rest, 1)
+      if (!n) throw bad('constant takes one number of seconds (e.g. constant:1)')
+      return { kind: 'constant', seconds: n[0] }
+    }
+    case 'throughput':
+    case 'constant_throughput': {
+      const n = numbers(rest, 1)
+      if (!n || n[0] <= 0) throw bad('throughput takes a positive number of tasks per second per user (e.g. throughput:2)')
+      return { kind: 'throughput', perSecond: n[0] }
+    }
+    case 'pacing':
+    case 'constant_pacing': {
+      const n = numbers(rest, 1)
+      if (!n) throw bad('pacing takes one number of seconds (e.g. pacing:3)')
+      return { kind: 'pacing', seconds: n[0] }
+    }
+    default:
+      throw bad(`unknown wait "${kind}": expected between, constant, throughput, pacing or none`)
+  }
+}
+
+const THRESHOLD = /^\s*(p\d+(?:\.\d+)?|avg|min|max|med|fail_ratio|rps|failures)\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*(ms|s|%)?\s*$/
+
+/** "p95<2000", "p99<=3000", "avg<1500", "fail_ratio<0.01", "rps>=200", "failures==0". Times in ms ("2s" works too). */
+export function parseThreshold(text: string): Threshold {
+  const m = THRESHOLD.exec(String(text))
+  const bad = (why: string) => new UsageError(`invalid --threshold "${text}": ${why}`, { flag: '--threshold' })
+  if (!m) {
+    throw bad('expected METRIC OP VALUE, e.g. p95<2000, avg<1500, fail_ratio<0.01, rps>=200 ' +
+      '(metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; operators: < <= > >= ==)')
+  }
+  const [, name, op, raw, unit] = m
+  let value = Number(raw)
+  const isTime = name.startsWith('p') || name === 'avg' || name === 'min' || name === 'max' || name === 'med'
+  if (unit === 's' || unit === 'ms') {
+    if (!isTime) throw bad(`"${unit}" is a time unit but ${name} is not a time`)
+    if (unit === 's') value *= 1000
+  }
+  if (unit === '%') {
+    if (name !== 'fail_ratio') throw bad('"%" applies to fail_ratio only')
+    value /= 100
+  }
+  if (name.startsWith('p')) {
+    const percentile = Number(name.slice(1))
+    if (percentile <= 0 || percentile > 100) throw bad(`percentile ${percentile} is outside 0 < p <= 100`)
+    return { text: String(text).trim(), metric: 'percentile', percentile, op: op as ThresholdOp, value }
+  }
+  return { text: String(text).trim(), metric: name as ThresholdMetric, op: op as ThresholdOp, value }
+}
+
+/** "Name: value" -> [name, value]; the --header syntax of curl and Locust's --header. */
+export function parseHeader(text: string): [string, string] {
+  const colon = text.indexOf(':')
+  const name = colon > 0 ? text.slice(0, colon).trim() : ''
+  if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw new UsageError(`invalid --header "${text}": expected "Name: value"`, { flag: '--header' })
+  }
+  return [name, text.slice(colon + 1).trim()]
+}
+
+/** A whole number >= min, for --users, --max-in-flight, --processes. */
+export function parseCount(text: string | number, flag: string, min = 1): number {
+  const n = typeof text === 'number' ? text : /^\s*\d+\s*$/.test(text) ? Number(text) : NaN
+  if (!Number.isInteger(n) || n < min) {
+    throw new UsageError(`invalid ${flag} "${text}": expected a whole number >= ${min}`, { flag })
+  }
+  return n
+}
+
+/** A number > 0, for --spawn-rate, --rate, --ramp-to, --timeout (seconds). */
+export function parsePositive(text: string | number, flag: string): number {
+  const n = typeof text === 'number' ? text : /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN
+  if (!(n > 0) || !Number.isFinite(n)) {
+    throw new UsageError(`invalid ${flag} "${text}": expected a number > 0`, { flag })
+  }
+  return n
+}

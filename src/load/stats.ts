@@ -1,0 +1,56 @@
+// One endpoint's running figures and their EndpointStats form. Shared by the Recorder (live) and by
+// mergeResults (rebuilt from JSON), so both compute the table the same way.
+import { locustPercentiles, newHistogram, percentileMs, type Histogram } from './histogram.js'
+import type { EndpointStats } from './result.js'
+
+export interface EndpointTotals {
+  method: string
+  name: string
+  hist: Histogram
+  requests: number
+  failures: number
+  bytes: number
+  /** Exact sums (not from the histogram), as Locust computes its average. */
+  sumUs: number
+  minUs: number
+  maxUs: number
+}
+
+export function newTotals(method: string, name: string): EndpointTotals {
+  return { method, name, hist: newHistogram(), requests: 0, failures: 0, bytes: 0, sumUs: 0, minUs: Infinity, maxUs: 0 }
+}
+
+/** Microseconds kept to 3 decimals of a millisecond. */
+export function usToMs(us: number): number {
+  return Math.round(us) / 1000
+}
+
+export function toEndpointStats(t: EndpointTotals, durationSec: number): EndpointStats {
+  const n = t.requests
+  const secs = durationSec > 0 ? durationSec : 1
+  return {
+    method: t.method,
+    name: t.name,
+    requests: n,
+    failures: t.failures,
+    minMs: n ? usToMs(t.minUs) : 0,
+    maxMs: n ? usToMs(t.maxUs) : 0,
+    meanMs: n ? usToMs(t.sumUs / n) : 0,
+    medianMs: percentileMs(t.hist, 50) ?? 0,
+    avgContentBytes: n ? t.bytes / n : 0,
+    rps: n / secs,
+    failuresPerSec: t.failures / secs,
+    percentiles: locustPercentiles(t.hist)
+  }
+}
+
+/** Adds `from` into `into` exactly (histograms add, counts and sums add, min/max combine). */
+export function addTotals(into: EndpointTotals, from: EndpointTotals): void {
+  into.hist.add(from.hist)
+  into.requests += from.requests
+  into.failures += from.failures
+  into.bytes += from.bytes
+  into.sumUs += from.sumUs
+  if (from.minUs < into.minUs) into.minUs = from.minUs
+  if (from.maxUs > into.maxUs) into.maxUs = from.maxUs
+}

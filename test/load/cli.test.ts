@@ -1,0 +1,118 @@
+// `floodgate load` as a user runs it: bad input (exit 2 naming the flag), thresholds (exit 99),
+// Ctrl-C / SIGTERM (outputs written, marked interrupted), --progress jsonl.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runCli, spawnCli, waitForLine } from '../helpers/cli.js'
+import { startServer, unusedPort } from './helpers/server.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'floodgate-load-cli-'))
+test.after(() => rmSync(tmp, { recursive: true, force: true }))
+
+async function usage(args: string[], message: string): Promise<void> {
+  const r = await runCli(['load', ...args])
+  assert.equal(r.code, 2, `exit code for ${args.join(' ')}: ${r.stderr}`)
+  assert.equal(r.stderr.trim(), `floodgate: ${message}`)
+}
+
+test('bad input: each is a usage error naming the flag', async () => {
+  await usage(['not a url'], 'invalid URL "not a url": expected an absolute http:// or https:// URL like http://127.0.0.1:8080/score')
+  await usage(['ftp://127.0.0.1/x'], 'invalid URL "ftp://127.0.0.1/x": only http:// and https:// are supported')
+  await usage(['http://127.0.0.1:1/', '--wait', 'between:2'], 'invalid --wait "between:2": between takes two numbers of seconds, MIN,MAX (e.g. between:1,2)')
+  await usage(['http://127.0.0.1:1/', '--wait', 'soon'], 'invalid --wait "soon": expected between:MIN,MAX, constant:S, throughput:R, pacing:S or none')
+  await usage(['http://127.0.0.1:1/', '--run-time', 'forever'], 'invalid --run-time "forever": expected a duration like 30s, 5m, 1h30m or 90 (seconds)')
+  await usage(['http://127.0.0.1:1/', '--threshold', 'p95=<2000'], 'invalid --threshold "p95=<2000": expected METRIC OP VALUE, e.g. p95<2000, avg<1500, fail_ratio<0.01, rps>=200 (metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; operators: < <= > >= ==)')
+  await usage(['http://127.0.0.1:1/', '--users', '0'], 'invalid --users "0": expected a whole number >= 1')
+  await usage(['http://127.0.0.1:1/', '--header', 'NoColon'], 'invalid --header "NoColon": expected "Name: value"')
+  await usage(['http://127.0.0.1:1/', '--ramp-to', '10'], '--ramp-to needs --rate (it ramps the open-loop rate)')
+  await usage(['http://127.0.0.1:1/', '--progress', 'xml'], 'invalid --progress "xml": the only format is jsonl')
+})
+
+test('bad input: body file missing, or not JSON with a JSON content-type', async () => {
+  const missing = join(tmp, 'missing.json')
+  await usage(['http://127.0.0.1:1/', '--body-file', missing], `--body-file ${missing}: file not found`)
+  const bad = join(tmp, 'bad.json')
+  writeFileSync(bad, '{"question": ')
+  await usage(['http://127.0.0.1:1/', '--body-file', bad, '--header', 'content-type: application/json'],
+    `--body-file ${bad}: not valid JSON (content-type is application/json): ${errorOf('{"question": ')}`)
+  await usage(['http://127.0.0.1:1/', '--body', 'nope', '--header', 'Content-Type: application/json'],
+    `--body: not valid JSON (content-type is application/json): ${errorOf('nope')}`)
+})
+
+function errorOf(text: string): string {
+  try {
+    JSON.parse(text)
+    return ''
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
+test('unreachable host: the run completes, every request a failure, exit 0', async () => {
+  const port = await unusedPort()
+  const json = join(tmp, 'refused.json')
+  const r = await runCli(['load', `http://127.0.0.1:${port}/`, '--users', '2', '--run-time', '1s', '--json', json, '--quiet'])
+  assert.equal(r.code, 0, r.stderr)
+  const result = JSON.parse(readFileSync(json, 'utf8'))
+  assert.ok(result.aggregated.requests >= 2)
+  assert.equal(result.aggregated.failures, result.aggregated.requests)
+  assert.match(r.stdout, /ConnectionRefusedError/)
+})
+
+test('thresholds: each printed passed or failed; a failure exits 99', async (t) => {
+  const server = await startServer()
+  t.after(() => server.close())
+  const r = await runCli(['load', server.url, '--users', '2', '--run-time', '1s', '--quiet',
+    '--threshold', 'p95<5000', '--threshold', 'fail_ratio<0.01', '--threshold', 'rps>=1000000'])
+  assert.equal(r.code, 99, r.stderr)
+  assert.match(r.stdout, /passed {2}p95<5000 {2}\(actual [\d.]+\)/)
+  assert.match(r.stdout, /passed {2}fail_ratio<0\.01 {2}\(actual 0\)/)
+  assert.match(r.stdout, /FAILED {2}rps>=1000000/)
+  assert.equal(r.stderr.trim(), 'floodgate: 1 of 3 threshold(s) failed: rps>=1000000')
+  const ok = await runCli(['load', server.url, '--users', '1', '--run-time', '0.5s', '--quiet', '--threshold', 'failures==0'])
+  assert.equal(ok.code, 0, ok.stderr)
+})
+
+test('SIGINT: users stop, every output is written marked interrupted, exit 130', async (t) => {
+  const server = await startServer()
+  t.after(() => server.close())
+  const prefix = join(tmp, 'int')
+  const child = spawnCli(['load', server.url, '--users', '3', '--run-time', '60s', '--wait', 'constant:0.05',
+    '--progress', 'jsonl', '--json', `${prefix}.json`, '--csv', prefix, '--html', `${prefix}.html`])
+  t.after(() => child.kill('SIGKILL'))
+  await waitForLine(child, /"requests":[1-9]/, 30_000)
+  const closed = new Promise<number | null>((done) => child.on('close', (code) => done(code)))
+  child.kill('SIGINT')
+  const code = await closed
+  assert.equal(code, 130)
+  const result = JSON.parse(readFileSync(`${prefix}.json`, 'utf8'))
+  assert.equal(result.interrupted, true)
+  assert.ok(result.durationSec < 30)
+  assert.equal(result.aggregated.requests, server.count())
+  for (const f of ['_stats.csv', '_stats_history.csv', '_failures.csv', '_exceptions.csv']) assert.ok(existsSync(prefix + f), f)
+  assert.match(readFileSync(`${prefix}.html`, 'utf8'), /interrupted/)
+})
+
+test('SIGTERM with --progress jsonl: stdout is only JSON lines, --json is written', async (t) => {
+  const server = await startServer()
+  t.after(() => server.close())
+  const json = join(tmp, 'term.json')
+  const child = spawnCli(['load', server.url, '--users', '2', '--run-time', '60s', '--wait', 'constant:0.1', '--progress', 'jsonl', '--json', json])
+  t.after(() => child.kill('SIGKILL'))
+  let stdout = ''
+  child.stdout?.on('data', (d: Buffer) => (stdout += d))
+  await waitForLine(child, /"requests":[1-9][^\n]*\n[^\n]*"requests"/, 30_000)
+  const closed = new Promise<number | null>((done) => child.on('close', (code) => done(code)))
+  child.kill('SIGTERM')
+  assert.equal(await closed, 143)
+  const lines = stdout.trim().split('\n')
+  assert.ok(lines.length >= 2)
+  for (const line of lines) {
+    const p = JSON.parse(line)
+    assert.deepEqual(Object.keys(p), ['t', 'elapsedSec', 'totalSec', 'users', 'rps', 'p50', 'p95', 'failures', 'requests'])
+    assert.equal(p.totalSec, 60)
+  }
+  assert.equal(JSON.parse(readFileSync(json, 'utf8')).interrupted, true)
+})

@@ -9,6 +9,7 @@ import {
   type LoadOptions, type LoadResult, type LoadTick, type Threshold
 } from '../load/index.js'
 import { CPU_WARNING } from '../load/generator.js'
+import { applyShard, parseShard } from '../load/shard.js'
 import { finalReport, liveLine } from '../report/console.js'
 import { writeLocustCsv } from '../report/csv.js'
 import { writeLoadHtml } from '../report/load-html.js'
@@ -35,6 +36,7 @@ interface Flags {
   scenario?: string
   quiet?: boolean
   progress?: string
+  shard?: string
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value]
@@ -91,7 +93,7 @@ async function runCommand(url: string, f: Flags): Promise<void> {
   }
   const jsonl = f.progress === 'jsonl'
   const thresholds: Threshold[] = f.threshold.map(parseThreshold)
-  const options = toOptions(url, f)
+  const options = f.shard === undefined ? toOptions(url, f) : applyShard(toOptions(url, f), parseShard(f.shard))
   const out = (s: string) => process.stdout.write(s)
   const log = (s: string) => (jsonl ? process.stderr : process.stdout).write(`${s}\n`)
 
@@ -158,5 +160,6 @@ export function registerLoad(program: Command): void {
     .option('--scenario <file>', 'module whose default export is async (user) => {...}')
     .option('--quiet', 'no live console lines')
     .option('--progress <format>', 'machine-readable progress on stdout: jsonl (one JSON line per second, nothing else)')
+    .option('--shard <I/N>', 'run part I (0-based) of N equal parts of this load (users, spawn rate, rate divided); merge the --json files with floodgate merge')
     .action((url: string, flags: Flags) => runCommand(url, flags))
 }

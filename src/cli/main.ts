@@ -8,6 +8,7 @@ import { registerMock } from './mock.js'
 import { registerLoad } from './load.js'
 import { registerBench } from './bench.js'
 import { registerReport } from './report.js'
+import { registerMerge } from './merge.js'
 
 export function buildProgram(): Command {
   const program = new Command('floodgate')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerLoad(program)
   registerBench(program)
   registerReport(program)
+  registerMerge(program)
   return program
 }
 

@@ -31,6 +31,8 @@ export interface LoadOptions {
   processes?: number
   /** A module whose default export is `async (user) => {...}`. */
   scenario?: string
+  /** "I/N" when this run is one shard of a distributed load (see shard.ts); recorded in the config. */
+  shard?: string
 }
 
 export interface Plan {
@@ -137,5 +139,6 @@ export function resolveOptions(options: LoadOptions, idOffset = 0): Plan {
     config.maxInFlight = parseCount(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, '--max-in-flight')
   }
   if (options.scenario) config.scenario = options.scenario
+  if (options.shard) config.shard = options.shard
   return { config, origin: url.origin, path, method, headers, body, wait, idOffset }
 }

@@ -28,19 +28,24 @@ export function usToMs(us: number): number {
 export function toEndpointStats(t: EndpointTotals, durationSec: number): EndpointStats {
   const n = t.requests
   const secs = durationSec > 0 ? durationSec : 1
+  // A histogram decoded from JSON (a merge) knows its maximum only to the bucket's top; the exact
+  // maximum is kept beside it, so no percentile may exceed it.
+  const maxMs = n ? usToMs(t.maxUs) : 0
+  const percentiles = locustPercentiles(t.hist)
+  for (const key in percentiles) if (percentiles[key]! > maxMs) percentiles[key] = maxMs
   return {
     method: t.method,
     name: t.name,
     requests: n,
     failures: t.failures,
     minMs: n ? usToMs(t.minUs) : 0,
-    maxMs: n ? usToMs(t.maxUs) : 0,
+    maxMs,
     meanMs: n ? usToMs(t.sumUs / n) : 0,
-    medianMs: percentileMs(t.hist, 50) ?? 0,
+    medianMs: Math.min(percentileMs(t.hist, 50) ?? 0, maxMs),
     avgContentBytes: n ? t.bytes / n : 0,
     rps: n / secs,
     failuresPerSec: t.failures / secs,
-    percentiles: locustPercentiles(t.hist)
+    percentiles
   }
 }
 

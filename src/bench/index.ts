@@ -1,0 +1,9 @@
+// The bench as a library: what `floodgate bench` and `floodgate report` do, as typed functions.
+export { runBench, DEFAULT_BENCH_FILE, type RunBenchOptions, type BenchRun } from './run.js'
+export { loadBenchConfig, readBenchConfig } from './config.js'
+export { planBench, type BenchOptions, type VariantPlan } from './plan.js'
+export type { BenchConfig, LoadProfile, ServiceConfig, VariantConfig } from './config-types.js'
+export type { LoadProgress } from './variant.js'
+export { writeBenchReport, analyzeBench, type WrittenReport } from '../report/bench-report.js'
+export { analyzeVariant, type VariantAnalysis, type Finding } from '../report/analysis.js'
+export type { BenchManifest, VariantMeta, VariantRecord, VariantSamples } from '../report/bench-data.js'

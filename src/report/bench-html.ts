@@ -1,0 +1,45 @@
+// report.html: one offline page (echarts inlined by page.ts) with the results table, the analysis and
+// every chart of every variant.
+import type { BenchManifest, VariantRecord } from './bench-data.js'
+import type { NamedChart } from './bench-charts.js'
+import { analysisTable, details, resultsTable, type Table } from './bench-tables.js'
+import type { ReportInput } from './markdown.js'
+import { runSummary } from './markdown.js'
+import { escapeHtml, htmlTable, renderPage, type PageSection } from './page.js'
+import { studyColumnsFor } from './study.js'
+
+const table = (t: Table) => htmlTable(t.header, t.rows)
+
+function analysisHtml(input: ReportInput): string {
+  const parts = [table(analysisTable(input.analyses))]
+  for (const a of input.analyses) {
+    const record = input.records.find((r) => r.meta.name === a.name)!
+    const cls = a.verdict.kind === 'healthy' ? 'good' : 'bad'
+    const items = [...a.findings.slice(1).map((f) => f.text), ...a.errors.map((e) => e.text), ...details(a, record)]
+    parts.push(`<h3>${escapeHtml(a.name)}</h3><p class="${cls}">${escapeHtml(a.verdict.text)}</p>` +
+      (items.length ? `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : ''))
+  }
+  return parts.join('\n')
+}
+
+function failures(records: VariantRecord[]): PageSection[] {
+  return records
+    .filter((r) => r.meta.status === 'failed')
+    .map((r) => ({ heading: `${r.meta.name} failed`, html: `<p class="bad">${escapeHtml(r.meta.error ?? 'unknown error')}</p>` }))
+}
+
+export function renderBenchHtml(input: ReportInput, charts: NamedChart[]): string {
+  const { manifest, records } = input
+  const users = records.find((r) => r.result)?.meta.load.users ?? 0
+  return renderPage({
+    title: `Floodgate bench: ${manifest.name}`,
+    subtitle: runSummary(manifest as BenchManifest, records),
+    lead: [
+      ...failures(records),
+      { heading: 'Results (ms; the study\'s published figures on the right)', html: table(resultsTable(records, studyColumnsFor(users))) },
+      { heading: 'Analysis', html: analysisHtml(input) }
+    ],
+    charts,
+    sections: []
+  })
+}

@@ -1,0 +1,238 @@
+// floodgate serve, measured against a baseline in the same run (figures on a shared 2-core machine are
+// noisy; the ratios are what count).
+// (1) overhead: a one-node constant async flow served with --workers 1 vs a bare fastify route answering
+//     the same JSON, same autocannon settings, interleaved rounds, best round of each. Target >= 0.70.
+// (2) scale: the study's static_async flow against a loopback mock that waits 1.0 s, 10,000 closed-loop
+//     connections with no wait (autocannon). Ideal: 10,000 / 1.25 s = 8,000 req/s. Targets: >= 75% of
+//     ideal, zero errors, p99 < 1.5 s, RSS < 300 MiB per worker.
+// Env: SERVE_BENCH_CONNECTIONS (default 10000), SERVE_BENCH_SECONDS (default 20) for the scale run.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+import { emit, round, type Metric } from './report.js'
+import { spawnCli, waitForLine, repoRoot } from '../test/helpers/cli.js'
+
+// autocannon ships no type declarations: the part used here, typed locally.
+interface Histogram { average: number; total: number; p50: number; p99: number }
+interface Result { requests: Histogram; latency: Histogram; errors: number; timeouts: number; non2xx: number }
+interface LoadOptions { url: string; method: string; headers: Record<string, string>; body: string; connections: number; duration: number; timeout: number }
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: LoadOptions) => Promise<Result>
+
+const READY = /listening on (http:\/\/\S+)/
+const BODY = JSON.stringify({ question: 'Test question', chat_history: [] })
+
+interface Proc { child: ChildProcess; url: string }
+
+function drain(child: ChildProcess): void {
+  child.stdout?.resume()
+  child.stderr?.on('data', (d: Buffer) => process.stderr.write(d))
+}
+
+async function startFloodgate(args: string[], env: Record<string, string> = {}): Promise<Proc> {
+  const child = spawnCli(['serve', ...args, '--port', '0', '--log-level', 'warn'], { env })
+  const m = await waitForLine(child, READY, 60_000)
+  drain(child)
+  return { child, url: m[1] }
+}
+
+/** A child running an inline ES module that prints `listening on <url>` when ready. */
+async function startScript(source: string, env: Record<string, string> = {}): Promise<Proc> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const m = await waitForLine(child, READY, 30_000)
+  drain(child)
+  return { child, url: m[1] }
+}
+
+const BARE_FASTIFY = `
+import Fastify from 'fastify'
+const app = Fastify({ logger: false })
+app.removeAllContentTypeParsers()
+app.addContentTypeParser('*', { parseAs: 'string' }, (_r, body, done) => done(null, body))
+app.post('/score', async (request) => { JSON.parse(request.body); return { answer: 'completed' } })
+const url = await app.listen({ host: '127.0.0.1', port: 0 })
+console.log('listening on ' + url)
+`
+
+const MOCK = `
+import { createServer } from 'node:http'
+const server = createServer((_req, res) => setTimeout(() => {
+  res.setHeader('content-type', 'application/json')
+  res.end('{"total_time_sec":1.0,"min_wait_time_sec":1.0,"max_wait_time_sec":1.0}')
+}, 1000))
+server.keepAliveTimeout = 120000
+server.headersTimeout = 121000
+server.listen({ host: '127.0.0.1', port: 0, backlog: 8192 }, () => console.log('listening on http://127.0.0.1:' + server.address().port + '/'))
+`
+
+function stop(p: Proc): Promise<void> {
+  return new Promise((resolve) => {
+    if (p.child.exitCode !== null || p.child.signalCode !== null) return resolve()
+    const timer = setTimeout(() => p.child.kill('SIGKILL'), 40_000)
+    p.child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    p.child.kill('SIGTERM')
+  })
+}
+
+function load(url: string, connections: number, seconds: number): Promise<Result> {
+  return autocannon({
+    url: `${url}/score`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: BODY,
+    connections,
+    duration: seconds,
+    timeout: 30
+  })
+}
+
+function errorsOf(r: Result): number {
+  return r.errors + r.timeouts + r.non2xx
+}
+
+async function overhead(): Promise<Metric[]> {
+  const flow = fileURLToPath(new URL('../test/serve/fixtures/constant', import.meta.url))
+  const fg = await startFloodgate([flow, '--workers', '1'])
+  const bare = await startScript(BARE_FASTIFY)
+  try {
+    const connections = 50
+    const seconds = 5
+    await load(fg.url, connections, 2)
+    await load(bare.url, connections, 2)
+    let bestFg = 0
+    let bestBare = 0
+    let fgErrors = 0
+    // CPU per request is steadier than req/s when other work shares the cores: it is reported beside it.
+    let fgCpu = Infinity
+    let bareCpu = Infinity
+    for (let round = 0; round < 3; round++) {
+      const b = await measured(bare, connections, seconds)
+      const f = await measured(fg, connections, seconds)
+      fgErrors += errorsOf(f.result)
+      bestBare = Math.max(bestBare, b.result.requests.average)
+      bestFg = Math.max(bestFg, f.result.requests.average)
+      bareCpu = Math.min(bareCpu, b.cpuPerRequest)
+      fgCpu = Math.min(fgCpu, f.cpuPerRequest)
+      process.stdout.write(
+        `overhead round ${round + 1}: bare fastify ${round1(b.result.requests.average)} req/s (${round1(b.cpuPerRequest)} us CPU/req), ` +
+          `floodgate ${round1(f.result.requests.average)} req/s (${round1(f.cpuPerRequest)} us CPU/req, p99 ${f.result.latency.p99} ms)\n`
+      )
+    }
+    const ratio = bestFg / bestBare
+    return [
+      { metric: 'overhead: floodgate serve req/s (1 worker, constant flow)', value: round(bestFg, 0), unit: 'req/s' },
+      { metric: 'overhead: bare fastify req/s (same JSON)', value: round(bestBare, 0), unit: 'req/s' },
+      { metric: 'overhead: floodgate / bare fastify', value: round(ratio, 3), unit: 'ratio', target: '>= 0.70', pass: ratio >= 0.7 },
+      { metric: 'overhead: floodgate server CPU per request', value: round1(fgCpu), unit: 'us' },
+      { metric: 'overhead: bare fastify CPU per request', value: round1(bareCpu), unit: 'us' },
+      { metric: 'overhead: bare / floodgate CPU per request (noise-resistant)', value: round(bareCpu / fgCpu, 3), unit: 'ratio', target: '>= 0.70', pass: bareCpu / fgCpu >= 0.7 },
+      { metric: 'overhead: errors', value: fgErrors, unit: 'count', target: '0', pass: fgErrors === 0 }
+    ]
+  } finally {
+    await stop(fg)
+    await stop(bare)
+  }
+}
+
+async function measured(target: Proc, connections: number, seconds: number): Promise<{ result: Result; cpuPerRequest: number }> {
+  const pid = target.child.pid ?? 0
+  const before = cpuMicros(pid)
+  const result = await load(target.url, connections, seconds)
+  const requests = result.requests.total
+  return { result, cpuPerRequest: requests > 0 ? (cpuMicros(pid) - before) / requests : 0 }
+}
+
+function round1(n: number): number {
+  return round(n, 1)
+}
+
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((s) => Number(s.trim()))
+      .filter((n) => n > 0)
+  } catch {
+    return []
+  }
+}
+
+/** CPU time (user + system) a process has used, in microseconds. */
+function cpuMicros(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * (1e6 / CLOCK_TICKS)
+  } catch {
+    return 0
+  }
+}
+const CLOCK_TICKS = 100
+
+function rssMiB(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) / 1024 : 0
+  } catch {
+    return 0
+  }
+}
+
+async function scale(): Promise<Metric[]> {
+  const connections = Number(process.env.SERVE_BENCH_CONNECTIONS ?? 10_000)
+  const seconds = Number(process.env.SERVE_BENCH_SECONDS ?? 20)
+  const workers = availableParallelism()
+  const mock = await startScript(MOCK)
+  const flow = fileURLToPath(new URL('../examples/promptflow-serve/static_async', import.meta.url))
+  const fg = await startFloodgate([flow, '--workers', String(workers)], { MOCK_API_ENDPOINT: mock.url })
+  let peakRss = 0
+  const sampler = setInterval(() => {
+    for (const pid of childPids(fg.child.pid ?? 0)) peakRss = Math.max(peakRss, rssMiB(pid))
+  }, 500)
+  try {
+    // Warm up JIT and connection pools with a short, smaller run.
+    await load(fg.url, Math.min(connections, 500), 3)
+    const workerPids = childPids(fg.child.pid ?? 0)
+    const cpuBefore = workerPids.reduce((sum, pid) => sum + cpuMicros(pid), 0)
+    const mockBefore = cpuMicros(mock.child.pid ?? 0)
+    const generatorBefore = process.cpuUsage()
+    const r = await load(fg.url, connections, seconds)
+    const n = Math.max(1, r.requests.total)
+    const serverCpu = (workerPids.reduce((sum, pid) => sum + cpuMicros(pid), 0) - cpuBefore) / n
+    const mockCpu = (cpuMicros(mock.child.pid ?? 0) - mockBefore) / n
+    const generator = process.cpuUsage(generatorBefore)
+    const generatorCpu = (generator.user + generator.system) / n
+    const ideal = connections / 1.25
+    const rps = r.requests.average
+    const errors = errorsOf(r)
+    process.stdout.write(
+      `scale: ${connections} connections, ${seconds} s, ${workers} workers: ${round1(rps)} req/s of ${ideal} ideal, ` +
+        `p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}, peak worker RSS ${round1(peakRss)} MiB; ` +
+        `CPU per request: server ${round1(serverCpu)} us, mock ${round1(mockCpu)} us, autocannon ${round1(generatorCpu)} us ` +
+        `(all share ${availableParallelism()} cores: at most ${round1((availableParallelism() * 1e6) / (serverCpu + mockCpu + generatorCpu))} req/s)\n`
+    )
+    return [
+      { metric: `scale: req/s (${connections} conns, static_async, ${workers} workers)`, value: round(rps, 0), unit: 'req/s' },
+      { metric: 'scale: fraction of ideal (conns / 1.25 s)', value: round(rps / ideal, 3), unit: 'ratio', target: '>= 0.75', pass: rps / ideal >= 0.75 },
+      { metric: 'scale: p50 latency', value: r.latency.p50, unit: 'ms' },
+      { metric: 'scale: p99 latency', value: r.latency.p99, unit: 'ms', target: '< 1500', pass: r.latency.p99 < 1500 },
+      { metric: 'scale: errors (socket errors + timeouts + non-2xx)', value: errors, unit: 'count', target: '0', pass: errors === 0 },
+      { metric: 'scale: server CPU per request (all workers)', value: round1(serverCpu), unit: 'us' },
+      { metric: 'scale: peak RSS per worker', value: round1(peakRss), unit: 'MiB', target: '< 300', pass: peakRss > 0 && peakRss < 300 }
+    ]
+  } finally {
+    clearInterval(sampler)
+    await stop(fg)
+    await stop(mock)
+  }
+}
+
+const metrics = [...(await overhead()), ...(await scale())]
+emit('serve', metrics)

@@ -1,0 +1,162 @@
+// The cluster primary of `floodgate serve --workers N`: forks N workers that share the listening port
+// (node:cluster hands connections round-robin), restarts a worker that dies with a growing backoff,
+// sums their metrics for /metrics, and on SIGTERM/SIGINT asks every worker to drain, then exits 0.
+// It loads no flow and serves no request itself, so a crash in user code never takes it down.
+import cluster, { type Worker } from 'node:cluster'
+import { fileURLToPath } from 'node:url'
+import type { Logger } from 'pino'
+import pino from 'pino'
+import { AggregatorRegistry } from 'prom-client'
+import { ConfigError, FlowDefinitionError, StartupError, UsageError, messageOf, type FloodgateError } from '../errors.js'
+import { siblingUrl } from '../tools/sibling.js'
+import { FATAL, METRICS_REQ, METRICS_RES, OPTIONS_ENV, READY, isMessage, type FatalMessage, type MetricsRequest, type ReadyMessage } from './ipc.js'
+import type { ResolvedServeOptions } from './options.js'
+
+export interface ClusterHandle {
+  url: string
+  workers: number
+  /** Resolves when every worker has exited after a shutdown signal. */
+  closed: Promise<void>
+  /** Same as receiving SIGTERM. */
+  shutdown(): void
+}
+
+const RESTART_BASE_MS = 250
+const RESTART_MAX_MS = 30_000
+/** A worker that lived this long counts as healthy: its slot's backoff starts over. */
+const HEALTHY_AFTER_MS = 10_000
+/** Beyond the grace period, how long the primary waits before it kills workers that did not exit. */
+const KILL_MARGIN_MS = 5_000
+
+interface Slot {
+  worker: Worker
+  startedAt: number
+  failures: number
+}
+
+export function startCluster(options: ResolvedServeOptions, logger: Logger = primaryLogger(options.logLevel)): Promise<ClusterHandle> {
+  cluster.setupPrimary({ exec: fileURLToPath(siblingUrl('worker', import.meta.url)), execArgv: workerExecArgv(), silent: false })
+  const env = { [OPTIONS_ENV]: JSON.stringify(options) }
+  const aggregator = new AggregatorRegistry()
+  const slots: Slot[] = []
+  let port = options.port
+  let started = false
+  let shuttingDown = false
+  let resolveClosed: () => void = () => {}
+  const closed = new Promise<void>((resolve) => (resolveClosed = resolve))
+
+  return new Promise<ClusterHandle>((resolve, reject) => {
+    let ready = 0
+    const failStartup = (err: FloodgateError): void => {
+      if (started || shuttingDown) return
+      shuttingDown = true
+      for (const slot of slots) slot.worker.process.kill('SIGKILL')
+      reject(err)
+    }
+
+    const fork = (index: number, failures: number): void => {
+      // A restart asks for the port as first given, even 0: node:cluster keys shared handles by the
+      // requested address, so the new worker joins the live handle (asking for the bound port would not).
+      const worker = cluster.fork(env)
+      slots[index] = { worker, startedAt: Date.now(), failures }
+      worker.on('message', (message: unknown) => {
+        if (isMessage<MetricsRequest>(message, METRICS_REQ)) {
+          aggregator.clusterMetrics().then(
+            (text) => worker.isConnected() && worker.send({ type: METRICS_RES, id: message.id, text }),
+            (err: unknown) => worker.isConnected() && worker.send({ type: METRICS_RES, id: message.id, error: messageOf(err) })
+          )
+        } else if (isMessage<ReadyMessage>(message, READY)) {
+          port = message.port
+          logger.info({ worker: index, workerPid: worker.process.pid, maxConcurrency: message.maxConcurrency, queue: message.queue }, 'worker ready')
+          if (!started && ++ready === options.workers) {
+            started = true
+            resolve({ url: urlOf(options.host, port), workers: options.workers, closed, shutdown })
+          }
+        } else if (isMessage<FatalMessage>(message, FATAL)) {
+          if (started) logger.error({ worker: index, workerPid: worker.process.pid, error: message.message }, 'restarted worker could not start')
+          else failStartup(rebuildError(message))
+        }
+      })
+      worker.on('exit', (code, signal) => onExit(index, worker, code, signal))
+    }
+
+    const onExit = (index: number, worker: Worker, code: number | null, signal: string | null): void => {
+      if (slots[index]?.worker !== worker) return
+      if (shuttingDown) {
+        if (slots.every((s) => s.worker.isDead())) resolveClosed()
+        return
+      }
+      if (!started) {
+        failStartup(new StartupError(`worker ${index} exited (${signal ?? `code ${code}`}) before it was ready; see its output above`))
+        return
+      }
+      const slot = slots[index]
+      const lived = Date.now() - slot.startedAt
+      const failures = lived >= HEALTHY_AFTER_MS ? 0 : slot.failures + 1
+      const delay = failures === 0 ? 0 : Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (failures - 1))
+      logger.error({ worker: index, workerPid: worker.process.pid, code, signal, livedMs: lived, restartInMs: delay }, 'worker exited unexpectedly; restarting it')
+      setTimeout(() => {
+        if (!shuttingDown) fork(index, failures)
+      }, delay).unref()
+    }
+
+    const shutdown = (): void => {
+      if (shuttingDown) return
+      shuttingDown = true
+      logger.info({ graceSeconds: options.graceSeconds }, 'shutting down: draining workers')
+      for (const slot of slots) if (!slot.worker.isDead()) slot.worker.process.kill('SIGTERM')
+      if (slots.every((s) => s.worker.isDead())) resolveClosed()
+      const killTimer = setTimeout(() => {
+        for (const slot of slots) {
+          if (!slot.worker.isDead()) {
+            logger.warn({ workerPid: slot.worker.process.pid }, 'worker did not drain within the grace period; killing it')
+            slot.worker.process.kill('SIGKILL')
+          }
+        }
+      }, options.graceSeconds * 1000 + KILL_MARGIN_MS)
+      killTimer.unref()
+      void closed.then(() => clearTimeout(killTimer))
+    }
+
+    for (let i = 0; i < options.workers; i++) fork(i, 0)
+  })
+}
+
+/**
+ * Workers inherit the primary's node flags (so `--import tsx` carries over from source), except an
+ * inline script (`node -e ...`), which would run instead of the worker entry.
+ */
+function workerExecArgv(): string[] {
+  const args: string[] = []
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const arg = process.execArgv[i]
+    if (EVAL_FLAGS.includes(arg)) i++
+    else if (!EVAL_FLAGS.some((flag) => arg.startsWith(`${flag}=`))) args.push(arg)
+  }
+  return args
+}
+
+const EVAL_FLAGS = ['-e', '--eval', '-p', '--print']
+
+function primaryLogger(level: string): Logger {
+  // Synchronous: the primary logs rarely, and a restart notice must not be lost if it dies right after.
+  return pino({ level, base: { pid: process.pid, role: 'primary' } }, pino.destination({ dest: 1, sync: true }))
+}
+
+function urlOf(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+}
+
+/** Errors cross the IPC channel as name + message; give the CLI back the class (and exit code) it had. */
+function rebuildError(message: FatalMessage): FloodgateError {
+  switch (message.name) {
+    case 'FlowDefinitionError':
+      return new FlowDefinitionError(message.message)
+    case 'UsageError':
+      return new UsageError(message.message)
+    case 'ConfigError':
+      return new ConfigError(message.message)
+    default:
+      return new StartupError(message.message)
+  }
+}

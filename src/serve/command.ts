@@ -1,0 +1,49 @@
+// `floodgate serve`: one process for --workers 1, else a cluster primary and N workers. Prints the ready
+// line, then runs until SIGTERM/SIGINT, drains, and resolves (the CLI then exits 0).
+//
+// Why --workers 1 runs in-process rather than primary + one worker: the primary would add a process
+// (~40 MB), an IPC hop per metrics scrape and a connection hand-off per accepted socket, for the sole
+// benefit of restarting a crashed worker, which the deployment's supervisor (Docker, systemd, k8s)
+// does anyway for a single-process server.
+import { startCluster } from './cluster.js'
+import { resolveServeOptions, type ServeOptions } from './options.js'
+import { startServer } from './server.js'
+
+export interface ServeIo {
+  /** Where the ready line goes (stdout). */
+  write(line: string): void
+}
+
+const stdoutIo: ServeIo = { write: (line) => process.stdout.write(line) }
+
+export async function serveCommand(options: ServeOptions, io: ServeIo = stdoutIo): Promise<void> {
+  const resolved = resolveServeOptions(options)
+  if (resolved.workers === 1) {
+    const server = await startServer(resolved)
+    io.write(readyLine(server.url, 1, resolved.threads))
+    await untilSignal()
+    await server.close()
+    return
+  }
+  const handle = await startCluster(resolved)
+  io.write(readyLine(handle.url, handle.workers, resolved.threads))
+  await untilSignal()
+  handle.shutdown()
+  await handle.closed
+}
+
+export function readyLine(url: string, workers: number, threads: number): string {
+  return `floodgate serve: listening on ${url} (workers ${workers}, threads ${threads})\n`
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGTERM', on)
+      process.off('SIGINT', on)
+      resolve(signal)
+    }
+    process.on('SIGTERM', on)
+    process.on('SIGINT', on)
+  })
+}

@@ -1,0 +1,67 @@
+// The one place where errors become HTTP statuses and PromptFlow's error envelope:
+//   {"error": {"code": "UserError" | "SystemError", "message": "...", "inner_error": {"code": "..."}}}
+// Our typed errors carry their status and category; fastify's own errors (bad body, body too large,
+// unsupported media type) carry a statusCode and are mapped here too, so every answer looks the same.
+import type { FastifyError, FastifyReply } from 'fastify'
+import { isFloodgateError, messageOf, type ErrorCategory } from '../errors.js'
+
+export interface ErrorEnvelope {
+  error: {
+    code: ErrorCategory
+    message: string
+    inner_error?: { code: string; [key: string]: unknown }
+  }
+}
+
+export interface MappedError {
+  status: number
+  body: ErrorEnvelope
+}
+
+// Details worth showing a client; file paths stay in the server's logs.
+const PUBLIC_DETAILS = ['node', 'input', 'field'] as const
+
+export function mapError(err: unknown, bodyLimit = 0): MappedError {
+  if (isFloodgateError(err)) {
+    const inner: { code: string; [key: string]: unknown } = { code: err.code }
+    for (const key of PUBLIC_DETAILS) if (err.details[key] !== undefined) inner[key] = err.details[key]
+    return envelope(err.httpStatus, err.category, err.message, inner)
+  }
+  const fst = err as Partial<FastifyError>
+  if (typeof fst.statusCode === 'number' && fst.statusCode >= 400 && fst.statusCode < 500) {
+    return envelope(fst.statusCode, 'UserError', fastifyMessage(fst, bodyLimit), { code: fst.code ?? 'BAD_REQUEST' })
+  }
+  return envelope(500, 'SystemError', `internal server error: ${messageOf(err)}`, { code: 'INTERNAL' })
+}
+
+export function envelope(
+  status: number,
+  code: ErrorCategory,
+  message: string,
+  inner?: { code: string; [key: string]: unknown }
+): MappedError {
+  const body: ErrorEnvelope = { error: { code, message } }
+  if (inner) body.error.inner_error = inner
+  return { status, body }
+}
+
+/** Sends an error as the envelope. Overload answers carry Retry-After so clients back off. */
+export function sendError(reply: FastifyReply, err: unknown, bodyLimit = 0): FastifyReply {
+  const { status, body } = mapError(err, bodyLimit)
+  if (status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS)
+  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body))
+}
+
+/** Seconds a refused client should wait: about one run of the study's flow. */
+export const RETRY_AFTER_SECONDS = '1'
+
+function fastifyMessage(err: Partial<FastifyError>, bodyLimit: number): string {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `request body is larger than the limit of ${bodyLimit} bytes (set with --body-limit)`
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'request body size does not match its Content-Length header'
+    default:
+      return err.message ?? 'bad request'
+  }
+}

@@ -1,0 +1,110 @@
+// Settings of `floodgate serve`, their defaults, and their checks. One resolved object is passed from
+// the CLI to the cluster primary, through the environment to each worker, and to startServer.
+import { availableParallelism } from 'node:os'
+import { UsageError } from '../errors.js'
+
+export interface ServeOptions {
+  flowDir: string
+  host?: string
+  port?: number
+  /** Processes. Default: env PROMPTFLOW_WORKER_NUM, else the number of cores. */
+  workers?: number
+  /** Sync-tool pool threads per worker. Default: env PROMPTFLOW_WORKER_THREADS, else 4. */
+  threads?: number
+  /** Runs in progress per worker; 0 = unlimited. Default depends on the flow (see admissionDefaults). */
+  maxConcurrency?: number
+  /** Runs waiting per worker. Default depends on the flow (see admissionDefaults). */
+  queue?: number
+  /** Per-request timeout in seconds, queue wait included; 0 = none. Default 300. */
+  timeoutSeconds?: number
+  apiKey?: string
+  logLevel?: string
+  /** Largest request body in bytes. Default 1 MiB. */
+  bodyLimit?: number
+  /** On SIGTERM/SIGINT, how long runs in progress may take to finish before they are cut. Default 30 s. */
+  graceSeconds?: number
+  /** listen() backlog; the kernel clamps it to net.core.somaxconn. */
+  backlog?: number
+}
+
+export interface ResolvedServeOptions {
+  flowDir: string
+  host: string
+  port: number
+  workers: number
+  threads: number
+  maxConcurrency: number | undefined
+  queue: number | undefined
+  timeoutSeconds: number
+  apiKey: string | undefined
+  logLevel: string
+  bodyLimit: number
+  graceSeconds: number
+  backlog: number
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+export function resolveServeOptions(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): ResolvedServeOptions {
+  const resolved: ResolvedServeOptions = {
+    flowDir: options.flowDir,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 8080,
+    workers: options.workers ?? envInt(env, 'PROMPTFLOW_WORKER_NUM') ?? availableParallelism(),
+    threads: options.threads ?? envInt(env, 'PROMPTFLOW_WORKER_THREADS') ?? 4,
+    maxConcurrency: options.maxConcurrency,
+    queue: options.queue,
+    timeoutSeconds: options.timeoutSeconds ?? 300,
+    apiKey: options.apiKey || undefined,
+    logLevel: options.logLevel ?? 'info',
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    graceSeconds: options.graceSeconds ?? 30,
+    backlog: options.backlog ?? 8192
+  }
+  check(Number.isInteger(resolved.port) && resolved.port >= 0 && resolved.port <= 65535, '--port', resolved.port, 'an integer from 0 to 65535')
+  check(Number.isInteger(resolved.workers) && resolved.workers >= 1, '--workers', resolved.workers, 'an integer of at least 1')
+  check(Number.isInteger(resolved.threads) && resolved.threads >= 1, '--threads', resolved.threads, 'an integer of at least 1')
+  if (resolved.maxConcurrency !== undefined) {
+    check(Number.isInteger(resolved.maxConcurrency) && resolved.maxConcurrency >= 0, '--max-concurrency', resolved.maxConcurrency, 'an integer of at least 0 (0 = unlimited)')
+  }
+  if (resolved.queue !== undefined) {
+    check(Number.isInteger(resolved.queue) && resolved.queue >= 0, '--queue', resolved.queue, 'an integer of at least 0')
+  }
+  check(Number.isFinite(resolved.timeoutSeconds) && resolved.timeoutSeconds >= 0, '--timeout', resolved.timeoutSeconds, 'a number of seconds, at least 0 (0 = none)')
+  check(Number.isInteger(resolved.bodyLimit) && resolved.bodyLimit >= 1, '--body-limit', resolved.bodyLimit, 'a number of bytes, at least 1')
+  check(Number.isFinite(resolved.graceSeconds) && resolved.graceSeconds >= 0, '--grace', resolved.graceSeconds, 'a number of seconds, at least 0')
+  check(LOG_LEVELS.includes(resolved.logLevel), '--log-level', resolved.logLevel, `one of ${LOG_LEVELS.join(', ')}`)
+  return resolved
+}
+
+export interface AdmissionDefaults {
+  maxConcurrency: number
+  queue: number
+}
+
+/**
+ * Per-worker admission limits when the user gives none.
+ * - Async-only flows: a run in flight costs memory only (a few KB of promises and buffers) while it
+ *   waits on I/O, so concurrency is cheap: 10,000 per worker, enough for the 10,000-connection target on
+ *   one worker; the queue (1,000) only absorbs bursts.
+ * - Flows with sync tools: throughput is fixed by the pool (threads / seconds of work per run). Admitting
+ *   more runs than threads only lengthens the pool's queue, which is what made the study's sync server
+ *   answer after tens of seconds. So: `threads` runs in flight and `threads * 4` waiting, i.e. a queue
+ *   wait of at most about four run times before a fast 503 tells the client to come back.
+ */
+export function admissionDefaults(threads: number, hasSyncTools: boolean): AdmissionDefaults {
+  if (!hasSyncTools) return { maxConcurrency: 10_000, queue: 1_000 }
+  return { maxConcurrency: threads, queue: threads * 4 }
+}
+
+function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw.trim() === '') return undefined
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`environment variable ${name} must be a whole number of at least 1, got "${raw}"`, { field: name })
+  return n
+}
+
+function check(ok: boolean, flag: string, value: unknown, expected: string): void {
+  if (!ok) throw new UsageError(`${flag} must be ${expected}, got ${JSON.stringify(value)}`, { flag })
+}

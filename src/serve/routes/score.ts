@@ -1,0 +1,173 @@
+// POST /score: validate the inputs, pass admission (in flight + FIFO queue, else 503 at once), run the
+// flow with an AbortSignal that follows the request's timeout and the client's connection, answer JSON
+// or Server-Sent Events. Each request is one ScoreRun object, so the hot path allocates little: no
+// closure per step, one timer when a timeout is set.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ServerResponse } from 'node:http'
+import type { CompiledFlow, RunResult } from '../../executor/types.js'
+import { AbortedError, HttpRequestError, TimeoutError } from '../../errors.js'
+import type { Admission } from '../admission.js'
+import type { ServeMetrics } from '../metrics.js'
+import { sendError } from '../errors.js'
+import { parseScoreBody } from '../body.js'
+import { parseAccept } from '../negotiate.js'
+import { collectStreams, sseStream, streamFields } from '../stream.js'
+
+export interface ScoreContext {
+  flow: CompiledFlow
+  admission: Admission
+  metrics: ServeMetrics
+  /** Per-request timeout in ms, queue wait included; 0 means none. */
+  timeoutMs: number
+  bodyLimit: number
+}
+
+const kRun = Symbol('floodgate.scoreRun')
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+export function registerScore(app: FastifyInstance, ctx: ScoreContext): void {
+  const notAcceptable = new HttpRequestError(
+    406,
+    'the Accept header allows neither application/json nor text/event-stream, the only types /score answers with',
+    { field: 'Accept' }
+  )
+  app.post('/score', (request, reply) => {
+    const accepts = parseAccept(request.headers.accept)
+    if (!accepts.json && !accepts.eventStream) {
+      sendError(reply, notAcceptable)
+      return
+    }
+    let inputs: Record<string, unknown>
+    try {
+      inputs = ctx.flow.validateInputs(parseScoreBody(request.body as string | undefined, ctx.flow.inputs))
+    } catch (err) {
+      sendError(reply, err)
+      return
+    }
+    new ScoreRun(ctx, request, reply, inputs, accepts.json, accepts.eventStream).start()
+  })
+}
+
+class ScoreRun {
+  private readonly controller = new AbortController()
+  private timer: NodeJS.Timeout | undefined
+  private holdsSlot = false
+  private ended = false
+
+  constructor(
+    private readonly ctx: ScoreContext,
+    private readonly request: FastifyRequest,
+    private readonly reply: FastifyReply,
+    private readonly inputs: Record<string, unknown>,
+    private readonly acceptsJson: boolean,
+    private readonly acceptsEventStream: boolean
+  ) {}
+
+  start(): void {
+    const res = this.reply.raw as ServerResponse & { [kRun]?: ScoreRun }
+    res[kRun] = this
+    res.once('close', onResponseClose)
+    if (this.ctx.timeoutMs > 0) this.timer = setTimeout(onTimeout, this.ctx.timeoutMs, this)
+    const admission = this.ctx.admission
+    if (admission.tryAcquire()) {
+      this.holdsSlot = true
+      this.execute()
+    } else if (admission.canWait()) {
+      admission.wait(this.controller.signal).then(
+        () => {
+          // Given a slot after a timeout or disconnect already ended this request: pass it on.
+          if (this.ended) return this.ctx.admission.release()
+          this.holdsSlot = true
+          this.execute()
+        },
+        (err: unknown) => this.fail(err)
+      )
+    } else {
+      this.fail(admission.refuse())
+    }
+  }
+
+  private execute(): void {
+    const options = { signal: this.controller.signal, requestId: this.request.id as string }
+    this.ctx.flow.execute(this.inputs, options).then(
+      (result) => this.succeed(result),
+      (err: unknown) => this.fail(err)
+    )
+  }
+
+  private succeed(result: RunResult): void {
+    this.ctx.metrics.recordNodes(result.trace)
+    const fields = streamFields(result.outputs)
+    if (fields === undefined) {
+      this.finish()
+      if (this.reply.sent) return
+      if (!this.acceptsJson) {
+        this.fail(new HttpRequestError(406, 'this flow has no streaming output; send Accept: application/json', { field: 'Accept' }))
+        return
+      }
+      this.reply.type(JSON_TYPE).send(JSON.stringify(result.outputs))
+      return
+    }
+    if (fields.length === 1 && this.acceptsEventStream) {
+      // The run holds its slot until the last chunk is sent.
+      const body = sseStream(result.outputs, fields[0], this.controller.signal, () => this.finish())
+      this.reply.type('text/event-stream').header('cache-control', 'no-cache').send(body)
+      return
+    }
+    collectStreams(result.outputs, fields, this.controller.signal).then(
+      (outputs) => {
+        this.finish()
+        if (!this.reply.sent) this.reply.type(JSON_TYPE).send(JSON.stringify(outputs))
+      },
+      (err: unknown) => this.fail(err)
+    )
+  }
+
+  /** Answers with an error, unless a timeout or disconnect already settled this request. */
+  fail(err: unknown): void {
+    this.finish()
+    if (this.reply.sent || this.reply.raw.destroyed) return
+    // When we aborted the run ourselves, what the executor rejected with is a consequence; say the cause.
+    const cause = this.controller.signal.aborted ? this.controller.signal.reason : err
+    sendError(this.reply, cause, this.ctx.bodyLimit)
+  }
+
+  /** Frees the slot and the timer once; the run is over (or gone). */
+  finish(): void {
+    if (this.ended) return
+    this.ended = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    if (this.holdsSlot) {
+      this.holdsSlot = false
+      this.ctx.admission.release()
+    }
+  }
+
+  /** The timeout fired: abort the run and answer 504 now, whatever the run is doing. */
+  timeout(): void {
+    this.timer = undefined
+    const seconds = this.ctx.timeoutMs / 1000
+    const err = new TimeoutError(`the run did not finish within the server's timeout of ${seconds} s (--timeout ${seconds}); it was aborted`)
+    this.controller.abort(err)
+    // The slot is freed now, not when the run settles: a tool that ignores its signal must not hold a
+    // slot forever. A blocked sync tool still holds its pool thread; the pool's queue absorbs that.
+    this.finish()
+    if (!this.reply.sent && !this.reply.raw.headersSent) sendError(this.reply, err)
+  }
+
+  /** The response closed: normally after it was sent, or early because the client went away. */
+  closed(): void {
+    // Ended first (answer sent, or stream over): the normal case, nothing to abort.
+    if (this.ended || this.reply.raw.writableFinished) return
+    this.controller.abort(new AbortedError('the client closed the connection before the answer; the run was aborted'))
+    this.finish()
+  }
+}
+
+function onTimeout(run: ScoreRun): void {
+  run.timeout()
+}
+
+function onResponseClose(this: ServerResponse & { [kRun]?: ScoreRun }): void {
+  this[kRun]?.closed()
+}

@@ -1,0 +1,76 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { Admission } from '../../src/serve/admission.js'
+import { OverloadError, TimeoutError } from '../../src/errors.js'
+
+test('admits up to maxConcurrency, queues up to queue, refuses beyond', () => {
+  const a = new Admission({ maxConcurrency: 2, queue: 1 })
+  assert.equal(a.tryAcquire(), true)
+  assert.equal(a.tryAcquire(), true)
+  assert.equal(a.tryAcquire(), false)
+  assert.equal(a.canWait(), true)
+  void a.wait()
+  assert.equal(a.queued, 1)
+  assert.equal(a.canWait(), false)
+  const err = a.refuse()
+  assert.ok(err instanceof OverloadError)
+  assert.equal(err.message, 'server is at capacity: 2 runs in progress and 1 waiting (--max-concurrency 2, --queue 1); retry later')
+  assert.equal(a.rejected, 1)
+})
+
+test('a released slot goes to the oldest waiter (FIFO)', async () => {
+  const a = new Admission({ maxConcurrency: 1, queue: 3 })
+  assert.equal(a.tryAcquire(), true)
+  const order: string[] = []
+  const first = a.wait().then(() => order.push('first'))
+  const second = a.wait().then(() => order.push('second'))
+  a.release()
+  await first
+  assert.deepEqual(order, ['first'])
+  assert.equal(a.inFlight, 1, 'the slot passed to the waiter, not freed')
+  a.release()
+  await second
+  assert.deepEqual(order, ['first', 'second'])
+  a.release()
+  assert.equal(a.inFlight, 0)
+  assert.equal(a.queued, 0)
+})
+
+test('a waiter whose signal aborts leaves the queue with the signal reason', async () => {
+  const a = new Admission({ maxConcurrency: 1, queue: 2 })
+  a.tryAcquire()
+  const controller = new AbortController()
+  const waiting = a.wait(controller.signal)
+  const other = a.wait()
+  const reason = new TimeoutError('too slow')
+  controller.abort(reason)
+  await assert.rejects(waiting, (err) => err === reason)
+  assert.equal(a.queued, 1)
+  a.release()
+  await other
+  assert.equal(a.inFlight, 1)
+})
+
+test('maxConcurrency 0 means unlimited', () => {
+  const a = new Admission({ maxConcurrency: 0, queue: 0 })
+  for (let i = 0; i < 10_000; i++) assert.equal(a.tryAcquire(), true)
+  assert.equal(a.inFlight, 10_000)
+})
+
+test('queue 0: nothing waits', () => {
+  const a = new Admission({ maxConcurrency: 1, queue: 0 })
+  a.tryAcquire()
+  assert.equal(a.canWait(), false)
+})
+
+test('rejectAll refuses every waiter', async () => {
+  const a = new Admission({ maxConcurrency: 1, queue: 2 })
+  a.tryAcquire()
+  const w1 = a.wait()
+  const w2 = a.wait()
+  const err = new Error('shutting down')
+  a.rejectAll(err)
+  await assert.rejects(w1, (e) => e === err)
+  await assert.rejects(w2, (e) => e === err)
+  assert.equal(a.queued, 0)
+})

@@ -177,7 +177,8 @@ export class FlowRun {
     const node = this.flow.plan.nodes[i]!
     this.endNode(i)
     this.state[i] = FAILED
-    const error = err instanceof ToolError || err instanceof TimeoutError
+    // Errors that already name this node (an llm node's UpstreamError, say) keep their class and status.
+    const error = err instanceof ToolError || err instanceof TimeoutError || (err instanceof FloodgateError && err.details.node === node.name)
       ? err
       : new ToolError(`node "${node.name}" failed: ${messageOf(err)}`, { node: node.name }, { cause: err })
     this.traces[i]!.status = 'failed'

@@ -26,10 +26,16 @@ const loadCode: NodeTypeLoader = async ({ dir, node, where, field }) => {
   return loadCodeTool(dir, source(node).path, where, `${field}.source.path`)
 }
 
+// llm and prompt nodes live in src/llm (templates, HTTP client); imported the first time a flow uses one.
+const loadLlm: NodeTypeLoader = async (context) => (await import('../llm/nodes.js')).loadLlmNode(context)
+const loadPrompt: NodeTypeLoader = async (context) => (await import('../llm/nodes.js')).loadPromptNode(context)
+
 const registry = new Map<string, NodeTypeLoader>([
   ['typescript', loadCode],
   ['javascript', loadCode],
-  ['code', loadCode]
+  ['code', loadCode],
+  ['llm', loadLlm],
+  ['prompt', loadPrompt]
 ])
 
 /** Adds a node type (e.g. 'llm'). Its loader validates the node and returns the tool to run. */

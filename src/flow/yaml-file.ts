@@ -34,14 +34,18 @@ export async function readFlowFile(dirArg: string): Promise<FlowFile> {
   throw new FlowDefinitionError(`${dirArg}: no flow.dag.yaml or flow.flex.yaml in this folder`, { file: dir })
 }
 
-function parseYaml(text: string, where: Where): Record<string, unknown> {
-  let data: unknown
+/** Parses YAML text; a syntax error is a FlowDefinitionError naming the file, line and column. */
+export function parseYamlText(text: string, where: Where): unknown {
   try {
-    data = parse(text)
+    return parse(text)
   } catch (err) {
     if (err instanceof YAMLParseError) throw where.error('', `invalid YAML: ${err.message.split('\n')[0]}`, err)
     throw err
   }
+}
+
+function parseYaml(text: string, where: Where): Record<string, unknown> {
+  const data = parseYamlText(text, where)
   if (!isPlainObject(data)) throw where.error('', 'expected a YAML mapping with inputs, outputs and nodes')
   return data
 }

@@ -39,7 +39,7 @@ test('unparseable yaml names file, line and column', async (t) => {
 
 test('unknown node type', async (t) => {
   const { message, file } = await dagFailure(t, dagYaml(`nodes:\n- name: a\n  type: rust\n  source: {type: code, path: tool.mjs}\n`))
-  assert.equal(message, `${file}: nodes[0].type: unknown node type "rust" (expected one of typescript, javascript, code)`)
+  assert.equal(message, `${file}: nodes[0].type: unknown node type "rust" (expected one of typescript, javascript, code, llm, prompt)`)
 })
 
 test('python nodes are told to port the tool', async (t) => {

@@ -1,0 +1,8 @@
+// LLM and prompt nodes for flows: Jinja2 templates in PromptFlow's chat format, connections, and an
+// OpenAI-compatible chat client with retries and streaming. src/flow/node-types.ts loads this folder
+// when a flow first uses an `llm` or `prompt` node.
+export { loadLlmNode, loadPromptNode } from './nodes.js'
+export { parseChat, escapeRoleHeadings, type ChatMessage, type ChatRole, type ChatSource } from './chat-format.js'
+export { loadTemplate, type CompiledTemplate } from './template.js'
+export { readConnections, pickConnection, envConnection, Connection, type ConnectionSet } from './connections.js'
+export { chatEndpoint, completeChat, streamChat, closeLlmPools, type Endpoint, type ChatBody } from './client.js'

@@ -51,6 +51,12 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
     outputs: parts.outputs,
     validateInputs: createInputValidator(parts.inputs),
     execute: (inputs, runOptions = {}) => new FlowRun(executable, inputs, runOptions).start(),
+    start: (inputs, runOptions = {}) => {
+      // A FlowRun is its own handle (promise + abort).
+      const run = new FlowRun(executable, inputs, runOptions)
+      run.start()
+      return run
+    },
     poolStats: () => (pool ? pool.stats() : { ...NO_POOL }),
     close: () => (closed ??= pool ? pool.close() : Promise.resolve())
   }

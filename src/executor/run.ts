@@ -32,7 +32,9 @@ export class FlowRun {
   private readonly results: unknown[]
   private readonly traces: Array<NodeTrace | undefined>
   private readonly nodeTimers: Array<NodeJS.Timeout | undefined> | null
-  private readonly controller = new AbortController()
+  // Made only when a tool reads its signal or a pool task needs one: an AbortController costs a few
+  // microseconds, a large share of a one-node run's overhead, and most async tools never look at it.
+  private controller: AbortController | null = null
   private readonly context: ToolContext
   private readonly startedAt = Date.now()
   private readonly t0 = performance.now()
@@ -57,8 +59,19 @@ export class FlowRun {
     this.traces = new Array<NodeTrace | undefined>(n)
     this.nodeTimers = flow.nodeTimeoutMs > 0 ? new Array<NodeJS.Timeout | undefined>(n) : null
     this.left = n
-    this.context = { signal: this.controller.signal }
+    this.context = new RunContext(this)
     this.external = options.signal
+  }
+
+  /** The signal tools receive: aborted when the run fails, times out or is aborted. */
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController()
+    return this.controller.signal
+  }
+
+  /** Ends the run now with `reason` (a caller's timeout, a client gone); tools are told to stop. */
+  abort(reason: FloodgateError): void {
+    this.settleError(reason)
   }
 
   start(): Promise<RunResult> {
@@ -104,7 +117,7 @@ export class FlowRun {
     }
     let pending: unknown
     try {
-      pending = node.call ? node.call(args, this.context) : this.flow.pool!.run(node.poolIndex, args, this.controller.signal)
+      pending = node.call ? node.call(args, this.context) : this.flow.pool!.run(node.poolIndex, args, this.signal)
     } catch (err) {
       this.fail(i, err)
       return
@@ -204,7 +217,7 @@ export class FlowRun {
     this.cleanup()
     err.details.trace = this.trace()
     // Tools still running are told to stop; pool tasks are cancelled (their threads are replaced).
-    this.controller.abort(err)
+    this.controller?.abort(err)
     this.reject(err)
   }
 
@@ -249,5 +262,14 @@ export class FlowRun {
       outputs[name] = value[name]
     }
     return outputs
+  }
+}
+
+/** A tool's context whose signal exists only once read. */
+class RunContext implements ToolContext {
+  constructor(private readonly run: FlowRun) {}
+
+  get signal(): AbortSignal {
+    return this.run.signal
   }
 }

@@ -1,6 +1,7 @@
 // What running a compiled flow looks like from outside (src/cli/run.ts, src/serve). A contract between
 // folders: change it only with every reader in view.
 import type { FlowKind, InputDef, OutputDef } from '../flow/types.js'
+import type { FloodgateError } from '../errors.js'
 
 export type NodeStatus = 'ok' | 'bypassed' | 'failed'
 /** Where a node's tool ran: on the event loop (async tools) or on the worker-thread pool (sync tools). */
@@ -38,6 +39,13 @@ export interface RunOptions {
   timeoutMs?: number
 }
 
+/** A run in progress, for callers that end runs themselves (the server's timeout and disconnects). */
+export interface RunHandle {
+  promise: Promise<RunResult>
+  /** Settles the run now, rejecting `promise` with `reason`; tools still running are told to stop. */
+  abort(reason: FloodgateError): void
+}
+
 export interface PoolStats {
   threads: number
   /** Tasks running on pool threads now. */
@@ -71,6 +79,11 @@ export interface CompiledFlow {
   validateInputs(raw: Record<string, unknown>): Record<string, unknown>
   /** Runs the flow once on already-validated inputs. Rejects with ToolError, TimeoutError, AbortedError. */
   execute(inputs: Record<string, unknown>, options?: RunOptions): Promise<RunResult>
+  /**
+   * Like execute(), returning a handle that can abort the run: cheaper than an AbortSignal when the
+   * caller would only make one to abort this run (no AbortController, no event listener per run).
+   */
+  start(inputs: Record<string, unknown>, options?: RunOptions): RunHandle
   poolStats(): PoolStats
   /** Stops the pool threads. */
   close(): Promise<void>

@@ -4,8 +4,8 @@
 // closure per step, one timer when a timeout is set.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ServerResponse } from 'node:http'
-import type { CompiledFlow, RunResult } from '../../executor/types.js'
-import { AbortedError, HttpRequestError, TimeoutError } from '../../errors.js'
+import type { CompiledFlow, RunHandle, RunResult } from '../../executor/types.js'
+import { AbortedError, HttpRequestError, TimeoutError, type FloodgateError } from '../../errors.js'
 import type { Admission } from '../admission.js'
 import type { ServeMetrics } from '../metrics.js'
 import { sendError } from '../errors.js'
@@ -49,7 +49,11 @@ export function registerScore(app: FastifyInstance, ctx: ScoreContext): void {
 }
 
 class ScoreRun {
-  private readonly controller = new AbortController()
+  // Both made only when needed (a queue wait, a stream, an abort): an AbortController and its listener
+  // cost several microseconds per request, and most requests never abort.
+  private controller: AbortController | null = null
+  private run: RunHandle | null = null
+  private abortReason: FloodgateError | null = null
   private timer: NodeJS.Timeout | undefined
   private holdsSlot = false
   private ended = false
@@ -73,7 +77,7 @@ class ScoreRun {
       this.holdsSlot = true
       this.execute()
     } else if (admission.canWait()) {
-      admission.wait(this.controller.signal).then(
+      admission.wait(this.signal).then(
         () => {
           // Given a slot after a timeout or disconnect already ended this request: pass it on.
           if (this.ended) return this.ctx.admission.release()
@@ -87,12 +91,28 @@ class ScoreRun {
     }
   }
 
+  private get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController()
+      if (this.abortReason) this.controller.abort(this.abortReason)
+    }
+    return this.controller.signal
+  }
+
   private execute(): void {
-    const options = { signal: this.controller.signal, requestId: this.request.id as string }
-    this.ctx.flow.execute(this.inputs, options).then(
+    this.run = this.ctx.flow.start(this.inputs, { requestId: this.request.id as string })
+    this.run.promise.then(
       (result) => this.succeed(result),
       (err: unknown) => this.fail(err)
     )
+  }
+
+  /** Ends the run (if any), a queue wait and a stream in progress, with `reason`. */
+  private abort(reason: FloodgateError): void {
+    if (this.abortReason) return
+    this.abortReason = reason
+    this.run?.abort(reason)
+    this.controller?.abort(reason)
   }
 
   private succeed(result: RunResult): void {
@@ -110,11 +130,11 @@ class ScoreRun {
     }
     if (fields.length === 1 && this.acceptsEventStream) {
       // The run holds its slot until the last chunk is sent.
-      const body = sseStream(result.outputs, fields[0], this.controller.signal, () => this.finish())
+      const body = sseStream(result.outputs, fields[0], this.signal, () => this.finish())
       this.reply.type('text/event-stream').header('cache-control', 'no-cache').send(body)
       return
     }
-    collectStreams(result.outputs, fields, this.controller.signal).then(
+    collectStreams(result.outputs, fields, this.signal).then(
       (outputs) => {
         this.finish()
         if (!this.reply.sent) this.reply.type(JSON_TYPE).send(JSON.stringify(outputs))
@@ -128,7 +148,7 @@ class ScoreRun {
     this.finish()
     if (this.reply.sent || this.reply.raw.destroyed) return
     // When we aborted the run ourselves, what the executor rejected with is a consequence; say the cause.
-    const cause = this.controller.signal.aborted ? this.controller.signal.reason : err
+    const cause = this.abortReason ?? err
     sendError(this.reply, cause, this.ctx.bodyLimit)
   }
 
@@ -148,7 +168,7 @@ class ScoreRun {
     this.timer = undefined
     const seconds = this.ctx.timeoutMs / 1000
     const err = new TimeoutError(`the run did not finish within the server's timeout of ${seconds} s (--timeout ${seconds}); it was aborted`)
-    this.controller.abort(err)
+    this.abort(err)
     // The slot is freed now, not when the run settles: a tool that ignores its signal must not hold a
     // slot forever. A blocked sync tool still holds its pool thread; the pool's queue absorbs that.
     this.finish()
@@ -159,7 +179,7 @@ class ScoreRun {
   closed(): void {
     // Ended first (answer sent, or stream over): the normal case, nothing to abort.
     if (this.ended || this.reply.raw.writableFinished) return
-    this.controller.abort(new AbortedError('the client closed the connection before the answer; the run was aborted'))
+    this.abort(new AbortedError('the client closed the connection before the answer; the run was aborted'))
     this.finish()
   }
 }

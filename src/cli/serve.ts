@@ -27,7 +27,7 @@ export function registerServe(program: Command): void {
     .option('--workers <n>', 'processes (default: env PROMPTFLOW_WORKER_NUM, else the number of cores)', integer(1))
     .option('--threads <n>', 'sync-tool pool threads per worker (default: env PROMPTFLOW_WORKER_THREADS, else 4)', integer(1))
     .option('--max-concurrency <n>', 'flow runs in progress per worker, 0 = unlimited (default: 10000 for async flows, --threads for flows with sync tools)', integer(0))
-    .option('--queue <n>', 'runs waiting per worker beyond --max-concurrency; more get 503 (default: 1000 async, 4 x --threads sync)', integer(0))
+    .option('--queue <n>', 'runs waiting per worker beyond --max-concurrency; more get 503 (default: 1000 async, --threads sync)', integer(0))
     .option('--timeout <seconds>', 'per-request timeout, queue wait included; the run is aborted and the client gets 504 (0 = none)', seconds, 300)
     .option('--api-key <key>', 'require this key (Authorization: Bearer <key>) on /score and /feedback')
     .addOption(new Option('--log-level <level>', 'pino log level; one line per request at info').choices(LOG_LEVELS).default('info'))

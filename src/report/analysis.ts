@@ -4,6 +4,7 @@ import type { ErrorEntry, LoadResult } from '../load/result.js'
 import type { MetricsSample, ProcessSeries, VariantMeta, VariantSamples } from './bench-data.js'
 import { parseWait, type WaitSpec } from '../load/parse.js'
 import { fmtCount, fmtMs, fmtPct, fmtRate, fmtSec } from './bench-format.js'
+import { decodeHistogram, percentileMs } from '../load/histogram.js'
 
 export type FindingKind =
   | 'backpressure'
@@ -348,7 +349,7 @@ function admission({ a, result }: Context): Finding | null {
     kind: 'admission',
     text: `admission: ${fmtCount(e503.count)} requests (${fmtPct(e503.share * 100, 1)}) answered 503${retry} at once instead of queueing; ` +
       `the ${fmtCount(ok)} admitted were served at ${fmtRate(a.achievedRps)}` +
-      `${a.medianOverheadMs !== null ? `, median overhead ${fmtMs(a.medianOverheadMs)}` : ''}` +
+      `${a.medianOverheadMs !== null ? `, their median overhead ${fmtMs(a.medianOverheadMs)}` : ''}` +
       `${a.runsInProgressMax !== null ? `, at most ${fmtCount(a.runsInProgressMax)} runs in progress` : ''}`
   }
 }
@@ -424,6 +425,26 @@ function offeredRate(result: LoadResult): number {
   return (rate + (result.config.rampTo ?? rate)) / 2
 }
 
+/**
+ * Median and p99 of the requests the server actually ran. When some were refused with 503 at once (the
+ * only failures, and each faster than the fastest success), they are the bottom of the histogram, so
+ * the served requests' percentile q is the whole histogram's at f + (1 - f) q, f the 503 share.
+ * Otherwise (no 503s, or other failures mixed in) the whole histogram's figures are used as they are.
+ */
+function servedPercentiles(result: LoadResult): { medianMs: number; p99Ms: number } {
+  const agg = result.aggregated
+  const whole = { medianMs: agg.medianMs, p99Ms: agg.percentiles['99'] ?? agg.maxMs }
+  const refused = result.errors.filter((e) => e.status === 503).reduce((n, e) => n + e.occurrences, 0)
+  const encoded = result.histograms.Aggregated
+  if (refused === 0 || refused !== agg.failures || refused >= agg.requests || !encoded) return whole
+  const f = refused / agg.requests
+  const hist = decodeHistogram(encoded)
+  return {
+    medianMs: percentileMs(hist, (f + (1 - f) * 0.5) * 100) ?? whole.medianMs,
+    p99Ms: percentileMs(hist, (f + (1 - f) * 0.99) * 100) ?? whole.p99Ms
+  }
+}
+
 /** In order of precedence: the first that applies is the verdict; all that apply are findings. */
 const RULES = [admission, backpressure, generatorBound, machineBound, failing, healthy]
 
@@ -443,6 +464,7 @@ export function analyzeVariant(meta: VariantMeta, result: LoadResult, samples?: 
   const metrics = samples ? inWindow(samples.metrics, window) : []
   const rejectedByServer = maxOf(metrics, (m) => m.rejectedTotal)
   const serviceMs = serviceTimeSec === null ? null : serviceTimeSec * 1000
+  const served = servedPercentiles(result)
   const a: VariantAnalysis = {
     name: meta.name,
     requests: agg.requests,
@@ -455,8 +477,8 @@ export function analyzeVariant(meta: VariantMeta, result: LoadResult, samples?: 
     idealRps,
     achievedRps,
     percentOfIdeal: idealRps ? (achievedRps / idealRps) * 100 : null,
-    medianOverheadMs: serviceMs === null || !agg.requests ? null : agg.medianMs - serviceMs,
-    p99OverheadMs: serviceMs === null || !agg.requests ? null : (agg.percentiles['99'] ?? agg.maxMs) - serviceMs,
+    medianOverheadMs: serviceMs === null || !agg.requests ? null : served.medianMs - serviceMs,
+    p99OverheadMs: serviceMs === null || !agg.requests ? null : served.p99Ms - serviceMs,
     cpu: analyzeCpu(result, samples, window),
     pool: analyzePool(meta, metrics, samples),
     queueDepthMax: maxOf(metrics, (m) => m.queueDepth),
@@ -467,7 +489,7 @@ export function analyzeVariant(meta: VariantMeta, result: LoadResult, samples?: 
     findings: [],
     verdict: { kind: 'no-data', text: '' }
   }
-  const ctx: Context = { a, meta, result, cores: samples?.cores ?? 0, medianMs: agg.medianMs }
+  const ctx: Context = { a, meta, result, cores: samples?.cores ?? 0, medianMs: served.medianMs }
   if (agg.requests > 0) {
     for (const rule of RULES) {
       const finding = rule(ctx)

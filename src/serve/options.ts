@@ -89,12 +89,13 @@ export interface AdmissionDefaults {
  *   one worker; the queue (1,000) only absorbs bursts.
  * - Flows with sync tools: throughput is fixed by the pool (threads / seconds of work per run). Admitting
  *   more runs than threads only lengthens the pool's queue, which is what made the study's sync server
- *   answer after tens of seconds. So: `threads` runs in flight and `threads * 4` waiting, i.e. a queue
- *   wait of at most about four run times before a fast 503 tells the client to come back.
+ *   answer after tens of seconds. So: `threads` runs in flight and `threads` waiting, i.e. a queue
+ *   wait of about one run's time before a fast 503 tells the client to come back.
  */
 export function admissionDefaults(threads: number, hasSyncTools: boolean): AdmissionDefaults {
   if (!hasSyncTools) return { maxConcurrency: 10_000, queue: 1_000 }
-  return { maxConcurrency: threads, queue: threads * 4 }
+  // (4 x threads let admitted requests wait 8 s in the study's bench: the collapse, only bounded.)
+  return { maxConcurrency: threads, queue: threads }
 }
 
 function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {

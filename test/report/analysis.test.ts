@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { encodeHistogram, newHistogram } from '../../src/load/histogram.js'
 import {
   achievedThroughput, analyzeVariant, averageUsers, cpuMsInWindow, idealThroughput, lowLoadServiceSec, waitModel
 } from '../../src/report/analysis.js'
@@ -90,9 +91,26 @@ test('admission: 503s are counted, their share given, and tied to the server\'s 
   const a = analyzeVariant(syntheticMeta('static-sync-admission', 'pool_threads', { workers: 8, threads: 8 }), result, samples)
   assert.equal(a.verdict.kind, 'admission')
   const share = ((1500 / result.aggregated.requests) * 100).toFixed(1)
-  assert.match(a.verdict.text, new RegExp(`^admission: 1,500 requests \\(${share}%\\) answered 503 with Retry-After at once instead of queueing; the [\\d,]+ admitted were served at \\d+\\.\\d+ req/s, median overhead 150 ms, at most 128 runs in progress$`))
+  assert.match(a.verdict.text, new RegExp(`^admission: 1,500 requests \\(${share}%\\) answered 503 with Retry-After at once instead of queueing; the [\\d,]+ admitted were served at \\d+\\.\\d+ req/s, their median overhead 150 ms, at most 128 runs in progress$`))
   assert.equal(a.errors.length, 1)
   assert.match(a.errors[0]!.text, /^503: 1,500 \(\d+\.\d\d% of requests\); the server's admission control rejected them at once with Retry-After \(it counted 1,500 rejections\)/)
+})
+
+test('admission: overheads are those of the admitted requests, the fast 503s taken out of the histogram', () => {
+  const errors = [{ method: 'POST', name: '/score', kind: 'http' as const, status: 503, error: "HTTPError('503 Server Error')", occurrences: 3000 }]
+  const result = syntheticResult({ users: 500, spawnRate: 50, runTimeSec: 60, rps: 60, medianMs: 2, errors })
+  // 3,000 refusals answered in 2 ms, 1,000 admitted runs answered in 3,000 ms (+ up to 99 ms).
+  const hist = newHistogram()
+  for (let i = 0; i < 3000; i++) hist.recordValue(2000)
+  for (let i = 0; i < 1000; i++) hist.recordValue(3_000_000 + i * 99)
+  result.aggregated = { ...result.aggregated, requests: 4000, failures: 3000 }
+  result.histograms = { Aggregated: encodeHistogram(hist) }
+  const a = analyzeVariant(syntheticMeta('static-sync-admission', 'pool_threads', { workers: 8, threads: 8 }), result)
+  assert.equal(a.verdict.kind, 'admission')
+  // Served median = 3,000 + ~49.5 ms; service time 1.25 s: overhead ~1,800 ms, not 2 - 1,250.
+  assert.ok(a.medianOverheadMs! > 1790 && a.medianOverheadMs! < 1810, String(a.medianOverheadMs))
+  assert.ok(a.p99OverheadMs! > 1840 && a.p99OverheadMs! < 1860, String(a.p99OverheadMs))
+  assert.match(a.verdict.text, /their median overhead 1,(79|80)\d ms/)
 })
 
 test('machine-bound: busy cores while below the ideal, with each process group\'s share', () => {

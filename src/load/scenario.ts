@@ -94,8 +94,11 @@ class User implements ScenarioUser {
       try {
         await this.fn(this)
       } catch (err) {
-        if (err instanceof RunStopped || ctx.stopped) return
-        ctx.recorder.exception(err)
+        if (err instanceof RunStopped) return
+        // An iteration that straddles the stop has its request recorded during the drain; its exception
+        // is recorded too, so requests and exceptions stay in step. Once closing, neither is.
+        if (!ctx.closing) ctx.recorder.exception(err)
+        if (ctx.stopped) return
         await this.sleep(EXCEPTION_PAUSE_SEC)
         waitEndedAt = performance.now()
         continue

@@ -3,6 +3,7 @@
 import { createInputValidator } from '../flow/inputs.js'
 import { FlowRun, type Executable } from './run.js'
 import { ToolPool } from './pool.js'
+import { buildPoolTools, type PoolBuild } from './pool-build.js'
 import type { Plan, PoolTool } from './plan.js'
 import type { FlowKind, InputDef, OutputDef } from '../flow/types.js'
 import type { CompiledFlow, LoadFlowOptions, PoolStats } from './types.js'
@@ -27,12 +28,15 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
     if (node.pool) node.poolIndex = poolTools.push(node.pool) - 1
   }
   let pool: ToolPool | null = null
+  let poolBuild: PoolBuild | null = null
   if (poolTools.length > 0) {
-    pool = new ToolPool(options.threads ?? DEFAULT_THREADS, poolTools)
+    poolBuild = await buildPoolTools(poolTools)
+    pool = new ToolPool(options.threads ?? DEFAULT_THREADS, poolBuild.tools)
     try {
       await pool.ready()
     } catch (err) {
       await pool.close().catch(() => {})
+      await poolBuild.dispose()
       throw err
     }
   }
@@ -58,6 +62,6 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
       return run
     },
     poolStats: () => (pool ? pool.stats() : { ...NO_POOL }),
-    close: () => (closed ??= pool ? pool.close() : Promise.resolve())
+    close: () => (closed ??= pool ? pool.close().finally(() => poolBuild?.dispose()) : Promise.resolve())
   }
 }

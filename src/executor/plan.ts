@@ -15,6 +15,8 @@ export interface PoolTool {
   form: 'function' | 'class'
   /** Constructor argument for the class form (flex `init`). */
   init?: Record<string, unknown>
+  /** `file` is a JavaScript build made by pool-build.ts: import it as is, no loader hooks needed. */
+  built?: boolean
 }
 
 export interface PlanNode {

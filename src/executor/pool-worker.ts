@@ -3,6 +3,7 @@
 // task is only an index and the tool's inputs. The top-level await also makes piscina load this file
 // as ESM: its require() attempt fails on it and it falls back to import().
 import { parentPort, workerData } from 'node:worker_threads'
+import { pathToFileURL } from 'node:url'
 import { importFile } from '../flow/module-loader.js'
 import type { PoolTool } from './plan.js'
 
@@ -16,7 +17,7 @@ export const THREAD_READY = 'floodgate:pool-thread-ready'
 type Callable = (args: Record<string, unknown>) => unknown
 
 async function prepare(tool: PoolTool): Promise<Callable> {
-  const mod = await importFile(tool.file)
+  const mod = tool.built ? ((await import(pathToFileURL(tool.file).href)) as Record<string, unknown>) : await importFile(tool.file)
   const target = mod[tool.exportName] as (...args: unknown[]) => unknown
   if (tool.form === 'function') return target as Callable
   const instance = new (target as unknown as new (init?: unknown) => { call: Callable })(tool.init)

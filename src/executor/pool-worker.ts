@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { pathToFileURL } from 'node:url'
 import { importFile } from '../flow/module-loader.js'
+import { POOL_THREAD } from '../tools/http-sync.js'
 import type { PoolTool } from './plan.js'
 
 export interface PoolTask {
@@ -24,6 +25,8 @@ async function prepare(tool: PoolTool): Promise<Callable> {
   return (args) => instance.call(args)
 }
 
+// httpGetSync in this thread asks the pool's main thread to do its I/O (no helper thread per pool thread).
+;(globalThis as Record<symbol, unknown>)[POOL_THREAD] = true
 const tools = (workerData as { tools: PoolTool[] }).tools
 const callables: Callable[] = []
 for (const tool of tools) callables.push(await prepare(tool))

@@ -3,6 +3,7 @@
 import { Piscina } from 'piscina'
 import { StartupError, messageOf } from '../errors.js'
 import { siblingUrl, workerExecArgv } from '../tools/sibling.js'
+import { isHttpChannelMessage, serveHttpJobs } from '../tools/http-serve.js'
 import type { PoolTool } from './plan.js'
 import type { PoolTask } from './pool-worker.js'
 
@@ -38,6 +39,12 @@ export class ToolPool {
       this.onStartChange?.()
     })
     this.piscina.on('message', (message: unknown) => {
+      if (isHttpChannelMessage(message)) {
+        // A pool thread's httpGetSync: this (main) thread serves its requests from now on.
+        serveHttpJobs(message.port, message.signal)
+        message.port.unref() // after the listener, which refs the port: it must not keep the process alive
+        return
+      }
       if (message !== THREAD_READY) return
       this.readyThreads++
       this.onStartChange?.()

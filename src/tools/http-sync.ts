@@ -1,11 +1,13 @@
 // A GET that blocks the calling thread until the answer is in, as Python's `requests.get` does, for sync
 // tools (they run on a pool thread, so blocking it is the point: it reproduces the study's sync variant).
-// Each thread gets one helper worker that does the I/O; the caller sleeps in Atomics.wait meanwhile.
-import { MessageChannel, Worker, isMainThread, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
+// The I/O is done elsewhere while the caller sleeps in Atomics.wait: in a Floodgate pool thread, by the
+// pool's main thread (its event loop is free, and the pool needs no extra thread per pool thread);
+// in any other thread, by a helper worker of its own.
+import { MessageChannel, Worker, isMainThread, parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 import { UpstreamError } from '../errors.js'
 import { DEFAULT_TIMEOUT_MS, checkTimeout, toResponse, type HttpGetOptions, type HttpResponse } from './response.js'
 import { siblingUrl, workerExecArgv } from './sibling.js'
-import type { HttpAnswer, HttpJob } from './http-worker.js'
+import { HTTP_CHANNEL, type HttpAnswer, type HttpChannelMessage, type HttpJob } from './http-serve.js'
 
 interface Helper { port: MessagePort; signal: Int32Array }
 
@@ -20,9 +22,18 @@ const START_TIMEOUT_MS = 30_000
 let helper: Helper | undefined
 let nextId = 0
 
+/** Set by the pool thread (src/executor/pool-worker.ts) before it loads tools. */
+export const POOL_THREAD = Symbol.for('floodgate.poolThread')
+
 function startHelper(): Helper {
   const { port1, port2 } = new MessageChannel()
   const signal = new Int32Array(new SharedArrayBuffer(4))
+  if (parentPort && (globalThis as Record<symbol, unknown>)[POOL_THREAD] === true) {
+    const message: HttpChannelMessage = { type: HTTP_CHANNEL, port: port2, signal }
+    parentPort.postMessage(message, [port2])
+    port1.unref()
+    return { port: port1, signal }
+  }
   const entry = siblingUrl('http-worker', import.meta.url)
   const worker = new Worker(entry, {
     execArgv: workerExecArgv(entry),

@@ -46,7 +46,11 @@ export async function call(
   url: string,
   options: { method?: Dispatcher.HttpMethod; body?: string | Buffer; headers?: Record<string, string>; signal?: AbortSignal } = {}
 ): Promise<JsonReply> {
-  const res = await request(url, { method: options.method ?? (options.body === undefined ? 'GET' : 'POST'), body: options.body, headers: options.headers, signal: options.signal })
+  // Bounded, so a request that is never answered fails its test with a message instead of hanging it.
+  const res = await request(url, {
+    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'), body: options.body, headers: options.headers, signal: options.signal,
+    headersTimeout: 30_000, bodyTimeout: 30_000
+  })
   const text = await res.body.text()
   let body: unknown = text
   try {

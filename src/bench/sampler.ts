@@ -1,7 +1,7 @@
 // Every second: CPU and RSS of each process of a variant (the trees below the processes it started),
 // the machine's CPU, and the target's /metrics. Runs on timers; each tick reads a few small /proc files.
 import { availableParallelism } from 'node:os'
-import { request } from 'undici'
+import { fetchText } from '../tools/http.js'
 import { BENCH_DATA_VERSION, type MetricsSample, type ProcessRole, type ProcessSeries, type VariantSamples, type MachineSample } from '../report/bench-data.js'
 import { descendantsOf, readMachineTicks, readProc, type MachineTicks } from './procfs.js'
 import { metricsSample, parsePrometheus, type Series } from './prometheus.js'
@@ -12,20 +12,10 @@ export interface SampledRoot {
   service: string
 }
 
-/** GET a URL's text with a short deadline; null on any failure (a missed scrape is a gap, not an error). */
-export async function fetchText(url: string, timeoutMs = 2000): Promise<string | null> {
-  try {
-    const res = await request(url, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
-    const text = await res.body.text()
-    return res.statusCode === 200 ? text : null
-  } catch {
-    return null
-  }
-}
-
+/** The target's /metrics, parsed; null on any failure (a missed scrape is a gap, not an error). */
 export async function scrapeMetrics(metricsUrl: string): Promise<Map<string, Series[]> | null> {
-  const text = await fetchText(metricsUrl)
-  return text === null ? null : parsePrometheus(text)
+  const data = await fetchText(metricsUrl, 2000).catch(() => null)
+  return data !== null && data.status === 200 ? parsePrometheus(data.body) : null
 }
 
 export class Sampler {

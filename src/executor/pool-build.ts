@@ -25,7 +25,9 @@ export async function buildPoolTools(tools: PoolTool[]): Promise<PoolBuild> {
   const dir = await mkdtemp(join(tmpdir(), 'floodgate-pool-'))
   try {
     const built: PoolTool[] = []
-    for (let i = 0; i < tools.length; i++) built.push({ ...tools[i]!, file: await buildOne(tools[i]!.file, join(dir, `${i}-${basename(tools[i]!.file)}.mjs`)), built: true })
+    for (const [i, tool] of tools.entries()) {
+      built.push({ ...tool, file: await buildOne(tool.file, join(dir, `${i}-${basename(tool.file)}.mjs`)), built: true })
+    }
     return { tools: built, dispose: () => rm(dir, { recursive: true, force: true }) }
   } catch (err) {
     await rm(dir, { recursive: true, force: true })

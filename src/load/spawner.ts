@@ -1,6 +1,7 @@
 // Starts users at a steady rate. Locust spawns in one-second steps (spawn_rate users at once, then a
-import type { Driver } from './context.js'
 // pause); here user i starts at i / rate seconds, so the ramp is smooth and the server sees no bursts.
+import type { Driver } from './context.js'
+
 export class Spawner {
   private timer: NodeJS.Timeout | undefined
   private started = 0

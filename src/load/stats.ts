@@ -1,6 +1,6 @@
 // One endpoint's running figures and their EndpointStats form. Shared by the Recorder (live) and by
 // mergeResults (rebuilt from JSON), so both compute the table the same way.
-import { locustPercentiles, newHistogram, percentileMs, type Histogram } from './histogram.js'
+import { locustPercentiles, newHistogram, type Histogram } from './histogram.js'
 import type { EndpointStats } from './result.js'
 
 export interface EndpointTotals {
@@ -41,7 +41,7 @@ export function toEndpointStats(t: EndpointTotals, durationSec: number): Endpoin
     minMs: n ? usToMs(t.minUs) : 0,
     maxMs,
     meanMs: n ? usToMs(t.sumUs / n) : 0,
-    medianMs: Math.min(percentileMs(t.hist, 50) ?? 0, maxMs),
+    medianMs: percentiles['50']!,
     avgContentBytes: n ? t.bytes / n : 0,
     rps: n / secs,
     failuresPerSec: t.failures / secs,

@@ -38,14 +38,13 @@ export class FlowRun {
   private readonly context: ToolContext
   private readonly startedAt = Date.now()
   private readonly t0 = performance.now()
-  private readonly scratch: unknown[] = [undefined]
+  private scratch: unknown[] | null = null
   private left: number
   private settled = false
   private runTimer: NodeJS.Timeout | undefined
   private readonly external: AbortSignal | undefined
-  private readonly onExternalAbort = (): void => {
-    this.settleError(new AbortedError(`run aborted: ${messageOf(this.external?.reason)}`, { reason: this.external?.reason }))
-  }
+  // Made only for a run given a signal: a closure per run is a cost most runs (served ones) never need.
+  private onExternalAbort: (() => void) | null = null
 
   constructor(private readonly flow: Executable, private readonly inputs: Record<string, unknown>, private readonly options: RunOptions) {
     const n = flow.plan.nodes.length
@@ -75,12 +74,15 @@ export class FlowRun {
   }
 
   start(): Promise<RunResult> {
-    if (this.external) {
-      if (this.external.aborted) {
-        this.onExternalAbort()
+    const external = this.external
+    if (external) {
+      const onAbort = (): void => this.settleError(new AbortedError(`run aborted: ${messageOf(external.reason)}`, { reason: external.reason }))
+      if (external.aborted) {
+        onAbort()
         return this.promise
       }
-      this.external.addEventListener('abort', this.onExternalAbort, { once: true })
+      this.onExternalAbort = onAbort
+      external.addEventListener('abort', onAbort, { once: true })
     }
     const timeoutMs = this.options.timeoutMs ?? this.flow.runTimeoutMs
     if (timeoutMs > 0) this.runTimer = setTimeout(() => this.onRunTimeout(timeoutMs), timeoutMs)
@@ -153,8 +155,9 @@ export class FlowRun {
       base = this.results[ref.index]
     }
     if (ref.path === null) return base
-    const missing = walkPath(base, ref.path, this.scratch)
-    if (missing < 0) return this.scratch[0]
+    const scratch = (this.scratch ??= [undefined])
+    const missing = walkPath(base, ref.path, scratch)
+    if (missing < 0) return scratch[0]
     const owner = ref.kind === INPUT ? `input "${ref.name}"` : `the output of node "${ref.name}"`
     const prop = ref.path.slice(0, missing + 1).join('.')
     const place = nodeName === null ? `output "${arg}"` : `node "${nodeName}": ${arg === 'activate.when' ? arg : `input "${arg}"`}`
@@ -209,7 +212,7 @@ export class FlowRun {
     this.settled = true
     if (this.runTimer) clearTimeout(this.runTimer)
     if (this.nodeTimers) for (const t of this.nodeTimers) if (t) clearTimeout(t)
-    this.external?.removeEventListener('abort', this.onExternalAbort)
+    if (this.onExternalAbort) this.external!.removeEventListener('abort', this.onExternalAbort)
   }
 
   private settleError(err: FloodgateError): void {

@@ -1,19 +1,20 @@
 // The HTTP application for one flow: fastify with pf serve's routes, one error envelope, admission,
 // metrics and one log line per request. Built by a function so tests can inject() or listen on port 0,
 // and so the in-process server and every cluster worker run the very same app.
-import { randomUUID } from 'node:crypto'
-import type { IncomingMessage } from 'node:http'
-import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { CompiledFlow } from '../executor/types.js'
 import { HttpRequestError } from '../errors.js'
 import { Admission, type AdmissionLimits } from './admission.js'
+import { Deadlines } from './deadlines.js'
 import { apiKeyCheck } from './auth.js'
 import { mapError, sendError } from './errors.js'
+import { Exchanges } from './exchange.js'
 import { ServeMetrics } from './metrics.js'
 import { registerFeedback, registerInfo } from './routes/info.js'
 import { ownMetrics, registerMetrics, type MetricsSource } from './routes/metrics.js'
 import { registerScore } from './routes/score.js'
+import { requestIdOf } from './request-id.js'
 
 export interface AppOptions {
   admission: AdmissionLimits
@@ -38,16 +39,12 @@ export interface FloodgateApp extends FastifyInstance {
 }
 
 export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp {
-  // Checked once: with info off (benchmarks), no per-request log line is built and no per-request child
-  // logger is made (pino's child() costs microseconds); warnings and errors carry the request id instead.
-  const logRequests = options.logger?.isLevelEnabled('info') ?? false
+  const logger = options.logger
+  // No logger is given to fastify: its per-request child logger and response listeners are replaced by
+  // one listener per response (exchange.ts), which writes the log line through `logger` itself.
   const app = Fastify({
-    loggerInstance: options.logger,
-    // Fastify's two lines per request are replaced by one, written in the onResponse hook below.
-    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit,
     genReqId: requestIdOf,
-    childLoggerFactory: (logger, bindings, childOptions) => (logRequests ? logger.child(bindings, childOptions) : logger),
     // Runs may be long (an LLM flow, a queue wait): only --timeout ends them, never the socket layer.
     connectionTimeout: 0,
     requestTimeout: 0,
@@ -60,6 +57,7 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
 
   const admission = new Admission(options.admission)
   const metrics = new ServeMetrics(flow, admission)
+  const exchanges = new Exchanges(metrics, logger)
   app.decorate('admission', admission)
   app.decorate('metrics', metrics)
 
@@ -68,24 +66,16 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body))
 
   app.addHook('onRequest', (request, reply, done) => {
+    exchanges.begin(request, reply)
     reply.header('x-request-id', request.id)
     const clientId = request.headers['x-ms-client-request-id']
     if (clientId !== undefined) reply.header('x-ms-client-request-id', clientId)
     done()
   })
-  app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched'
-    const seconds = reply.elapsedTime / 1000
-    metrics.recordRequest(route, reply.statusCode, seconds)
-    if (logRequests) {
-      request.log.info({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request')
-    }
-    done()
-  })
 
   app.setErrorHandler((err, request, reply) => {
     const { status } = mapError(err, options.bodyLimit)
-    if (status >= 500) request.log.error(logRequests ? { err } : { reqId: request.id, err }, 'request failed')
+    if (status >= 500) logger?.error({ reqId: request.id, err }, 'request failed')
     sendError(reply, err, options.bodyLimit)
   })
   app.setNotFoundHandler((request, reply) => {
@@ -95,22 +85,19 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
     )
   })
 
-  const ctx = { flow, admission, metrics, timeoutMs: options.timeoutMs, bodyLimit: options.bodyLimit }
+  const deadlines = options.timeoutMs > 0 ? new Deadlines(options.timeoutMs) : null
+  const ctx = { flow, admission, metrics, deadlines, bodyLimit: options.bodyLimit }
   app.register(async (scope) => {
     if (options.apiKey) scope.addHook('onRequest', apiKeyCheck(options.apiKey))
     registerScore(scope, ctx)
-    registerFeedback(scope)
+    registerFeedback(scope, logger)
   })
   registerInfo(app, flow, options.apiKey !== undefined)
   registerMetrics(app, options.metricsSource?.(metrics) ?? ownMetrics(metrics))
   app.addHook('onClose', (_instance, done) => {
     metrics.close()
+    deadlines?.close()
     done()
   })
   return app
-}
-
-function requestIdOf(req: IncomingMessage): string {
-  const id = req.headers['x-request-id'] ?? req.headers['x-ms-client-request-id']
-  return typeof id === 'string' && id.length > 0 && id.length <= 200 ? id : randomUUID()
 }

@@ -77,7 +77,18 @@ test('--workers 1: SIGTERM with runs in flight lets them finish, then exits 0', 
   assert.deepEqual(answers.map((a) => (a.body as { tag: string }).tag), ['a', 'b'])
   const { code } = await exited(child)
   assert.equal(code, 0, output())
-  assert.match(output(), /"msg":"request"/, 'one log line per request')
+  const lines = output()
+    .split('\n')
+    .filter((l) => l.includes('"msg":"request"'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+  assert.equal(lines.length, 2, 'one log line per request')
+  for (const line of lines) {
+    assert.equal(line.method, 'POST')
+    assert.equal(line.url, '/score')
+    assert.equal(line.status, 200)
+    assert.match(String(line.reqId), /^[0-9a-f-]{36}$/)
+    assert.ok(Number(line.ms) >= 1500, `ms ${String(line.ms)}`)
+  }
 })
 
 test('cluster: the study flow answers in about 1.25 s; a SIGKILLed worker is restarted; SIGTERM drains and exits 0', async (t) => {

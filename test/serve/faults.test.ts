@@ -81,6 +81,8 @@ test('a client that disconnects aborts its run and frees its slot', async (t) =>
   }
   assert.equal(next.status, 200, 'the slot was freed when the client went away')
   assert.deepEqual(next.body, { waited: 10, tag: '', pid: process.pid })
+  const metrics = await call(`${server.url}/metrics`)
+  assert.match(metrics.text, /floodgate_http_requests_total\{route="\/score",status="499"\} 1\n/, 'the cut request is counted as 499 (client closed)')
 })
 
 test('overload: max-concurrency 2, queue 2, 20 at once: fast 503s with Retry-After, all answered, no resets', async (t) => {

@@ -1,6 +1,7 @@
 // GET /health, GET /version, GET /swagger.json and POST /feedback: pf serve's small routes. Their bodies
 // are computed once at start; a probe costs a lookup and a write.
 import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
 import type { CompiledFlow } from '../../executor/types.js'
 import { HttpRequestError, messageOf } from '../../errors.js'
 import { version } from '../../version.js'
@@ -26,7 +27,7 @@ export function registerInfo(app: FastifyInstance, flow: CompiledFlow, withAuth:
 }
 
 /** POST /feedback: logs the JSON it is given (pf serve's route for user ratings). */
-export function registerFeedback(app: FastifyInstance): void {
+export function registerFeedback(app: FastifyInstance, logger: Logger | undefined): void {
   const feedbackReceived = JSON.stringify({ status: 'Feedback received.' })
   app.post('/feedback', (request, reply) => {
     const text = (request.body as string | undefined) ?? ''
@@ -37,7 +38,7 @@ export function registerFeedback(app: FastifyInstance): void {
       sendError(reply, new HttpRequestError(400, `feedback body is not valid JSON (${messageOf(err)})`, { field: 'body' }))
       return
     }
-    request.log.info({ feedback }, 'feedback')
+    logger?.info({ reqId: request.id, feedback }, 'feedback')
     reply.type(JSON_TYPE).send(feedbackReceived)
   })
 }

@@ -1,7 +1,5 @@
 // Sleeps for tools: a blocking one for sync tools (it holds the pool thread, like Python's time.sleep)
 // and an abortable async one for async tools.
-import { setTimeout as delay } from 'node:timers/promises'
-
 const cell = new Int32Array(new SharedArrayBuffer(4))
 
 function checkMs(fn: string, ms: number): void {
@@ -17,12 +15,48 @@ export function sleepSync(ms: number): void {
 }
 
 /** Resolves after `ms` milliseconds; rejects with the signal's reason when it aborts first. */
-export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  checkMs('sleep', ms)
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   try {
-    await delay(ms, undefined, signal ? { signal } : undefined)
+    checkMs('sleep', ms)
   } catch (err) {
-    // timers/promises wraps the reason in an AbortError; callers want the reason itself (a timeout, ...).
-    throw signal?.aborted ? signal.reason : err
+    return Promise.reject(err)
   }
+  if (signal?.aborted) return Promise.reject(signal.reason)
+  return new Promise((resolve, reject) => {
+    if (signal) new Sleeper(ms, signal, resolve, reject)
+    else setTimeout(resolve, ms)
+  })
+}
+
+// timers/promises' setTimeout with a signal allocates a bound listener, an options object and a
+// finally() chain per call, and wraps the reason in an AbortError; a served flow sleeps several times
+// per request (the study's nodes stand in for LLM calls this way). One object is the timer's argument
+// and the abort listener (handleEvent) at once.
+class Sleeper {
+  private readonly timer: NodeJS.Timeout
+
+  constructor(
+    ms: number,
+    private readonly signal: AbortSignal,
+    private readonly resolve: () => void,
+    private readonly reject: (reason: unknown) => void
+  ) {
+    this.timer = setTimeout(wake, ms, this)
+    signal.addEventListener('abort', this)
+  }
+
+  /** The signal aborted first. */
+  handleEvent(): void {
+    clearTimeout(this.timer)
+    this.reject(this.signal.reason)
+  }
+
+  wake(): void {
+    this.signal.removeEventListener('abort', this)
+    this.resolve()
+  }
+}
+
+function wake(sleeper: Sleeper): void {
+  sleeper.wake()
 }

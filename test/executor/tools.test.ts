@@ -1,6 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Worker } from 'node:worker_threads'
+import { createServer } from 'node:http'
+import { getEventListeners } from 'node:events'
+import type { AddressInfo } from 'node:net'
 import { httpGet, sleep, sleepSync } from '../../src/tools/index.js'
 import { UpstreamError } from '../../src/errors.js'
 import { siblingUrl, workerExecArgv } from '../../src/tools/sibling.js'
@@ -15,6 +18,17 @@ test('sleepSync blocks the calling thread; bad durations are refused', () => {
 
 test('sleep rejects when its signal aborts', async () => {
   await assert.rejects(sleep(10_000, AbortSignal.timeout(20)), { name: 'TimeoutError' })
+  const reason = new Error('run over')
+  await assert.rejects(sleep(10, AbortSignal.abort(reason)), (e: unknown) => e === reason)
+  await assert.rejects(sleep(-1), { message: 'sleep: ms must be a non-negative number of milliseconds, got -1' })
+  // A sleep that ran its course leaves no listener on the run's signal (a run sleeps many times).
+  const controller = new AbortController()
+  const started = performance.now()
+  const pending = sleep(30, controller.signal)
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 1)
+  await pending
+  assert.ok(performance.now() - started >= 25)
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0)
 })
 
 test('httpGet returns status, headers, body and json(); errors name the URL', async (t) => {
@@ -26,6 +40,32 @@ test('httpGet returns status, headers, body and json(); errors name the URL', as
   await assert.rejects(httpGet('http://127.0.0.1:1/'), (e: unknown) => e instanceof UpstreamError && e.message === 'GET http://127.0.0.1:1/ failed: connect ECONNREFUSED 127.0.0.1:1')
   const slow = await mockServer(t, 2000)
   await assert.rejects(httpGet(slow, { timeoutMs: 100 }), (e: unknown) => e instanceof UpstreamError && e.message === `GET ${slow}: no response within 100 ms`)
+  await assert.rejects(httpGet('not a url'), (e: unknown) => e instanceof UpstreamError && e.message === 'GET not a url failed: Invalid URL')
+  await assert.rejects(httpGet('ftp://127.0.0.1/x'), (e: unknown) => e instanceof UpstreamError && e.message === 'GET ftp://127.0.0.1/x failed: unsupported protocol ftp:')
+  const aborted = new AbortController()
+  const pending = httpGet(slow, { signal: aborted.signal })
+  aborted.abort(new Error('run over'))
+  await assert.rejects(pending, { message: 'run over' })
+})
+
+test('httpGet sends the path and query string, over connections it keeps', async (t) => {
+  const seen: string[] = []
+  const sockets = new Set<unknown>()
+  const server = createServer((req, res) => {
+    seen.push(req.url ?? '')
+    sockets.add(req.socket)
+    res.end(req.url)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise((resolve) => server.close(resolve)))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  for (let i = 0; i < 3; i++) assert.equal((await httpGet(`${base}/a/b?q=${i}&x=y`)).body, `/a/b?q=${i}&x=y`)
+  assert.equal((await httpGet(`${base}/a/b?q=0&x=y`)).body, '/a/b?q=0&x=y')
+  assert.deepEqual(seen, ['/a/b?q=0&x=y', '/a/b?q=1&x=y', '/a/b?q=2&x=y', '/a/b?q=0&x=y'])
+  for (let i = 0; i < 8; i++) await httpGet(`${base}/`)
+  // A connection is free again only a tick after its answer is read, so sequential calls use a few.
+  assert.ok(sockets.size <= 3, `12 sequential calls opened ${sockets.size} connections: keep-alive is not reusing them`)
+  server.closeAllConnections()
 })
 
 test('httpGetSync blocks its thread until the answer is in, and reports failures', async (t) => {

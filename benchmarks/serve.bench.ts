@@ -5,14 +5,17 @@
 // (2) scale: the study's static_async flow against a loopback mock that waits 1.0 s, 10,000 closed-loop
 //     connections with no wait (autocannon). Ideal: 10,000 / 1.25 s = 8,000 req/s. Targets: >= 75% of
 //     ideal, zero errors, p99 < 1.5 s, RSS < 300 MiB per worker.
-// Env: SERVE_BENCH_CONNECTIONS (default 10000), SERVE_BENCH_SECONDS (default 20) for the scale run.
+// Env: SERVE_BENCH_CONNECTIONS (default 10000), SERVE_BENCH_SECONDS (default 20) for the scale run;
+// SERVE_BENCH_ONLY=overhead or scale runs one part; SERVE_BENCH_NODE_FLAGS adds node flags to the served
+// process and its workers (e.g. --heap-growing-percent=100, the memory-for-CPU trade in README).
+// Floodgate runs as users run it: bin/floodgate.js on the build (`npm run bench:perf` builds first).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 import { emit, round, type Metric } from './report.js'
-import { spawnCli, waitForLine, repoRoot } from '../test/helpers/cli.js'
+import { waitForLine, repoRoot } from '../test/helpers/cli.js'
 
 // autocannon ships no type declarations: the part used here, typed locally.
 interface Histogram { average: number; total: number; p50: number; p99: number }
@@ -30,8 +33,14 @@ function drain(child: ChildProcess): void {
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(d))
 }
 
+const NODE_FLAGS = (process.env.SERVE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
+
 async function startFloodgate(args: string[], env: Record<string, string> = {}): Promise<Proc> {
-  const child = spawnCli(['serve', ...args, '--port', '0', '--log-level', 'warn'], { env })
+  const child = spawn(process.execPath, [...NODE_FLAGS, 'bin/floodgate.js', 'serve', ...args, '--port', '0', '--log-level', 'warn'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   const m = await waitForLine(child, READY, 60_000)
   drain(child)
   return { child, url: m[1] }
@@ -234,5 +243,6 @@ async function scale(): Promise<Metric[]> {
   }
 }
 
-const metrics = [...(await overhead()), ...(await scale())]
+const only = process.env.SERVE_BENCH_ONLY
+const metrics = [...(only === 'scale' ? [] : await overhead()), ...(only === 'overhead' ? [] : await scale())]
 emit('serve', metrics)

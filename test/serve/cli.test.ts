@@ -110,8 +110,8 @@ test('cluster: the study flow answers in about 1.25 s; a SIGKILLed worker is res
   const pids = workerPids(output())
   assert.equal(pids.length, 2)
   process.kill(pids[0], 'SIGKILL')
-  // Wait until the primary has seen the death: a connection node:cluster's round-robin hands to a
-  // worker in the instant it dies is never answered (Node's handoff waits for the dead worker's reply).
+  // Wait until the primary has seen the death: a connection the dying worker accepted in its last
+  // instant is reset with it.
   for (let i = 0; i < 100 && !/worker exited unexpectedly/.test(output()); i++) await sleep(50)
   // The other worker keeps answering while the primary restarts the dead one.
   const during = await call(`${url}/health`)

@@ -131,6 +131,15 @@ test('generator-bound: a saturated generator is named before anything else it co
   assert.equal(a.verdict.text, 'generator-bound: the load generator used up to 99% of a core (95% on average); the figures may be its limit, not the server\'s')
 })
 
+test('a generator busy for one second of a run that reached its ideal is not generator-bound', () => {
+  const result = syntheticResult({ users: 500, spawnRate: 50, runTimeSec: 60, rps: 200, medianMs: 1001, generatorCpuMax: 109 })
+  const a = analyzeVariant(syntheticMeta('test-mock', 'direct', { declaredServiceTimeSec: 1 }), result)
+  assert.equal(a.verdict.kind, 'healthy')
+  const short = syntheticResult({ users: 500, spawnRate: 50, runTimeSec: 60, rps: 120, medianMs: 1300, generatorCpuMax: 109 })
+  const b = analyzeVariant(syntheticMeta('test-mock', 'direct', { declaredServiceTimeSec: 1 }), short)
+  assert.equal(b.verdict.kind, 'generator-bound')
+})
+
 test('failing: connection resets are counted and explained as Locust would show them', () => {
   const errors = [{ method: 'POST', name: '/score', kind: 'reset' as const, error: 'ConnectionResetError(104)', occurrences: 33 }]
   const result = syntheticResult({ users: 500, spawnRate: 50, runTimeSec: 60, rps: 181.82, medianMs: 1260, errors })

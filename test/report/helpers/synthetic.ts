@@ -22,6 +22,8 @@ export interface ResultSpec {
   p99Ms?: number
   errors?: ErrorEntry[]
   saturated?: boolean
+  /** The generator's highest one-second CPU sample, when not saturated (default 30%). */
+  generatorCpuMax?: number
 }
 
 export function syntheticResult(spec: ResultSpec): LoadResult {
@@ -58,7 +60,7 @@ export function syntheticResult(spec: ResultSpec): LoadResult {
     startedAt: START_MS, endedAt: START_MS + spec.runTimeSec * 1000 + 800, durationSec: spec.runTimeSec + 0.8, interrupted: false,
     endpoints: [{ ...aggregated, name: '/score' }], aggregated,
     statusCounts: { '200': total - failuresTotal }, history, errors: spec.errors ?? [], exceptions: [], dropped: 0,
-    generator: { processes: 1, cpuPercentAvg: spec.saturated ? 97 : 20, cpuPercentMax: spec.saturated ? 99 : 30, rssMaxBytes: 1e8, saturated: Boolean(spec.saturated) },
+    generator: { processes: 1, cpuPercentAvg: spec.saturated ? 97 : 20, cpuPercentMax: spec.saturated ? 99 : (spec.generatorCpuMax ?? 30), rssMaxBytes: 1e8, saturated: Boolean(spec.saturated) },
     histograms: {}
   }
 }

@@ -5,13 +5,16 @@
 // (2) scale: the study's static_async flow against a loopback mock that waits 1.0 s, 10,000 closed-loop
 //     connections with no wait (autocannon). Ideal: 10,000 / 1.25 s = 8,000 req/s. Targets: >= 75% of
 //     ideal, zero errors, p99 < 1.5 s, RSS < 300 MiB per worker.
+// The scale run is driven by autocannon and then by Floodgate's own load generator (closed-loop users,
+// no wait), each against a fresh server.
 // Env: SERVE_BENCH_CONNECTIONS (default 10000), SERVE_BENCH_SECONDS (default 20) for the scale run;
 // SERVE_BENCH_ONLY=overhead or scale runs one part; SERVE_BENCH_NODE_FLAGS adds node flags to the served
 // process and its workers (e.g. --heap-growing-percent=100, the memory-for-CPU trade in README).
 // Floodgate runs as users run it: bin/floodgate.js on the build (`npm run bench:perf` builds first).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 import { emit, round, type Metric } from './report.js'
@@ -194,10 +197,70 @@ function rssMiB(pid: number): number {
   }
 }
 
-async function scale(): Promise<Metric[]> {
+/** What one scale run measured, whichever generator drove it. */
+interface ScaleLoad {
+  rps: number
+  requests: number
+  p50: number
+  p99: number
+  errors: number
+  errorText: string
+  /** The generator's CPU (user + system) in microseconds. */
+  generatorCpu: number
+}
+
+type Generator = 'autocannon' | 'floodgate load'
+
+async function autocannonLoad(url: string, connections: number, seconds: number): Promise<ScaleLoad> {
+  const before = process.cpuUsage()
+  const r = await load(url, connections, seconds)
+  const used = process.cpuUsage(before)
+  return {
+    rps: r.requests.average,
+    requests: r.requests.total,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: errorsOf(r),
+    errorText: `errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}`,
+    generatorCpu: used.user + used.system
+  }
+}
+
+interface LoadJson {
+  aggregated: { requests: number; failures: number; rps: number; medianMs: number; percentiles: Record<string, number> }
+  generator: { cpuPercentAvg: number }
+}
+
+async function floodgateLoad(url: string, users: number, seconds: number): Promise<ScaleLoad> {
+  const dir = mkdtempSync(join(tmpdir(), 'fg-serve-bench-'))
+  try {
+    const file = join(dir, 'load.json')
+    const args = ['bin/floodgate.js', 'load', `${url}/score`, '--method', 'POST', '--body', BODY, '--users', String(users), '--run-time', `${seconds}s`, '--timeout', '30', '--quiet', '--json', file]
+    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] })
+    drain(child)
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+    if (code !== 0) throw new Error(`floodgate load exited with ${code}`)
+    const r = JSON.parse(readFileSync(file, 'utf8')) as LoadJson
+    const a = r.aggregated
+    return {
+      rps: a.rps,
+      requests: a.requests,
+      p50: a.medianMs,
+      p99: a.percentiles['99'] ?? 0,
+      errors: a.failures,
+      errorText: `failures ${a.failures}`,
+      generatorCpu: (r.generator.cpuPercentAvg / 100) * seconds * 1e6
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+async function scale(generator: Generator): Promise<Metric[]> {
   const connections = Number(process.env.SERVE_BENCH_CONNECTIONS ?? 10_000)
   const seconds = Number(process.env.SERVE_BENCH_SECONDS ?? 20)
   const workers = availableParallelism()
+  const drive = generator === 'autocannon' ? autocannonLoad : floodgateLoad
   const mock = await startScript(MOCK)
   const flow = fileURLToPath(new URL('../examples/promptflow-serve/static_async', import.meta.url))
   const fg = await startFloodgate([flow, '--workers', String(workers)], { MOCK_API_ENDPOINT: mock.url })
@@ -207,34 +270,32 @@ async function scale(): Promise<Metric[]> {
   }, 500)
   try {
     // Warm up JIT and connection pools with a short, smaller run.
-    await load(fg.url, Math.min(connections, 500), 3)
+    await drive(fg.url, Math.min(connections, 500), 3)
+    peakRss = 0
     const workerPids = childPids(fg.child.pid ?? 0)
     const cpuBefore = workerPids.reduce((sum, pid) => sum + cpuMicros(pid), 0)
     const mockBefore = cpuMicros(mock.child.pid ?? 0)
-    const generatorBefore = process.cpuUsage()
-    const r = await load(fg.url, connections, seconds)
-    const n = Math.max(1, r.requests.total)
+    const r = await drive(fg.url, connections, seconds)
+    const n = Math.max(1, r.requests)
     const serverCpu = (workerPids.reduce((sum, pid) => sum + cpuMicros(pid), 0) - cpuBefore) / n
     const mockCpu = (cpuMicros(mock.child.pid ?? 0) - mockBefore) / n
-    const generator = process.cpuUsage(generatorBefore)
-    const generatorCpu = (generator.user + generator.system) / n
+    const generatorCpu = r.generatorCpu / n
     const ideal = connections / 1.25
-    const rps = r.requests.average
-    const errors = errorsOf(r)
+    const by = `(${generator})`
     process.stdout.write(
-      `scale: ${connections} connections, ${seconds} s, ${workers} workers: ${round1(rps)} req/s of ${ideal} ideal, ` +
-        `p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}, peak worker RSS ${round1(peakRss)} MiB; ` +
-        `CPU per request: server ${round1(serverCpu)} us, mock ${round1(mockCpu)} us, autocannon ${round1(generatorCpu)} us ` +
+      `scale ${by}: ${connections} connections, ${seconds} s, ${workers} workers: ${round1(r.rps)} req/s of ${ideal} ideal, ` +
+        `p50 ${round1(r.p50)} ms, p99 ${round1(r.p99)} ms, ${r.errorText}, peak worker RSS ${round1(peakRss)} MiB; ` +
+        `CPU per request: server ${round1(serverCpu)} us, mock ${round1(mockCpu)} us, generator ${round1(generatorCpu)} us ` +
         `(all share ${availableParallelism()} cores: at most ${round1((availableParallelism() * 1e6) / (serverCpu + mockCpu + generatorCpu))} req/s)\n`
     )
     return [
-      { metric: `scale: req/s (${connections} conns, static_async, ${workers} workers)`, value: round(rps, 0), unit: 'req/s' },
-      { metric: 'scale: fraction of ideal (conns / 1.25 s)', value: round(rps / ideal, 3), unit: 'ratio', target: '>= 0.75', pass: rps / ideal >= 0.75 },
-      { metric: 'scale: p50 latency', value: r.latency.p50, unit: 'ms' },
-      { metric: 'scale: p99 latency', value: r.latency.p99, unit: 'ms', target: '< 1500', pass: r.latency.p99 < 1500 },
-      { metric: 'scale: errors (socket errors + timeouts + non-2xx)', value: errors, unit: 'count', target: '0', pass: errors === 0 },
-      { metric: 'scale: server CPU per request (all workers)', value: round1(serverCpu), unit: 'us' },
-      { metric: 'scale: peak RSS per worker', value: round1(peakRss), unit: 'MiB', target: '< 300', pass: peakRss > 0 && peakRss < 300 }
+      { metric: `scale ${by}: req/s (${connections} conns, static_async, ${workers} workers)`, value: round(r.rps, 0), unit: 'req/s' },
+      { metric: `scale ${by}: fraction of ideal (conns / 1.25 s)`, value: round(r.rps / ideal, 3), unit: 'ratio', target: '>= 0.75', pass: r.rps / ideal >= 0.75 },
+      { metric: `scale ${by}: p50 latency`, value: round1(r.p50), unit: 'ms' },
+      { metric: `scale ${by}: p99 latency`, value: round1(r.p99), unit: 'ms', target: '< 1500', pass: r.p99 < 1500 },
+      { metric: `scale ${by}: errors`, value: r.errors, unit: 'count', target: '0', pass: r.errors === 0 },
+      { metric: `scale ${by}: server CPU per request (all workers)`, value: round1(serverCpu), unit: 'us' },
+      { metric: `scale ${by}: peak RSS per worker`, value: round1(peakRss), unit: 'MiB', target: '< 300', pass: peakRss > 0 && peakRss < 300 }
     ]
   } finally {
     clearInterval(sampler)
@@ -244,5 +305,6 @@ async function scale(): Promise<Metric[]> {
 }
 
 const only = process.env.SERVE_BENCH_ONLY
-const metrics = [...(only === 'scale' ? [] : await overhead()), ...(only === 'overhead' ? [] : await scale())]
+const metrics = [...(only === 'scale' ? [] : await overhead())]
+if (only !== 'overhead') metrics.push(...(await scale('autocannon')), ...(await scale('floodgate load')))
 emit('serve', metrics)

@@ -1,7 +1,8 @@
 // POST /score: validate the inputs, pass admission (in flight + FIFO queue, else 503 at once), run the
 // flow with an AbortSignal that follows the request's timeout and the client's connection, answer JSON
 // or Server-Sent Events. Each request is one ScoreRun object, so the hot path allocates little: no
-// closure per step, one timer when a timeout is set.
+// closure per step, no timer (it joins the server's deadline list), no listener of its own (the
+// response's close listener in exchange.ts tells it when the client left).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CompiledFlow, RunHandle, RunResult } from '../../executor/types.js'
 import { AbortedError, HttpRequestError, TimeoutError, type FloodgateError } from '../../errors.js'
@@ -22,7 +23,6 @@ export interface ScoreContext {
   deadlines: Deadlines | null
   bodyLimit: number
 }
-
 
 export function registerScore(app: FastifyInstance, ctx: ScoreContext): void {
   const notAcceptable = new HttpRequestError(

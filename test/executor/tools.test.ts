@@ -48,6 +48,27 @@ test('httpGet returns status, headers, body and json(); errors name the URL', as
   await assert.rejects(pending, { message: 'run over' })
 })
 
+test('httpGet reads a large body, an empty one and repeated headers; a signal aborted before the call rejects at once', async (t) => {
+  const big = 'x'.repeat(300_000) + 'é'
+  const server = createServer((req, res) => {
+    if (req.url === '/empty') return res.writeHead(204).end()
+    res.setHeader('x-many', ['a', 'b'])
+    res.end(big)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise((resolve) => server.close(resolve)))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const res = await httpGet(`${base}/big`)
+  assert.equal(res.body, big, 'a body of many chunks, a multi-byte character at the end')
+  assert.equal(res.headers['x-many'], 'a, b')
+  const empty = await httpGet(`${base}/empty`)
+  assert.equal(empty.status, 204)
+  assert.equal(empty.body, '')
+  const reason = new Error('already over')
+  await assert.rejects(httpGet(`${base}/big`, { signal: AbortSignal.abort(reason) }), (e: unknown) => e === reason)
+  server.closeAllConnections()
+})
+
 test('httpGet sends the path and query string, over connections it keeps', async (t) => {
   const seen: string[] = []
   const sockets = new Set<unknown>()

@@ -38,27 +38,25 @@ function drain(child: ChildProcess): void {
 
 const NODE_FLAGS = (process.env.SERVE_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)
 
-async function startFloodgate(args: string[], env: Record<string, string> = {}): Promise<Proc> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, 'bin/floodgate.js', 'serve', ...args, '--port', '0', '--log-level', 'warn'], {
+/** A node child run with `args` that prints `listening on <url>` when ready. */
+async function startNode(args: string[], env: Record<string, string>, readyMs: number): Promise<Proc> {
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
-  const m = await waitForLine(child, READY, 60_000)
+  const m = await waitForLine(child, READY, readyMs)
   drain(child)
   return { child, url: m[1] }
 }
 
+function startFloodgate(args: string[], env: Record<string, string> = {}): Promise<Proc> {
+  return startNode([...NODE_FLAGS, 'bin/floodgate.js', 'serve', ...args, '--port', '0', '--log-level', 'warn'], env, 60_000)
+}
+
 /** A child running an inline ES module that prints `listening on <url>` when ready. */
-async function startScript(source: string, env: Record<string, string> = {}): Promise<Proc> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  const m = await waitForLine(child, READY, 30_000)
-  drain(child)
-  return { child, url: m[1] }
+function startScript(source: string, env: Record<string, string> = {}): Promise<Proc> {
+  return startNode(['--input-type=module', '-e', source], env, 30_000)
 }
 
 const BARE_FASTIFY = `

@@ -45,11 +45,14 @@ export function envelope(
   return { status, body }
 }
 
+/** The Content-Type of every JSON body the server writes itself. */
+export const JSON_TYPE = 'application/json; charset=utf-8'
+
 /** Sends an error as the envelope. Overload answers carry Retry-After so clients back off. */
 export function sendError(reply: FastifyReply, err: unknown, bodyLimit = 0): FastifyReply {
   const { status, body } = mapError(err, bodyLimit)
   if (status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS)
-  return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body))
+  return reply.code(status).type(JSON_TYPE).send(JSON.stringify(body))
 }
 
 /** Seconds a refused client should wait: about one run of the study's flow. */

@@ -5,10 +5,8 @@ import type { Logger } from 'pino'
 import type { CompiledFlow } from '../../executor/types.js'
 import { HttpRequestError, messageOf } from '../../errors.js'
 import { version } from '../../version.js'
-import { sendError } from '../errors.js'
+import { JSON_TYPE, sendError } from '../errors.js'
 import { buildSwagger } from '../swagger.js'
-
-const JSON_TYPE = 'application/json; charset=utf-8'
 
 export function registerInfo(app: FastifyInstance, flow: CompiledFlow, withAuth: boolean): void {
   const health = JSON.stringify({ status: 'Healthy', version })

@@ -9,7 +9,7 @@ import { AbortedError, HttpRequestError, TimeoutError, type FloodgateError } fro
 import type { Admission } from '../admission.js'
 import type { DeadlineEntry, Deadlines } from '../deadlines.js'
 import type { ServeMetrics } from '../metrics.js'
-import { sendError } from '../errors.js'
+import { JSON_TYPE, sendError } from '../errors.js'
 import { watchClose, type CloseWatcher } from '../exchange.js'
 import { parseScoreBody } from '../body.js'
 import { parseAccept } from '../negotiate.js'
@@ -192,7 +192,7 @@ class ScoreRun implements DeadlineEntry, CloseWatcher {
  */
 function sendJson(reply: FastifyReply, outputs: Record<string, unknown>): void {
   if (typeof outputs.pipe === 'function' || typeof outputs.getReader === 'function' || outputs.buffer instanceof ArrayBuffer) {
-    reply.type('application/json; charset=utf-8').send(JSON.stringify(outputs))
+    reply.type(JSON_TYPE).send(JSON.stringify(outputs))
   } else {
     reply.send(outputs)
   }

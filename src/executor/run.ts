@@ -10,6 +10,7 @@ import type { Plan } from './plan.js'
 import type { ToolPool } from './pool.js'
 import type { NodeTrace, RunOptions, RunResult } from './types.js'
 import type { ToolContext } from '../tools/context.js'
+import { ToolScope, toolScope, type FaultKind, type ScopedRun } from './tool-scope.js'
 
 const RUNNING = 1
 const OK = 2
@@ -23,7 +24,7 @@ export interface Executable {
   runTimeoutMs: number
 }
 
-export class FlowRun {
+export class FlowRun implements ScopedRun {
   readonly promise: Promise<RunResult>
   private resolve!: (result: RunResult) => void
   private reject!: (err: unknown) => void
@@ -119,7 +120,11 @@ export class FlowRun {
     }
     let pending: unknown
     try {
-      pending = node.call ? node.call(args, this.context) : this.flow.pool!.run(node.poolIndex, args, this.signal)
+      // A loop tool runs in a scope of its own, so that a fault its code raises later where nothing can
+      // catch it (tool-scope.ts) still fails this run, not the process.
+      pending = node.call
+        ? toolScope.run(new ToolScope(this, i, node.name), node.call, args, this.context)
+        : this.flow.pool!.run(node.poolIndex, args, this.signal)
     } catch (err) {
       this.fail(i, err)
       return
@@ -191,7 +196,8 @@ export class FlowRun {
   private fail(i: number, err: unknown): void {
     if (this.settled) return
     const node = this.flow.plan.nodes[i]!
-    this.endNode(i)
+    // A node that already finished keeps its timing when a fault of its code fails the run later.
+    if (this.state[i] !== OK) this.endNode(i)
     this.state[i] = FAILED
     // Errors that already name this node (an llm node's UpstreamError, say) keep their class and status.
     const error = err instanceof ToolError || err instanceof TimeoutError || (err instanceof FloodgateError && err.details.node === node.name)
@@ -200,6 +206,18 @@ export class FlowRun {
     this.traces[i]!.status = 'failed'
     this.traces[i]!.error = error.message
     this.settleError(error)
+  }
+
+  get requestId(): string | undefined {
+    return this.options.requestId
+  }
+
+  /** A fault raised by node i's code outside any await (see tool-scope.ts). */
+  failFromScope(i: number, err: unknown, kind: FaultKind): boolean {
+    if (this.settled) return false
+    const name = this.flow.plan.nodes[i]!.name
+    this.fail(i, new ToolError(`node "${name}" failed: ${kind} in its code: ${messageOf(err)}`, { node: name }, { cause: err }))
+    return true
   }
 
   private onRunTimeout(ms: number): void {

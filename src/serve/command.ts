@@ -8,6 +8,7 @@
 import { startCluster } from './cluster.js'
 import { resolveServeOptions, type ServeOptions } from './options.js'
 import { startServer } from './server.js'
+import { guardProcess } from './tool-faults.js'
 
 export interface ServeIo {
   /** Where the ready line goes (stdout). */
@@ -20,9 +21,15 @@ export async function serveCommand(options: ServeOptions, io: ServeIo = stdoutIo
   const resolved = resolveServeOptions(options)
   if (resolved.workers === 1) {
     const server = await startServer(resolved)
+    let onUnknownState = (): void => {}
+    const unknownState = new Promise<'unknown state'>((resolve) => (onUnknownState = () => resolve('unknown state')))
+    const unguard = guardProcess(server.flow.name, server.logger, onUnknownState)
     io.write(readyLine(server.url, 1, resolved.threads))
-    await untilSignal()
+    const why = await Promise.race([untilSignal(), unknownState])
     await server.close()
+    unguard()
+    // Not a clean stop: a supervisor restarts a process that exits non-zero.
+    if (why === 'unknown state') process.exitCode = 1
     return
   }
   const handle = await startCluster(resolved)

@@ -20,6 +20,7 @@ export interface RunningServer {
   app: FloodgateApp
   flow: CompiledFlow
   options: ResolvedServeOptions
+  logger: Logger
   /** Stops accepting, lets runs in progress finish (up to the grace period), stops the pool. */
   close(): Promise<void>
 }
@@ -54,6 +55,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     app,
     flow,
     options: resolved,
+    logger,
     close: () => (closing ??= drain(app, flow, resolved.graceSeconds * 1000))
   }
 }

@@ -7,6 +7,7 @@ import { messageOf } from '../errors.js'
 import { FATAL, METRICS_REQ, METRICS_RES, OPTIONS_ENV, READY, isMessage, type MetricsResponse } from './ipc.js'
 import type { ServeOptions } from './options.js'
 import { startServer, type RunningServer } from './server.js'
+import { guardProcess } from './tool-faults.js'
 import type { MetricsSource } from './routes/metrics.js'
 
 const send = (message: unknown): void => {
@@ -55,18 +56,21 @@ async function main(): Promise<void> {
   const admission = server.app.admission
   send({ type: READY, port: server.port, maxConcurrency: admission.maxConcurrency, queue: admission.maxQueue })
 
-  const stop = (): void => {
+  const stop = (code: number): void => {
     server.close().then(
-      () => process.exit(0),
+      () => process.exit(code),
       (err: unknown) => {
         process.stderr.write(`floodgate worker ${process.pid}: shutdown failed: ${messageOf(err)}\n`)
         process.exit(1)
       }
     )
   }
-  process.once('SIGTERM', stop)
-  process.once('SIGINT', stop)
-  process.once('disconnect', stop)
+  const drain = (): void => stop(0)
+  process.once('SIGTERM', drain)
+  process.once('SIGINT', drain)
+  process.once('disconnect', drain)
+  // A fault of unknown origin: drain, then exit non-zero so that the primary forks a replacement.
+  guardProcess(server.flow.name, server.logger, () => stop(1))
 }
 
 await main()

@@ -15,6 +15,9 @@ interface ServeFlags {
   logLevel: string
   bodyLimit?: number
   grace?: number
+  headerTimeout?: number
+  idleTimeout?: number
+  maxConnections?: number
 }
 
 export function registerServe(program: Command): void {
@@ -33,6 +36,9 @@ export function registerServe(program: Command): void {
     .addOption(new Option('--log-level <level>', 'pino log level; one line per request at info').choices(LOG_LEVELS).default('info'))
     .option('--body-limit <bytes>', 'largest request body; larger ones get 413', integer(1), 1024 * 1024)
     .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long runs in progress may take to finish', seconds, 30)
+    .option('--header-timeout <seconds>', 'time a client may take to send its request headers, then 408 (0 = none)', seconds, 10)
+    .option('--idle-timeout <seconds>', 'time an idle keep-alive connection stays open', positiveSeconds, 72)
+    .option('--max-connections <n>', 'connections per worker; beyond, the one waiting longest for a request is closed, else 503 (0 = no cap; default: the open-file limit less a reserve)', integer(0))
     .action(async (flowDir: string, flags: ServeFlags) => {
       await serveCommand({
         flowDir,
@@ -46,7 +52,10 @@ export function registerServe(program: Command): void {
         apiKey: flags.apiKey,
         logLevel: flags.logLevel,
         bodyLimit: flags.bodyLimit,
-        graceSeconds: flags.grace
+        graceSeconds: flags.grace,
+        headerTimeoutSeconds: flags.headerTimeout,
+        idleTimeoutSeconds: flags.idleTimeout,
+        maxConnections: flags.maxConnections
       })
     })
 }
@@ -62,5 +71,11 @@ function integer(min: number): (value: string) => number {
 function seconds(value: string): number {
   const n = Number(value)
   if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number of seconds (0 or more), got "${value}"`)
+  return n
+}
+
+function positiveSeconds(value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number of seconds above 0, got "${value}"`)
   return n
 }

@@ -10,6 +10,7 @@ import { Deadlines } from './deadlines.js'
 import { apiKeyCheck } from './auth.js'
 import { mapError, sendError } from './errors.js'
 import { Exchanges } from './exchange.js'
+import { ConnectionGuard } from './connections.js'
 import { ServeMetrics } from './metrics.js'
 import { registerFeedback, registerInfo } from './routes/info.js'
 import { ownMetrics, registerMetrics, type MetricsSource } from './routes/metrics.js'
@@ -22,6 +23,12 @@ export interface AppOptions {
   timeoutMs: number
   /** Largest request body in bytes (413 beyond). */
   bodyLimit: number
+  /** Time a client may take to send its request headers, in ms; 0 means none. */
+  headersTimeoutMs: number
+  /** Time an idle keep-alive connection stays open, in ms. */
+  idleTimeoutMs: number
+  /** Connections this process holds at most (see connections.ts); 0 means no cap. */
+  maxConnections: number
   /** When set, /score and /feedback require it (401 otherwise). */
   apiKey?: string
   /** A pino logger; omit for a silent app (tests). */
@@ -38,6 +45,9 @@ export interface FloodgateApp extends FastifyInstance {
   metrics: ServeMetrics
 }
 
+/** How often Node looks for connections past their header timeout. */
+const CONNECTIONS_CHECK_MS = 1000
+
 export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp {
   const logger = options.logger
   // No logger is given to fastify: its per-request child logger and response listeners are replaced by
@@ -46,9 +56,12 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
     bodyLimit: options.bodyLimit,
     genReqId: requestIdOf,
     // Runs may be long (an LLM flow, a queue wait): only --timeout ends them, never the socket layer.
+    // Receiving the headers is not part of a run: a client gets --header-timeout for it (Node checks
+    // the connections once a second), then 408. requestTimeout 0 alone would make Node drop that too.
     connectionTimeout: 0,
     requestTimeout: 0,
-    keepAliveTimeout: 72_000,
+    http: { headersTimeout: options.headersTimeoutMs, requestTimeout: 0, connectionsCheckingInterval: CONNECTIONS_CHECK_MS },
+    keepAliveTimeout: options.idleTimeoutMs,
     maxRequestsPerSocket: 0,
     // On close: refuse new requests on open connections with 503 and close idle ones; busy ones finish.
     return503OnClosing: true,
@@ -56,8 +69,9 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
   }) as unknown as FloodgateApp
 
   const admission = new Admission(options.admission)
-  const metrics = new ServeMetrics(flow, admission)
-  const exchanges = new Exchanges(metrics, logger)
+  const connections = options.maxConnections > 0 ? new ConnectionGuard(app.server, options.maxConnections, logger) : null
+  const metrics = new ServeMetrics(flow, admission, connections)
+  const exchanges = new Exchanges(metrics, logger, connections)
   app.decorate('admission', admission)
   app.decorate('metrics', metrics)
 

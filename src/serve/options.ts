@@ -25,6 +25,12 @@ export interface ServeOptions {
   graceSeconds?: number
   /** listen() backlog; the kernel clamps it to net.core.somaxconn. */
   backlog?: number
+  /** Seconds a client may take to send a request's headers (408 and closed beyond); 0 = none. Default 10. */
+  headerTimeoutSeconds?: number
+  /** Seconds an idle keep-alive connection stays open. Default 72. */
+  idleTimeoutSeconds?: number
+  /** Connections per worker; 0 = no cap. Default: what the open-file limit allows (see connections.ts). */
+  maxConnections?: number
 }
 
 export interface ResolvedServeOptions {
@@ -41,6 +47,9 @@ export interface ResolvedServeOptions {
   bodyLimit: number
   graceSeconds: number
   backlog: number
+  headerTimeoutSeconds: number
+  idleTimeoutSeconds: number
+  maxConnections: number | undefined
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -59,7 +68,10 @@ export function resolveServeOptions(options: ServeOptions, env: NodeJS.ProcessEn
     logLevel: options.logLevel ?? 'info',
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     graceSeconds: options.graceSeconds ?? 30,
-    backlog: options.backlog ?? 8192
+    backlog: options.backlog ?? 8192,
+    headerTimeoutSeconds: options.headerTimeoutSeconds ?? 10,
+    idleTimeoutSeconds: options.idleTimeoutSeconds ?? 72,
+    maxConnections: options.maxConnections
   }
   check(Number.isInteger(resolved.port) && resolved.port >= 0 && resolved.port <= 65535, '--port', resolved.port, 'an integer from 0 to 65535')
   check(Number.isInteger(resolved.workers) && resolved.workers >= 1, '--workers', resolved.workers, 'an integer of at least 1')
@@ -73,6 +85,11 @@ export function resolveServeOptions(options: ServeOptions, env: NodeJS.ProcessEn
   check(Number.isFinite(resolved.timeoutSeconds) && resolved.timeoutSeconds >= 0, '--timeout', resolved.timeoutSeconds, 'a number of seconds, at least 0 (0 = none)')
   check(Number.isInteger(resolved.bodyLimit) && resolved.bodyLimit >= 1, '--body-limit', resolved.bodyLimit, 'a number of bytes, at least 1')
   check(Number.isFinite(resolved.graceSeconds) && resolved.graceSeconds >= 0, '--grace', resolved.graceSeconds, 'a number of seconds, at least 0')
+  check(Number.isFinite(resolved.headerTimeoutSeconds) && resolved.headerTimeoutSeconds >= 0, '--header-timeout', resolved.headerTimeoutSeconds, 'a number of seconds, at least 0 (0 = none)')
+  check(Number.isFinite(resolved.idleTimeoutSeconds) && resolved.idleTimeoutSeconds > 0, '--idle-timeout', resolved.idleTimeoutSeconds, 'a number of seconds above 0')
+  if (resolved.maxConnections !== undefined) {
+    check(Number.isInteger(resolved.maxConnections) && resolved.maxConnections >= 0, '--max-connections', resolved.maxConnections, 'an integer of at least 0 (0 = no cap)')
+  }
   check(LOG_LEVELS.includes(resolved.logLevel), '--log-level', resolved.logLevel, `one of ${LOG_LEVELS.join(', ')}`)
   return resolved
 }

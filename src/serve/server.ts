@@ -5,6 +5,7 @@ import { loadFlow } from '../flow/index.js'
 import type { CompiledFlow } from '../executor/types.js'
 import { StartupError, messageOf } from '../errors.js'
 import { buildApp, type AppOptions, type FloodgateApp } from './app.js'
+import { defaultMaxConnections } from './connections.js'
 import { admissionDefaults, resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js'
 
 export interface StartServerOptions extends ServeOptions {
@@ -36,6 +37,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       admission: { maxConcurrency: resolved.maxConcurrency ?? defaults.maxConcurrency, queue: resolved.queue ?? defaults.queue },
       timeoutMs: resolved.timeoutSeconds * 1000,
       bodyLimit: resolved.bodyLimit,
+      headersTimeoutMs: resolved.headerTimeoutSeconds * 1000,
+      idleTimeoutMs: resolved.idleTimeoutSeconds * 1000,
+      maxConnections: resolved.maxConnections ?? defaultMaxConnections(flow.poolStats().threads),
       apiKey: resolved.apiKey,
       logger,
       metricsSource: options.metricsSource

@@ -38,3 +38,9 @@ export function attributeFault(err: unknown, kind: FaultKind): ToolFault | undef
   if (scope === undefined) return undefined
   return { node: scope.nodeName, requestId: scope.run.requestId, failedRun: scope.run.failFromScope(scope.node, err, kind) }
 }
+
+/** The tool whose code is running now, if any: what a watchdog names when the event loop is blocked. */
+export function runningTool(): { node: string; requestId: string | undefined } | undefined {
+  const scope = toolScope.getStore()
+  return scope === undefined ? undefined : { node: scope.nodeName, requestId: scope.run.requestId }
+}

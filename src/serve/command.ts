@@ -9,6 +9,7 @@ import { startCluster } from './cluster.js'
 import { resolveServeOptions, type ServeOptions } from './options.js'
 import { startServer } from './server.js'
 import { guardProcess } from './tool-faults.js'
+import { startWatchdog, watchdogReportAfterMs } from './watchdog.js'
 
 export interface ServeIo {
   /** Where the ready line goes (stdout). */
@@ -24,10 +25,12 @@ export async function serveCommand(options: ServeOptions, io: ServeIo = stdoutIo
     let onUnknownState = (): void => {}
     const unknownState = new Promise<'unknown state'>((resolve) => (onUnknownState = () => resolve('unknown state')))
     const unguard = guardProcess(server.flow.name, server.logger, onUnknownState)
+    const watchdog = server.logger.isLevelEnabled('warn') ? startWatchdog(server.flow.name, watchdogReportAfterMs(resolved.timeoutSeconds), server.logger) : undefined
     io.write(readyLine(server.url, 1, resolved.threads))
     const why = await Promise.race([untilSignal(), unknownState])
     await server.close()
     unguard()
+    watchdog?.stop()
     // Not a clean stop: a supervisor restarts a process that exits non-zero.
     if (why === 'unknown state') process.exitCode = 1
     return

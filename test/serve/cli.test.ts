@@ -66,7 +66,7 @@ test('cluster: the study flow answers in about 1.25 s; a SIGKILLed worker is res
   const mock = await startMockApi(1000)
   t.after(() => mock.close())
   const example = new URL('../../examples/promptflow-serve/static_async', import.meta.url).pathname
-  const { child, url, output } = await serve([example, '--port', '0', '--workers', '2', '--threads', '1'], { MOCK_API_ENDPOINT: mock.url })
+  const { child, url, output } = await serve([example, '--port', '0', '--workers', '2', '--threads', '1', '--log-level', 'debug'], { MOCK_API_ENDPOINT: mock.url })
   t.after(() => stop(child))
 
   const started = performance.now()

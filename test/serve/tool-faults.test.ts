@@ -67,7 +67,8 @@ test('--workers 1: an uncaught exception outside any run drains the runs in flig
 })
 
 test('--workers 2: an uncaught exception outside any run: the worker drains, exits and is replaced; the service continues', async (t) => {
-  const { child, url, output } = await serve([fixture('faulty'), '--port', '0', '--workers', '2'])
+  // At debug, the primary logs every worker ready (at info only those started again).
+  const { child, url, output } = await serve([fixture('faulty'), '--port', '0', '--workers', '2', '--log-level', 'debug'])
   t.after(() => stop(child))
   const beside = okRuns(url, 1000)
   await sleep(200)

@@ -8,7 +8,7 @@ import { HttpRequestError } from '../errors.js'
 import { Admission, type AdmissionLimits } from './admission.js'
 import { Deadlines } from './deadlines.js'
 import { apiKeyCheck } from './auth.js'
-import { mapError, sendError } from './errors.js'
+import { sendError } from './errors.js'
 import { Exchanges } from './exchange.js'
 import { ConnectionGuard } from './connections.js'
 import { ServeMetrics } from './metrics.js'
@@ -87,9 +87,8 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
     done()
   })
 
-  app.setErrorHandler((err, request, reply) => {
-    const { status } = mapError(err, options.bodyLimit)
-    if (status >= 500) logger?.error({ reqId: request.id, err }, 'request failed')
+  // The request's log line (exchange.ts) says what failed, under its request id.
+  app.setErrorHandler((err, _request, reply) => {
     sendError(reply, err, options.bodyLimit)
   })
   app.setNotFoundHandler((request, reply) => {

@@ -4,6 +4,7 @@
 // unsupported media type) carry a statusCode and are mapped here too, so every answer looks the same.
 import type { FastifyError, FastifyReply } from 'fastify'
 import { isFloodgateError, messageOf, type ErrorCategory } from '../errors.js'
+import { noteError } from './exchange.js'
 
 export interface ErrorEnvelope {
   error: {
@@ -25,13 +26,26 @@ export function mapError(err: unknown, bodyLimit = 0): MappedError {
   if (isFloodgateError(err)) {
     const inner: { code: string; [key: string]: unknown } = { code: err.code }
     for (const key of PUBLIC_DETAILS) if (err.details[key] !== undefined) inner[key] = err.details[key]
-    return envelope(err.httpStatus, err.category, err.message, inner)
+    return envelope(err.httpStatus, err.category, publicMessage(err.httpStatus, err.message), inner)
   }
   const fst = err as Partial<FastifyError>
   if (typeof fst.statusCode === 'number' && fst.statusCode >= 400 && fst.statusCode < 500) {
     return envelope(fst.statusCode, 'UserError', fastifyMessage(fst, bodyLimit), { code: fst.code ?? 'BAD_REQUEST' })
   }
-  return envelope(500, 'SystemError', `internal server error: ${messageOf(err)}`, { code: 'INTERNAL' })
+  return envelope(500, 'SystemError', publicMessage(500, `internal server error: ${messageOf(err)}`), { code: 'INTERNAL' })
+}
+
+// Server-side failures (5xx) are described by what failed on the server: a tool's file error, an
+// upstream's address. A client is told what failed without where: absolute paths become their file name,
+// URLs and host:port addresses become <address>. The log line of the request keeps the whole message.
+// (4xx messages are about the client's own request and are left as they are.)
+const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>`]*[^\s'"<>`.,;:!?)]|\[[0-9a-f:.]+\](?::\d+)?|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\blocalhost(?::\d+)?\b|\b[a-z][\w.-]*:\d{2,5}\b/gi
+const POSIX_PATH = /(?<![\w.<])\/(?:[^\s/'"`<>]+\/)+([^\s/'"`<>]*)/g
+const WINDOWS_PATH = /\b[a-z]:\\(?:[^\s\\'"`<>]+\\)*([^\s\\'"`<>]*)/gi
+
+export function publicMessage(status: number, message: string): string {
+  if (status < 500) return message
+  return message.replace(ADDRESS, '<address>').replace(POSIX_PATH, '$1').replace(WINDOWS_PATH, '$1')
 }
 
 export function envelope(
@@ -48,9 +62,13 @@ export function envelope(
 /** The Content-Type of every JSON body the server writes itself. */
 export const JSON_TYPE = 'application/json; charset=utf-8'
 
-/** Sends an error as the envelope. Overload answers carry Retry-After so clients back off. */
+/**
+ * Sends an error as the envelope, and hands the error to the request's log line. Overload answers carry
+ * Retry-After so clients back off.
+ */
 export function sendError(reply: FastifyReply, err: unknown, bodyLimit = 0): FastifyReply {
   const { status, body } = mapError(err, bodyLimit)
+  noteError(reply, err)
   if (status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS)
   return reply.code(status).type(JSON_TYPE).send(JSON.stringify(body))
 }

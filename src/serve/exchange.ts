@@ -21,6 +21,7 @@ const kRequest = Symbol('floodgate.request')
 const kStartedAt = Symbol('floodgate.startedAt')
 const kWatcher = Symbol('floodgate.watcher')
 const kSocket = Symbol('floodgate.socket')
+const kError = Symbol('floodgate.error')
 
 interface Watched extends ServerResponse {
   [kRequest]: FastifyRequest
@@ -28,6 +29,8 @@ interface Watched extends ServerResponse {
   [kWatcher]: CloseWatcher | null
   // The request's connection (res.socket is gone by the time 'close' fires).
   [kSocket]: Socket
+  // The error the answer was made from, for the log line; set only on failures.
+  [kError]?: unknown
 }
 
 export class Exchanges {
@@ -35,6 +38,7 @@ export class Exchanges {
 
   constructor(metrics: ServeMetrics, logger: Logger | undefined, private readonly connections: ConnectionGuard | null) {
     const logRequests = logger?.isLevelEnabled('info') ?? false
+    const logFailures = logger?.isLevelEnabled('error') ?? false
     this.onClose = function (this: ServerResponse): void {
       const res = this as Watched
       connections?.requestEnded(res[kSocket])
@@ -43,7 +47,11 @@ export class Exchanges {
       const ms = performance.now() - res[kStartedAt]
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED
       metrics.recordRequest(routeOf(request), status, ms / 1000)
-      if (logRequests) {
+      const err = res[kError]
+      if (err !== undefined && status >= 500 && logFailures) {
+        // The whole error (paths, addresses) stays here, under the request id the client got.
+        logger!.error({ reqId: request.id, method: request.method, url: request.url, status, ms: Math.round(ms * 10) / 10, err }, 'request failed')
+      } else if (logRequests) {
         logger!.info({ reqId: request.id, method: request.method, url: request.url, status, ms: Math.round(ms * 10) / 10 }, 'request')
       }
     }
@@ -59,6 +67,11 @@ export class Exchanges {
     this.connections?.requestStarted(res[kSocket])
     res.on('close', this.onClose)
   }
+}
+
+/** Keeps the error an answer is made from for the request's log line. */
+export function noteError(reply: FastifyReply, err: unknown): void {
+  ;(reply.raw as Watched)[kError] = err
 }
 
 /** Tells `watcher` when the response of `reply` closes. */

@@ -9,7 +9,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError, messageOf } from '../errors.js'
 import { checkLoadResult, checkShape, type Shape } from '../load/result-file.js'
-import type { LoadResult } from '../load/result.js'
 import type { BenchManifest, VariantMeta, VariantRecord, VariantSamples } from './bench-data.js'
 
 export const MANIFEST = 'bench.json'

@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { InputError, UsageError } from '../errors.js'
 import { loadFlow, parseInputArgs } from '../flow/index.js'
+import { inexactJsonNumber } from '../flow/json-numbers.js'
 import type { CompiledFlow, RunResult } from '../executor/types.js'
 import { reportError } from './exit.js'
 import { attributeFault, type FaultKind } from '../executor/tool-scope.js'
@@ -38,6 +39,8 @@ function inputsJson(text: string | undefined): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new UsageError('--inputs: expected a JSON object of input name to value', { flag: '--inputs' })
   }
+  const inexact = inexactJsonNumber(text)
+  if (inexact !== undefined) throw new UsageError(`--inputs: ${inexact}`, { flag: '--inputs' })
   return value as Record<string, unknown>
 }
 

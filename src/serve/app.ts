@@ -4,11 +4,11 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { CompiledFlow } from '../executor/types.js'
-import { HttpRequestError } from '../errors.js'
+import { HttpRequestError, ShuttingDownError } from '../errors.js'
 import { Admission, type AdmissionLimits } from './admission.js'
 import { Deadlines } from './deadlines.js'
 import { apiKeyCheck } from './auth.js'
-import { sendError } from './errors.js'
+import { ROUTES, clientErrorResponse, sendError } from './errors.js'
 import { Exchanges } from './exchange.js'
 import { ConnectionGuard } from './connections.js'
 import { ServeMetrics } from './metrics.js'
@@ -43,6 +43,14 @@ export interface AppOptions {
 export interface FloodgateApp extends FastifyInstance {
   admission: Admission
   metrics: ServeMetrics
+  /** Set when the server starts draining: from then on every new request is answered 503. */
+  draining: DrainState
+}
+
+export interface DrainState {
+  active: boolean
+  /** Requests answered 503 because the server was draining. */
+  refused: number
 }
 
 /** How often Node looks for connections past their header timeout. */
@@ -63,17 +71,32 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
     http: { headersTimeout: options.headersTimeoutMs, requestTimeout: 0, connectionsCheckingInterval: CONNECTIONS_CHECK_MS },
     keepAliveTimeout: options.idleTimeoutMs,
     maxRequestsPerSocket: 0,
-    // On close: refuse new requests on open connections with 503 and close idle ones; busy ones finish.
-    return503OnClosing: true,
-    forceCloseConnections: 'idle'
+    // On close, idle connections are closed and busy ones finish; new requests on open connections are
+    // answered 503 by the first onRequest hook below (in the envelope, logged and counted), not by
+    // fastify's own 503, which no hook or log line sees.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    // What Node's parser refuses (431, 408, a malformed request) and fastify's own 400 for a bad URL,
+    // in the envelope too.
+    clientErrorHandler: (err, socket) => {
+      if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || socket.destroyed) return
+      socket.end(clientErrorResponse(err, options.headersTimeoutMs / 1000))
+    },
+    frameworkErrors: (err, request, reply) => {
+      exchanges.begin(request, reply)
+      sendError(reply.header('x-request-id', request.id), err, options.bodyLimit)
+    }
   }) as unknown as FloodgateApp
 
   const admission = new Admission(options.admission)
   const connections = options.maxConnections > 0 ? new ConnectionGuard(app.server, options.maxConnections, logger) : null
   const metrics = new ServeMetrics(flow, admission, connections)
   const exchanges = new Exchanges(metrics, logger, connections)
+  const draining: DrainState = { active: false, refused: 0 }
+  const shuttingDown = new ShuttingDownError('the server is shutting down; retry (another instance or the restarted server will answer)')
   app.decorate('admission', admission)
   app.decorate('metrics', metrics)
+  app.decorate('draining', { getter: () => draining })
 
   // pf serve reads the body whatever its Content-Type (curl -d sends form-urlencoded): take it as text.
   app.removeAllContentTypeParsers()
@@ -84,6 +107,11 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
     reply.header('x-request-id', request.id)
     const clientId = request.headers['x-ms-client-request-id']
     if (clientId !== undefined) reply.header('x-ms-client-request-id', clientId)
+    if (draining.active) {
+      draining.refused++
+      sendError(reply.header('connection', 'close'), shuttingDown)
+      return
+    }
     done()
   })
 
@@ -94,7 +122,7 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
   app.setNotFoundHandler((request, reply) => {
     sendError(
       reply,
-      new HttpRequestError(404, `no route ${request.method} ${request.url}; this server answers POST /score, POST /feedback, GET /health, GET /version, GET /swagger.json, GET /metrics`, { field: 'url' })
+      new HttpRequestError(404, `no route ${request.method} ${request.url}; ${ROUTES}`, { field: 'url' })
     )
   })
 

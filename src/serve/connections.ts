@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Logger } from 'pino'
-import { JSON_TYPE, RETRY_AFTER_SECONDS, envelope } from './errors.js'
+import { envelope, rawErrorResponse } from './errors.js'
 
 /** A connection waiting for a request at least this long may be closed to make room for a new one. */
 const EVICT_AFTER_MS = 1000
@@ -44,13 +44,11 @@ export class ConnectionGuard implements ConnectionStats {
   private evictedLogged = 0
 
   constructor(server: Server, readonly maxConnections: number, private readonly logger?: Logger) {
-    const { body } = envelope(503, 'SystemError', `the server holds its limit of ${maxConnections} connections (--max-connections ${maxConnections}); retry later`, {
-      code: 'TOO_MANY_CONNECTIONS'
-    })
-    const text = JSON.stringify(body)
-    this.refusal =
-      `HTTP/1.1 503 Service Unavailable\r\ncontent-type: ${JSON_TYPE}\r\nretry-after: ${RETRY_AFTER_SECONDS}\r\n` +
-      `connection: close\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`
+    this.refusal = rawErrorResponse(
+      envelope(503, 'SystemError', `the server holds its limit of ${maxConnections} connections (--max-connections ${maxConnections}); retry later`, {
+        code: 'TOO_MANY_CONNECTIONS'
+      })
+    )
     // Node's HTTP handling of a connection runs only for the connections admitted here.
     const listeners = server.listeners('connection') as Array<(this: Server, socket: Socket) => void>
     server.removeAllListeners('connection')

@@ -2,6 +2,7 @@
 //   {"error": {"code": "UserError" | "SystemError", "message": "...", "inner_error": {"code": "..."}}}
 // Our typed errors carry their status and category; fastify's own errors (bad body, body too large,
 // unsupported media type) carry a statusCode and are mapped here too, so every answer looks the same.
+import { STATUS_CODES, maxHeaderSize } from 'node:http'
 import type { FastifyError, FastifyReply } from 'fastify'
 import { isFloodgateError, messageOf, type ErrorCategory } from '../errors.js'
 import { noteError } from './exchange.js'
@@ -75,6 +76,37 @@ export function sendError(reply: FastifyReply, err: unknown, bodyLimit = 0): Fas
 
 /** Seconds a refused client should wait: about one run of the study's flow. */
 export const RETRY_AFTER_SECONDS = '1'
+
+/**
+ * A whole HTTP/1.1 answer in the envelope, for a connection that fastify never sees as a request (a
+ * malformed one, or one refused at the connection cap); the connection closes after it.
+ */
+export function rawErrorResponse(mapped: MappedError): string {
+  const text = JSON.stringify(mapped.body)
+  const retry = mapped.status === 503 ? `retry-after: ${RETRY_AFTER_SECONDS}\r\n` : ''
+  return `HTTP/1.1 ${mapped.status} ${STATUS_CODES[mapped.status] ?? ''}\r\ncontent-type: ${JSON_TYPE}\r\n${retry}` +
+    `connection: close\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`
+}
+
+/**
+ * Answers what Node's HTTP parser refused before fastify saw a request (fastify's clientErrorHandler):
+ * oversized headers, headers that took too long, a malformed request line or an unknown method.
+ */
+export function clientErrorResponse(err: NodeJS.ErrnoException & { reason?: string }, headerTimeoutSeconds: number): string {
+  switch (err.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return rawErrorResponse(envelope(431, 'UserError', `request headers are larger than the server accepts (${maxHeaderSize / 1024} KiB in all)`, { code: 'HEADERS_TOO_LARGE' }))
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return rawErrorResponse(envelope(408, 'UserError', `request headers did not arrive within ${headerTimeoutSeconds} s (--header-timeout)`, { code: 'HEADER_TIMEOUT' }))
+    case 'HPE_INVALID_METHOD':
+      return rawErrorResponse(envelope(400, 'UserError', `unknown HTTP method; ${ROUTES}`, { code: 'BAD_METHOD' }))
+    default:
+      return rawErrorResponse(envelope(400, 'UserError', `malformed HTTP request (${err.reason ?? err.code ?? 'parse error'})`, { code: 'BAD_REQUEST' }))
+  }
+}
+
+/** What the server answers, for messages about a request it cannot route. */
+export const ROUTES = 'this server answers POST /score, POST /feedback, GET /health, GET /version, GET /swagger.json, GET /metrics'
 
 function fastifyMessage(err: Partial<FastifyError>, bodyLimit: number): string {
   switch (err.code) {

@@ -60,12 +60,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     flow,
     options: resolved,
     logger,
-    close: () => (closing ??= drain(app, flow, resolved.graceSeconds * 1000))
+    close: () => (closing ??= drain(app, flow, resolved.graceSeconds * 1000, logger))
   }
 }
 
 /** Stops accepting, waits for requests in progress up to `graceMs`, then cuts what is left. */
-async function drain(app: FloodgateApp, flow: CompiledFlow, graceMs: number): Promise<void> {
+async function drain(app: FloodgateApp, flow: CompiledFlow, graceMs: number, logger: Logger): Promise<void> {
+  app.draining.active = true
   const timer = setTimeout(() => app.server.closeAllConnections(), graceMs)
   // close() closes the connections idle at that moment; keep-alive connections whose run finishes later
   // become idle afterwards and would hold the server open until the grace period ends.
@@ -77,6 +78,7 @@ async function drain(app: FloodgateApp, flow: CompiledFlow, graceMs: number): Pr
     clearInterval(sweep)
     await flow.close()
   }
+  if (app.draining.refused > 0) logger.warn({ refused: app.draining.refused }, 'drained: requests that arrived meanwhile were answered 503 (shutting down)')
 }
 
 const IDLE_SWEEP_MS = 50

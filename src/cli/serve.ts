@@ -12,6 +12,7 @@ interface ServeFlags {
   queue?: number
   timeout?: number
   apiKey?: string
+  apiKeyFile?: string
   logLevel: string
   bodyLimit?: number
   grace?: number
@@ -32,7 +33,8 @@ export function registerServe(program: Command): void {
     .option('--max-concurrency <n>', 'flow runs in progress per worker, 0 = unlimited (default: 10000 for async flows, --threads for flows with sync tools)', integer(0))
     .option('--queue <n>', 'runs waiting per worker beyond --max-concurrency; more get 503 (default: 1000 async, --threads sync)', integer(0))
     .option('--timeout <seconds>', 'per-request timeout, queue wait included; the run is aborted and the client gets 504 (0 = none)', seconds, 300)
-    .option('--api-key <key>', 'require this key (Authorization: Bearer <key>) on /score and /feedback')
+    .addOption(new Option('--api-key <key>', 'require this key (Authorization: Bearer <key>) on /score and /feedback; visible to ps: prefer --api-key-file or env FLOODGATE_API_KEY').conflicts('apiKeyFile'))
+    .option('--api-key-file <file>', 'read the key from this file (default: env FLOODGATE_API_KEY)')
     .addOption(new Option('--log-level <level>', 'pino log level; one line per request at info').choices(LOG_LEVELS).default('info'))
     .option('--body-limit <bytes>', 'largest request body; larger ones get 413', integer(1), 1024 * 1024)
     .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long runs in progress may take to finish', seconds, 30)
@@ -50,6 +52,7 @@ export function registerServe(program: Command): void {
         queue: flags.queue,
         timeoutSeconds: flags.timeout,
         apiKey: flags.apiKey,
+        apiKeyFile: flags.apiKeyFile,
         logLevel: flags.logLevel,
         bodyLimit: flags.bodyLimit,
         graceSeconds: flags.grace,

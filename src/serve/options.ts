@@ -1,7 +1,8 @@
 // Settings of `floodgate serve`, their defaults, and their checks. One resolved object is passed from
 // the CLI to the cluster primary, through the environment to each worker, and to startServer.
 import { availableParallelism } from 'node:os'
-import { UsageError } from '../errors.js'
+import { readFileSync } from 'node:fs'
+import { UsageError, messageOf } from '../errors.js'
 
 export interface ServeOptions {
   flowDir: string
@@ -17,7 +18,10 @@ export interface ServeOptions {
   queue?: number
   /** Per-request timeout in seconds, queue wait included; 0 = none. Default 300. */
   timeoutSeconds?: number
+  /** Default: the file `apiKeyFile`, else env FLOODGATE_API_KEY. */
   apiKey?: string
+  /** A file holding the key (one line), so that it is not on the command line where `ps` shows it. */
+  apiKeyFile?: string
   logLevel?: string
   /** Largest request body in bytes. Default 1 MiB. */
   bodyLimit?: number
@@ -64,7 +68,7 @@ export function resolveServeOptions(options: ServeOptions, env: NodeJS.ProcessEn
     maxConcurrency: options.maxConcurrency,
     queue: options.queue,
     timeoutSeconds: options.timeoutSeconds ?? 300,
-    apiKey: options.apiKey || undefined,
+    apiKey: options.apiKey || keyFromFile(options.apiKeyFile) || env.FLOODGATE_API_KEY || undefined,
     logLevel: options.logLevel ?? 'info',
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     graceSeconds: options.graceSeconds ?? 30,
@@ -113,6 +117,19 @@ export function admissionDefaults(threads: number, hasSyncTools: boolean): Admis
   if (!hasSyncTools) return { maxConcurrency: 10_000, queue: 1_000 }
   // (4 x threads let admitted requests wait 8 s in the study's bench: the collapse, only bounded.)
   return { maxConcurrency: threads, queue: threads }
+}
+
+function keyFromFile(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new UsageError(`--api-key-file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? messageOf(err)})`, { flag: '--api-key-file' })
+  }
+  const key = text.trim()
+  if (key === '') throw new UsageError(`--api-key-file ${file}: the file is empty; write the key in it`, { flag: '--api-key-file' })
+  return key
 }
 
 function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {

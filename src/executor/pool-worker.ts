@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { importFile } from '../flow/module-loader.js'
 import { POOL_THREAD } from '../tools/http-sync.js'
 import type { PoolTool } from './plan.js'
+import { unsendable } from './sendable.js'
 
 export interface PoolTask {
   tool: number
@@ -34,5 +35,12 @@ for (const tool of tools) callables.push(await prepare(tool))
 parentPort?.postMessage(THREAD_READY)
 
 export default function runTool(task: PoolTask): unknown {
-  return callables[task.tool]!(task.args)
+  const result = callables[task.tool]!(task.args)
+  return result instanceof Promise ? result.then(sendable) : sendable(result)
+}
+
+function sendable(result: unknown): unknown {
+  const bad = unsendable(result)
+  if (bad) throw new TypeError(`the sync tool returned ${bad}, which cannot leave its pool thread; return plain data (strings, numbers, booleans, null, lists, objects)`)
+  return result
 }

@@ -1,0 +1,36 @@
+// What a sync tool may return from its pool thread: the result crosses threads by structured clone,
+// which refuses functions, symbols and promises (a promise returned as the result itself is awaited by
+// piscina first). piscina then fails the task with an empty object (the
+// DOMException does not survive the crossing either) and the thread dies; checked in the thread instead,
+// the run fails with a message saying what was returned and where.
+
+/** Where and what in `value` cannot be sent to another thread, if anything (`at` is a path like .a[2]). */
+export function unsendable(value: unknown, at = ''): string | undefined {
+  if (typeof value === 'function') return `a function${place(at)}`
+  if (typeof value === 'symbol') return `a symbol${place(at)}`
+  if (value === null || typeof value !== 'object') return undefined
+  if (value instanceof Promise) return `a promise${place(at)}`
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = unsendable(value[i], `${at}[${i}]`)
+      if (found) return found
+    }
+    return undefined
+  }
+  if (value instanceof Map || value instanceof Set) {
+    for (const item of value.values()) {
+      const found = unsendable(item, `${at}{}`)
+      if (found) return found
+    }
+    return undefined
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const found = unsendable(item, `${at}.${key}`)
+    if (found) return found
+  }
+  return undefined
+}
+
+function place(at: string): string {
+  return at ? ` at ${at.replace(/^\./, '')}` : ''
+}

@@ -8,7 +8,10 @@ import { startServer } from './helpers/server.js'
 test('open loop: the live line says "open loop" and the requests in flight, not "users"; closed loop: users', async (t) => {
   const server = await startServer((_req, res) => setTimeout(() => res.end('ok'), 200))
   t.after(() => server.close())
-  const open = await runCli(['load', server.url, '--rate', '20', '--run-time', '3s'])
+  const [open, closed] = await Promise.all([
+    runCli(['load', server.url, '--rate', '20', '--run-time', '3s']),
+    runCli(['load', server.url, '--users', '3', '--run-time', '3s'])
+  ])
   assert.equal(open.code, 0, open.stderr)
   const openLines = open.stdout.split('\n').filter((l) => /^\[\s*\d+s\/3s\]/.test(l))
   assert.ok(openLines.length >= 1, open.stdout)
@@ -16,7 +19,6 @@ test('open loop: the live line says "open loop" and the requests in flight, not 
     assert.match(line, /^\[\s*\d+s\/3s\] open loop \| reqs \d+ .*\| in flight \d+ \| cpu/)
     assert.doesNotMatch(line, /users/)
   }
-  const closed = await runCli(['load', server.url, '--users', '3', '--run-time', '3s'])
   assert.equal(closed.code, 0, closed.stderr)
   assert.match(closed.stdout, /^\[\s*\d+s\/3s\] users 3 \| reqs \d+ /m)
 })

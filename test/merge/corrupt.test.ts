@@ -24,12 +24,16 @@ test('floodgate merge of corrupt result files: one line naming the file and the 
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   writeSyntheticBench(dir)
   const good = readFileSync(join(dir, 'static-async', 'result.json'), 'utf8')
-  for (const [i, c] of CORRUPTIONS.entries()) {
+  const files = CORRUPTIONS.map((c, i) => {
     const result = JSON.parse(good) as Json
     c.corrupt(result)
     const file = join(dir, `corrupt-${i}.json`)
     writeFileSync(file, JSON.stringify(result))
-    const r = await runMerge([file, '--out', join(dir, 'out')])
+    return file
+  })
+  const runs = await Promise.all(files.map((file) => runMerge([file, '--out', join(dir, 'out')])))
+  for (const [i, c] of CORRUPTIONS.entries()) {
+    const [file, r] = [files[i], runs[i]]
     assert.equal(r.code, 2, r.stderr)
     assert.ok(r.stderr.startsWith(`floodgate: ${file}: field "${c.field}" ${c.says}`), r.stderr)
     assert.equal(r.stderr.split('\n').length, 2, `one line: ${r.stderr}`)
@@ -38,27 +42,27 @@ test('floodgate merge of corrupt result files: one line naming the file and the 
 })
 
 test('floodgate report of a bench folder with a corrupt file: one line naming the file and the field, exit 2', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'fg-corrupt-report-'))
-  t.after(() => rmSync(dir, { recursive: true, force: true }))
-  writeSyntheticBench(dir)
-  const edit = (path: string, change: (value: Json) => void): string => {
-    const text = readFileSync(path, 'utf8')
-    const value = JSON.parse(text) as Json
+  const edit = (path: string, change: (value: Json) => void): void => {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as Json
     change(value)
     writeFileSync(path, JSON.stringify(value))
-    return text
   }
   const cases: Array<{ file: string; change: (value: Json) => void; expected: (file: string) => string }> = [
     { file: 'static-sync/result.json', change: (r) => ((r.histograms as Json).Aggregated = 'HISTFAAAAC='), expected: (f) => `floodgate: ${f}: field "histograms.Aggregated" is not an encoded HDR histogram (Invalid string. Length must be a multiple of 4)\n` },
     { file: 'static-sync/samples.json', change: (s) => (((s.processes as Json[])[0]).samples = 'none'), expected: (f) => `floodgate: ${f}: cannot read the bench results: field "processes[0].samples" must be an array, got string\n` },
     { file: 'static-sync/variant.json', change: (m) => ((m.load as Json).users = '500'), expected: (f) => `floodgate: ${f}: cannot read the bench results: field "load.users" must be a number, got string\n` }
   ]
-  for (const c of cases) {
-    const path = join(dir, c.file)
-    const original = edit(path, c.change)
-    const r = await runCli(['report', dir])
-    writeFileSync(path, original)
-    assert.equal(r.code, 2, r.stderr)
-    assert.equal(r.stderr, c.expected(path))
-  }
+  // One bench folder per case, each with one file damaged.
+  const dirs = cases.map((c) => {
+    const dir = mkdtempSync(join(tmpdir(), 'fg-corrupt-report-'))
+    t.after(() => rmSync(dir, { recursive: true, force: true }))
+    writeSyntheticBench(dir)
+    edit(join(dir, c.file), c.change)
+    return dir
+  })
+  const runs = await Promise.all(dirs.map((dir) => runCli(['report', dir])))
+  cases.forEach((c, i) => {
+    assert.equal(runs[i].code, 2, runs[i].stderr)
+    assert.equal(runs[i].stderr, c.expected(join(dirs[i], c.file)))
+  })
 })

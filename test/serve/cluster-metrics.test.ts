@@ -33,7 +33,7 @@ test('cluster /metrics scraped every 200 ms under load while a worker is SIGKILL
   const { child, url, output } = await serve([fixture('wait'), '--port', '0', '--workers', '2', '--log-level', 'debug'])
   t.after(() => stop(child))
   const started = performance.now()
-  const until = started + 5000
+  const until = started + 4000
   const load = Array.from({ length: 8 }, async () => {
     while (performance.now() < until) await score(url, { ms: 30 }).catch(() => undefined)
   })
@@ -54,7 +54,7 @@ test('cluster /metrics scraped every 200 ms under load while a worker is SIGKILL
       await sleep(200)
     }
   })()
-  await sleep(2000)
+  await sleep(1500)
   const [victim] = workerPids(output())
   const killedAt = performance.now() - started
   process.kill(victim, 'SIGKILL')
@@ -66,7 +66,7 @@ test('cluster /metrics scraped every 200 ms under load while a worker is SIGKILL
   assert.ok(cut.every((s) => Math.abs(s.at - killedAt) < 1000), `transport errors away from the kill: ${JSON.stringify(cut)}`)
   assert.ok(cut.length <= 1, JSON.stringify(cut))
   assert.deepEqual(answered.map((s) => s.status), answered.map(() => 200))
-  assert.ok(answered.length >= 15, `${answered.length} scrapes`)
+  assert.ok(answered.length >= 10, `${answered.length} scrapes`)
   const slowest = Math.max(...answered.map((s) => s.ms))
   assert.ok(slowest < 2000, `slowest scrape ${slowest} ms`)
   assert.match(output(), /"signal":"SIGKILL".*"msg":"worker exited unexpectedly; restarting it"/)

@@ -50,8 +50,8 @@ test('headers must arrive within --header-timeout (408, closed); a run longer th
   t.after(() => server.close())
   const silent = trickle(server.url, '', 60_000, 6000)
   const slow = trickle(server.url, 'POST /score HTTP/1.1\r\nHost: x\r\nX-Slow: ', 200, 6000)
-  // A 2.5 s run on a connection whose headers came at once: --header-timeout has no say over it.
-  const run = score(server.url, { ms: 2500 })
+  // A 1.8 s run on a connection whose headers came at once: --header-timeout has no say over it.
+  const run = score(server.url, { ms: 1800 })
   for (const { answer } of [silent, slow]) {
     const { text, closedAfterMs } = await answer
     assert.match(text, /^HTTP\/1\.1 408 /)
@@ -59,7 +59,7 @@ test('headers must arrive within --header-timeout (408, closed); a run longer th
   }
   const answered = await run
   assert.equal(answered.status, 200, answered.text)
-  assert.equal((answered.body as { waited: number }).waited, 2500)
+  assert.equal((answered.body as { waited: number }).waited, 1800)
 
   const { hostname, port } = new URL(server.url)
   const keepAlive = connect(Number(port), hostname)
@@ -79,7 +79,7 @@ const OPEN_FILES = 256
 
 test(`a slow-header flood of ${FLOOD} connections against a server limited to ${OPEN_FILES} open files: normal requests keep succeeding`, async (t) => {
   const entry = fileURLToPath(new URL('../helpers/cli-entry.ts', import.meta.url))
-  const args = ['--import', 'tsx', entry, 'serve', fixture('wait'), '--port', '0', '--workers', '1', '--log-level', 'warn', '--header-timeout', '6']
+  const args = ['--import', 'tsx', entry, 'serve', fixture('wait'), '--port', '0', '--workers', '1', '--log-level', 'warn', '--header-timeout', '4']
   const quoted = [process.execPath, ...args].map((a) => `'${a}'`).join(' ')
   const child = spawn('sh', ['-c', `ulimit -n ${OPEN_FILES} && exec ${quoted}`], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
   t.after(() => stop(child))
@@ -87,13 +87,13 @@ test(`a slow-header flood of ${FLOOD} connections against a server limited to ${
 
   const flood = Array.from({ length: FLOOD }, () => trickle(url, 'POST /score HTTP/1.1\r\nHost: x\r\nX-Slow: ', 300, 12_000))
   t.after(() => flood.forEach(({ socket }) => socket.destroy()))
-  await sleep(1500)
-  // While the flood still holds every connection it was allowed (--header-timeout is 6 s), requests
+  await sleep(1200)
+  // While the flood still holds every connection it was allowed (--header-timeout is 4 s), requests
   // on new connections and on a keep-alive connection are served.
   const keepAlive = new Client(url)
   t.after(() => keepAlive.close())
   const statuses: string[] = []
-  const until = performance.now() + 3500
+  const until = performance.now() + 2000
   while (performance.now() < until) {
     const fresh = new Client(url)
     const onFresh = await fresh.request({ path: '/score', method: 'POST', body: JSON.stringify({ ms: 10 }), headersTimeout: 10_000 }).then(
@@ -110,7 +110,7 @@ test(`a slow-header flood of ${FLOOD} connections against a server limited to ${
   }
   const expected = ['200 {"waited":10,"tag":"","pid":0}', '200 {"status":"Healthy","version":"0.1.0"}']
   assert.deepEqual(new Set(statuses), new Set(expected), statuses.filter((s) => !expected.includes(s)).slice(0, 5).join('\n'))
-  assert.ok(statuses.length >= 10, `${statuses.length} requests`)
+  assert.ok(statuses.length >= 6, `${statuses.length} requests`)
 
   // The flood was refused or made room, each refusal a clear 503 in the envelope.
   const settled = await Promise.all(flood.map((f) => f.answer))

@@ -6,13 +6,13 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { loadFlow } from '../src/flow/index.js'
 import { loadBenchConfig } from '../src/bench/config.js'
 import { repoRoot } from './helpers/cli.js'
+import { freePort } from './helpers/ports.js'
 import { READY, serve, stop } from './serve/cli-helpers.js'
 import { fixture } from './serve/helpers.js'
 
@@ -113,14 +113,6 @@ test("every yaml block of README.md parses, and the flow, node, connections and 
   }
   assert.deepEqual(Object.fromEntries(kinds), { bench: 1, dag: 1, flex: 1, nodes: 1, connections: 1 })
 })
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 /**
  * A folder holding `floodgate`, as `npm link` puts it on the PATH: the built CLI when the build is

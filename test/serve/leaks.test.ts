@@ -2,22 +2,13 @@
 // whole message, under the request id the client also got (x-request-id).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import pino from 'pino'
 import { repoRoot } from '../helpers/cli.js'
+import { freePort } from '../helpers/ports.js'
 import { score, serveFixture } from './helpers.js'
 
 const LEAK = /(?:\/[\w.@+-]+){2,}|[A-Za-z]:\\|\b\d{1,3}(?:\.\d{1,3}){3}\b|:\/\/|localhost/
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 test('error bodies hold no server path or internal address; the log keeps them under the request id', async (t) => {
   // Served from elsewhere, as a deployed flow is: paths of the flow folder are absolute in messages.
@@ -27,7 +18,8 @@ test('error bodies hold no server path or internal address; the log keeps them u
   const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) })
   const server = await serveFixture('leaky', { logger })
   t.after(() => server.close())
-  const upstream = `http://127.0.0.1:${await closedPort()}/`
+  // A loopback port nothing listens on.
+  const upstream = `http://127.0.0.1:${await freePort()}/`
 
   const cases = [
     { mode: 'file', status: 500, says: /^node "leaky" failed: ENOENT: no such file or directory, open 'missing\.txt'$/, logged: /\/test\/serve\/fixtures\/leaky\/missing\.txt/ },

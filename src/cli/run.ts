@@ -95,11 +95,11 @@ async function runOnce(flow: CompiledFlow, flags: RunFlags): Promise<void> {
  * message naming the node) instead of crashing with a stack; anything else ends the command at once.
  */
 function failRunOnToolFaults(): () => void {
-  const handle = (err: unknown, kind: FaultKind, promise?: Promise<unknown>): void => {
-    if (attributeFault(err, kind, promise) === undefined) process.exit(reportError(err))
+  const handler = (kind: FaultKind) => (err: unknown) => {
+    if (attributeFault(err, kind) === undefined) process.exit(reportError(err))
   }
-  const onRejection = (reason: unknown, promise: Promise<unknown>): void => handle(reason, 'unhandled promise rejection', promise)
-  const onException = (err: unknown): void => handle(err, 'uncaught exception')
+  const onRejection = handler('unhandled promise rejection')
+  const onException = handler('uncaught exception')
   process.on('unhandledRejection', onRejection)
   process.on('uncaughtException', onException)
   return () => {

@@ -2,7 +2,6 @@
 // execute().
 import { createInputValidator } from '../flow/inputs.js'
 import { FlowRun, type Executable } from './run.js'
-import { registerToolFile } from './tool-scope.js'
 import { ToolPool } from './pool.js'
 import { buildPoolTools, type PoolBuild } from './pool-build.js'
 import type { Plan, PoolTool } from './plan.js'
@@ -27,7 +26,6 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
   const poolTools: PoolTool[] = []
   for (const node of parts.plan.nodes) {
     if (node.pool) node.poolIndex = poolTools.push(node.pool) - 1
-    if (node.file) registerToolFile(node.file, node.name)
   }
   let pool: ToolPool | null = null
   let poolBuild: PoolBuild | null = null

@@ -26,8 +26,6 @@ export interface PlanNode {
   call: ToolFn | null
   /** Set for pool tools. */
   pool: PoolTool | null
-  /** A loop tool's module file (user code), to trace a stray fault's stack back to its node. */
-  file: string | null
   /** Index of `pool` in the pool threads' tool list; -1 for loop tools. */
   poolIndex: number
   inputNames: string[]

@@ -10,7 +10,7 @@ import type { Plan } from './plan.js'
 import type { ToolPool } from './pool.js'
 import type { NodeTrace, RunOptions, RunResult } from './types.js'
 import type { ToolContext } from '../tools/context.js'
-import { ToolScope, callInScope, runEnded, runStarted, type FaultKind, type ScopedRun } from './tool-scope.js'
+import { ToolScope, toolScope, type FaultKind, type ScopedRun } from './tool-scope.js'
 
 const RUNNING = 1
 const OK = 2
@@ -75,7 +75,6 @@ export class FlowRun implements ScopedRun {
   }
 
   start(): Promise<RunResult> {
-    runStarted(this)
     const external = this.external
     if (external) {
       const onAbort = (): void => this.settleError(new AbortedError(`run aborted: ${messageOf(external.reason)}`, { reason: external.reason }))
@@ -124,7 +123,7 @@ export class FlowRun implements ScopedRun {
       // A loop tool runs in a scope of its own, so that a fault its code raises later where nothing can
       // catch it (tool-scope.ts) still fails this run, not the process.
       pending = node.call
-        ? callInScope(new ToolScope(this, i, node.name), node.call, args, this.context)
+        ? toolScope.run(new ToolScope(this, i, node.name), node.call, args, this.context)
         : this.flow.pool!.run(node.poolIndex, args, this.signal)
     } catch (err) {
       this.fail(i, err)
@@ -209,16 +208,6 @@ export class FlowRun implements ScopedRun {
     this.settleError(error)
   }
 
-  nodeRunningFrom(file: string): number {
-    const nodes = this.flow.plan.nodes
-    for (let i = 0; i < nodes.length; i++) if (this.state[i] === RUNNING && nodes[i]!.file === file) return i
-    return -1
-  }
-
-  nodeName(i: number): string {
-    return this.flow.plan.nodes[i]!.name
-  }
-
   get requestId(): string | undefined {
     return this.options.requestId
   }
@@ -239,7 +228,6 @@ export class FlowRun implements ScopedRun {
 
   private cleanup(): void {
     this.settled = true
-    runEnded(this)
     if (this.runTimer) clearTimeout(this.runTimer)
     if (this.nodeTimers) for (const t of this.nodeTimers) if (t) clearTimeout(t)
     if (this.onExternalAbort) this.external!.removeEventListener('abort', this.onExternalAbort)

@@ -13,8 +13,6 @@ export interface LoadedTool {
   place: NodePlace
   call: ToolFn | null
   pool: PoolTool | null
-  /** The tool's module, when it is the user's code (tells its frames apart in a stack trace). */
-  file?: string
 }
 
 const EXTENSIONS = ['.ts', '.mts', '.js', '.mjs']
@@ -60,6 +58,6 @@ export async function loadCodeTool(dir: string, path: unknown, where: Where, fie
     throw where.error(field, `${String(path)} must default-export the tool function (${found})`)
   }
   if (isClass(fn as () => unknown)) throw where.error(field, `${String(path)} default-exports a class; a tool is a function`)
-  if (types.isAsyncFunction(fn)) return { place: 'loop', call: fn as ToolFn, pool: null, file }
+  if (types.isAsyncFunction(fn)) return { place: 'loop', call: fn as ToolFn, pool: null }
   return { place: 'pool', call: null, pool: { file, exportName: 'default', form: 'function' } }
 }

@@ -125,7 +125,6 @@ export async function compileDag(dir: string, data: Record<string, unknown>, whe
       place: tool.place,
       call: tool.call,
       pool: tool.pool,
-      file: tool.file ?? null,
       poolIndex: -1,
       inputNames: d.inputNames,
       inputRefs: d.inputRefs.slice(0, argCount),

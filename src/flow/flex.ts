@@ -47,13 +47,13 @@ async function loadEntry(dir: string, entry: unknown, init: Record<string, unkno
   const fn = target as Callable
   if (!isClass(fn)) {
     if (init !== undefined) throw where.error('init', `${exportName} is a function; init applies to a class entry`)
-    if (types.isAsyncFunction(fn)) return { name: exportName, tool: { place: 'loop', call: fn as ToolFn, pool: null, file } }
+    if (types.isAsyncFunction(fn)) return { name: exportName, tool: { place: 'loop', call: fn as ToolFn, pool: null } }
     return { name: exportName, tool: { place: 'pool', call: null, pool: { file, exportName, form: 'function' } } }
   }
   const instance = construct(fn, init, exportName, where)
   if (types.isAsyncFunction(instance.call)) {
     const call: ToolFn = (inputs, context) => instance.call(inputs, context)
-    return { name: exportName, tool: { place: 'loop', call, pool: null, file } }
+    return { name: exportName, tool: { place: 'loop', call, pool: null } }
   }
   // A sync class runs on pool threads; each thread builds its own instance from the same init.
   return { name: exportName, tool: { place: 'pool', call: null, pool: { file, exportName, form: 'class', init } } }
@@ -74,7 +74,6 @@ export async function compileFlex(dir: string, data: Record<string, unknown>, wh
       place: tool.place,
       call: tool.call,
       pool: tool.pool,
-      file: tool.file ?? null,
       poolIndex: -1,
       inputNames: inputs.map((d) => d.name),
       inputRefs: inputs.map((d) => new Ref(INPUT, d.name, null, undefined, `\${inputs.${d.name}}`)),

@@ -9,12 +9,10 @@ import { attributeFault, type FaultKind } from '../executor/tool-scope.js'
 
 /** Installs the listeners; returns a function that removes them. */
 export function guardProcess(flowName: string, logger: Logger, onUnknownState: () => void): () => void {
-  const handle = (err: unknown, kind: FaultKind, promise?: Promise<unknown>): void => {
-    const fault = attributeFault(err, kind, promise)
+  const handle = (err: unknown, kind: FaultKind): void => {
+    const fault = attributeFault(err, kind)
     if (fault !== undefined) {
-      const outcome = fault.failedRun ? 'its run failed'
-        : fault.candidates > 1 ? `no run failed: ${fault.candidates} runs were in that node, and the fault could be any one's`
-        : 'after its run had ended'
+      const outcome = fault.failedRun ? 'its run failed' : 'after its run had ended'
       logger.error({ flow: flowName, node: fault.node, reqId: fault.requestId, err }, `${kind} in the code of node "${fault.node}": ${outcome}; the server keeps serving`)
     } else if (kind === 'unhandled promise rejection') {
       logger.error({ flow: flowName, err }, 'unhandled promise rejection outside any run; the server keeps serving')
@@ -23,7 +21,7 @@ export function guardProcess(flowName: string, logger: Logger, onUnknownState: (
       onUnknownState()
     }
   }
-  const onRejection = (reason: unknown, promise: Promise<unknown>): void => handle(reason, 'unhandled promise rejection', promise)
+  const onRejection = (reason: unknown): void => handle(reason, 'unhandled promise rejection')
   const onException = (err: unknown): void => handle(err, 'uncaught exception')
   process.on('unhandledRejection', onRejection)
   process.on('uncaughtException', onException)

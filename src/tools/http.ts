@@ -6,7 +6,11 @@
 // is the one free longest. URLs are parsed once and remembered, not on every call. A response is read
 // through undici's handler API into one string (TextHandler below): no Response object and no body
 // stream, whose Readable machinery was ~10 us per request at 4,000 in flight.
-import { Agent, RoundRobinPool, type Dispatcher } from 'undici'
+//
+// undici is imported on the first request, not with this module: `floodgate/tools` is loaded by every
+// sync-tool pool thread, which never makes an async request, and undici's code is about 8 MiB of heap in
+// each of those threads.
+import type { Agent, Dispatcher } from 'undici'
 import { UpstreamError, messageOf } from '../errors.js'
 import { DEFAULT_TIMEOUT_MS, checkTimeout, flattenHeaders, toResponse, type HttpGetOptions, type HttpResponse, type ResponseData } from './response.js'
 
@@ -15,7 +19,14 @@ export interface AsyncHttpGetOptions extends HttpGetOptions {
   signal?: AbortSignal
 }
 
-const agent = new Agent({ factory: (origin, options) => new RoundRobinPool(origin, options) })
+let agent: Agent | undefined
+let creating: Promise<Agent> | undefined
+
+async function createAgent(): Promise<Agent> {
+  const undici = await import('undici')
+  agent = new undici.Agent({ factory: (origin, options) => new undici.RoundRobinPool(origin, options) })
+  return agent
+}
 
 interface Target {
   origin: string
@@ -45,8 +56,9 @@ export async function fetchText(url: string, timeoutMs: number, headers?: Record
   try {
     const { origin, path } = targetOf(url)
     if (signal?.aborted) throw signal.reason
+    const dispatcher = agent ?? (await (creating ??= createAgent()))
     return await new Promise<ResponseData>((resolve, reject) => {
-      agent.dispatch({ origin, path, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, new TextHandler(resolve, reject, signal))
+      dispatcher.dispatch({ origin, path, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, new TextHandler(resolve, reject, signal))
     })
   } catch (err) {
     if (signal?.aborted) throw signal.reason ?? err

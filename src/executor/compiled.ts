@@ -3,14 +3,20 @@
 import { createInputValidator } from '../flow/inputs.js'
 import { FlowRun, type Executable } from './run.js'
 import { ToolPool } from './pool.js'
+import { RunSlots } from './run-slots.js'
+import { poolWidth } from './width.js'
 import { buildPoolTools, type PoolBuild } from './pool-build.js'
 import type { Plan, PoolTool } from './plan.js'
 import type { FlowKind, InputDef, OutputDef } from '../flow/types.js'
 import type { CompiledFlow, LoadFlowOptions, PoolStats } from './types.js'
 
 export const DEFAULT_THREADS = 4
+/** A pool thread idle this long is stopped (beyond the first run's worth). */
+const POOL_IDLE_MS = 10_000
 
-const NO_POOL: PoolStats = { threads: 0, running: 0, queued: 0, completed: 0, utilization: 0 }
+const NO_POOL: PoolStats = {
+  threads: 0, starting: 0, maxThreads: 0, peakThreads: 0, running: 0, queued: 0, completed: 0, utilization: 0, runSlots: 0, runs: 0, runsWaiting: 0
+}
 
 export interface FlowParts {
   name: string
@@ -21,7 +27,7 @@ export interface FlowParts {
   plan: Plan
 }
 
-/** Starts the sync-tool pool when the flow has sync tools (threads ready before it returns). */
+/** Starts the sync-tool pool when the flow has sync tools (its first threads ready before it returns). */
 export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOptions = {}): Promise<CompiledFlow> {
   const poolTools: PoolTool[] = []
   for (const node of parts.plan.nodes) {
@@ -29,9 +35,15 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
   }
   let pool: ToolPool | null = null
   let poolBuild: PoolBuild | null = null
+  let slots: RunSlots | null = null
   if (poolTools.length > 0) {
+    const runs = options.threads ?? DEFAULT_THREADS
+    const width = poolWidth(parts.plan.nodes)
+    const maxThreads = width * runs
+    slots = new RunSlots(runs)
     poolBuild = await buildPoolTools(poolTools)
-    pool = new ToolPool(options.threads ?? DEFAULT_THREADS, poolBuild.tools)
+    // One run's worth of threads up front: a request at low load never waits for a thread to start.
+    pool = new ToolPool({ tools: poolBuild.tools, maxThreads, minThreads: width, idleTimeoutMs: POOL_IDLE_MS })
     try {
       await pool.ready()
     } catch (err) {
@@ -43,8 +55,10 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
   const executable: Executable = {
     plan: parts.plan,
     pool,
+    slots,
     nodeTimeoutMs: options.nodeTimeoutMs ?? 0,
-    runTimeoutMs: options.runTimeoutMs ?? 0
+    runTimeoutMs: options.runTimeoutMs ?? 0,
+    runs: 0
   }
   let closed: Promise<void> | undefined
   return {
@@ -61,7 +75,7 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
       run.start()
       return run
     },
-    poolStats: () => (pool ? pool.stats() : { ...NO_POOL }),
+    poolStats: () => (pool && slots ? { ...pool.stats(), runSlots: slots.capacity, runs: slots.running, runsWaiting: slots.waiting } : { ...NO_POOL }),
     close: () => (closed ??= pool ? pool.close().finally(() => poolBuild?.dispose()) : Promise.resolve())
   }
 }

@@ -12,8 +12,10 @@ function blockNode(name: string, ms: number, extra = ''): string {
 
 test('four blocking sync tools sleep in the pool while the event loop keeps its timers on time', async (t) => {
   const yaml = dagYaml(`nodes:\n${[1, 2, 3, 4].map((i) => blockNode(`n${i}`, 500)).join('')}`)
-  const flow = await loadFlow(await flowDir(t, { 'flow.dag.yaml': yaml, 'block.ts': BLOCK }), { threads: 4 })
+  const flow = await loadFlow(await flowDir(t, { 'flow.dag.yaml': yaml, 'block.ts': BLOCK }), { threads: 1 })
   t.after(() => flow.close())
+  // The first run starts the pool's threads (on demand); the second finds them running.
+  await flow.execute(flow.validateInputs({}))
   let last = performance.now()
   let maxLag = 0
   let ticks = 0
@@ -65,22 +67,68 @@ test('a throwing sync tool fails the run naming the node; pool stats count the w
   t.after(() => flow.close())
   await assert.rejects(flow.execute(flow.validateInputs({ question: 'this' })), (e: unknown) => e instanceof ToolError && e.message === 'node "bad" failed: cannot handle this')
   const stats = flow.poolStats()
-  assert.equal(stats.threads, 2)
+  assert.equal(stats.threads, 1, 'one thread started up front, no more needed')
+  assert.equal(stats.maxThreads, 2, 'one sync node per run x 2 runs at once')
+  assert.equal(stats.runSlots, 2)
   assert.equal(stats.completed, 1)
   assert.equal(stats.running, 0)
   assert.equal(stats.queued, 0)
+  assert.equal(stats.runs, 0)
 })
 
-test('more sync tasks than threads queue and all complete', async (t) => {
-  const yaml = dagYaml(`nodes:\n${[1, 2, 3].map((i) => blockNode(`n${i}`, 150)).join('')}`)
-  const flow = await loadFlow(await flowDir(t, { 'flow.dag.yaml': yaml, 'block.ts': BLOCK }), { threads: 1 })
+test('--threads 2 with three parallel sync nodes: two runs at once, all six nodes in parallel; the third run waits for a slot', async (t) => {
+  const yaml = dagYaml(`nodes:\n${[1, 2, 3].map((i) => blockNode(`n${i}`, 400)).join('')}`)
+  const flow = await loadFlow(await flowDir(t, { 'flow.dag.yaml': yaml, 'block.ts': BLOCK }), { threads: 2 })
   t.after(() => flow.close())
-  const pending = flow.execute(flow.validateInputs({}))
-  await new Promise((r) => setTimeout(r, 50))
+  assert.equal(flow.poolStats().maxThreads, 6, 'three parallel sync nodes x 2 runs')
+  // Warm-up: the pool starts the threads the two runs need (on demand, from source: slow to start).
+  await Promise.all([flow.execute(flow.validateInputs({})), flow.execute(flow.validateInputs({}))])
+  assert.equal(flow.poolStats().threads, 6)
+  while (flow.poolStats().starting > 0) await new Promise((r) => setTimeout(r, 50))
+
+  const started = performance.now()
+  const runs = [1, 2, 3].map(() => flow.execute(flow.validateInputs({})))
+  await new Promise((r) => setTimeout(r, 150))
   const during = flow.poolStats()
-  assert.equal(during.running, 1)
-  assert.equal(during.queued, 2)
-  const { trace } = await pending
-  assert.equal(trace.nodes.length, 3)
-  assert.ok(trace.durationMs >= 400, `three 150 ms tools on one thread took ${trace.durationMs} ms`)
+  assert.equal(during.runs, 2, 'two runs execute')
+  assert.equal(during.runsWaiting, 1, 'the third waits for a slot')
+  assert.equal(during.running, 6, 'all six nodes of the two runs are on pool threads')
+  assert.equal(during.queued, 0, 'no node waits for a thread')
+  const [a, b, c] = await Promise.all(runs)
+  const elapsed = performance.now() - started
+  // Every node of the first two runs ran at the same time as every other: six 400 ms sleeps in one 400 ms span.
+  const nodes = [...a!.trace.nodes, ...b!.trace.nodes].map((n) => ({ start: a!.trace.startedAt + n.startMs, end: a!.trace.startedAt + n.startMs + n.durationMs }))
+  const lastStart = Math.max(...nodes.map((n) => n.start))
+  const firstEnd = Math.min(...nodes.map((n) => n.end))
+  assert.ok(lastStart < firstEnd, `the six nodes did not all overlap: last start ${lastStart}, first end ${firstEnd}`)
+  assert.ok(a!.trace.durationMs < 1150 && b!.trace.durationMs < 1150, `runs took ${a!.trace.durationMs} and ${b!.trace.durationMs} ms`)
+  // The third run started when a slot was free, after one of the first two ended.
+  assert.ok((c!.trace.slotWaitMs ?? 0) >= 300, `the third run waited ${c!.trace.slotWaitMs} ms for a slot`)
+  assert.equal(a!.trace.slotWaitMs, undefined)
+  assert.ok(elapsed >= 750, `three runs of 400 ms with two slots took ${elapsed} ms`)
+})
+
+// A tool module that takes 600 ms to load (a model read at import, say): a thread started on demand is
+// not ready before the running one is free again.
+const SLOW_START = "import { sleepSync } from 'floodgate/tools'\nimport { isMainThread } from 'node:worker_threads'\n" +
+  "if (!isMainThread) await new Promise((r) => setTimeout(r, 600))\n" +
+  "export default function step({ ms }: { ms: number }): number { sleepSync(ms); return ms }\n"
+
+test("run order under contention: an earlier run's later node takes the free thread before a later run's first node", async (t) => {
+  const yaml = dagYaml('nodes:\n' +
+    '- name: first\n  type: typescript\n  source:\n    type: code\n    path: step.ts\n  inputs:\n    ms: 200\n' +
+    '- name: second\n  type: typescript\n  source:\n    type: code\n    path: step.ts\n  inputs:\n    ms: ${first.output}\n')
+  const flow = await loadFlow(await flowDir(t, { 'flow.dag.yaml': yaml, 'step.ts': SLOW_START }), { threads: 2 })
+  t.after(() => flow.close())
+  assert.equal(flow.poolStats().threads, 1)
+  const early = flow.execute(flow.validateInputs({}))
+  await new Promise((r) => setTimeout(r, 50))
+  // The later run's first node finds the only thread busy and waits while a second thread starts.
+  const late = flow.execute(flow.validateInputs({}))
+  const [e, l] = await Promise.all([early, late])
+  const at = (trace: typeof e.trace, node: string) => trace.startedAt + trace.nodes.find((n) => n.node === node)!.startMs
+  assert.ok(at(e.trace, 'second') < at(l.trace, 'first'),
+    `the later run's first node started ${at(e.trace, 'second') - at(l.trace, 'first')} ms before the earlier run's second node`)
+  // It did run on the freed thread, not on the new one: the new thread was still loading the tool.
+  assert.ok(at(l.trace, 'first') - at(e.trace, 'second') >= 150, 'the later run waited for the earlier run\'s second node')
 })

@@ -20,20 +20,23 @@ export async function serveCommand(options: ServeOptions, io: ServeIo = stdoutIo
   const resolved = resolveServeOptions(options)
   if (resolved.workers === 1) {
     const server = await startServer(resolved)
-    io.write(readyLine(server.url, 1, resolved.threads))
+    io.write(readyLine(server.url, 1, resolved.threads, 1))
     await untilSignal()
     await server.close()
     return
   }
   const handle = await startCluster(resolved)
-  io.write(readyLine(handle.url, handle.workers, resolved.threads))
+  io.write(readyLine(handle.url, handle.workers, resolved.threads, handle.processes))
   await untilSignal()
   handle.shutdown()
   await handle.closed
 }
 
-export function readyLine(url: string, workers: number, threads: number): string {
-  return `floodgate serve: listening on ${url} (workers ${workers}, threads ${threads})\n`
+export function readyLine(url: string, workers: number, threads: number, processes: number): string {
+  const oneProcess = processes === 1 && workers > 1
+    ? `; one process holds the ${workers * threads} runs, as every node of this flow is a sync tool`
+    : ''
+  return `floodgate serve: listening on ${url} (workers ${workers}, threads ${threads})${oneProcess}\n`
 }
 
 function untilSignal(): Promise<NodeJS.Signals> {

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const options = JSON.parse(process.env[OPTIONS_ENV] ?? '{}') as ServeOptions
   let server: RunningServer
   try {
-    server = await startServer({ ...options, workers: 1, metricsSource: (own) => clusterMetrics(own.registry.contentType) })
+    server = await startServer({ ...options, workers: 1, clusterWorkers: options.workers, metricsSource: (own) => clusterMetrics(own.registry.contentType) })
   } catch (err) {
     const exitCode = exitCodeOf(err) || 1
     const fatal = { type: FATAL, name: err instanceof Error ? err.name : 'Error', message: messageOf(err), exitCode }
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   AggregatorRegistry.setRegistries([server.app.metrics.registry])
   new AggregatorRegistry()
   const admission = server.app.admission
-  send({ type: READY, port: server.port, maxConcurrency: admission.maxConcurrency, queue: admission.maxQueue })
+  send({ type: READY, port: server.port, maxConcurrency: admission.maxConcurrency, queue: admission.maxQueue, holds: server.holds })
 
   const stop = (): void => {
     server.close().then(

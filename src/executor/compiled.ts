@@ -11,8 +11,11 @@ import type { FlowKind, InputDef, OutputDef } from '../flow/types.js'
 import type { CompiledFlow, LoadFlowOptions, PoolStats } from './types.js'
 
 export const DEFAULT_THREADS = 4
-/** A pool thread idle this long is stopped (beyond the first run's worth). */
-const POOL_IDLE_MS = 10_000
+/**
+ * A pool thread idle this long is stopped (down to the threads started up front). Starting one costs
+ * ~45 ms of CPU and stalls the event loop; a load that dips and comes back within a minute keeps them.
+ */
+const POOL_IDLE_MS = 60_000
 
 const NO_POOL: PoolStats = {
   threads: 0, starting: 0, maxThreads: 0, peakThreads: 0, running: 0, queued: 0, completed: 0, utilization: 0, runSlots: 0, runs: 0, runsWaiting: 0
@@ -42,8 +45,10 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
     const maxThreads = width * runs
     slots = new RunSlots(runs)
     poolBuild = await buildPoolTools(poolTools)
-    // One run's worth of threads up front: a request at low load never waits for a thread to start.
-    pool = new ToolPool({ tools: poolBuild.tools, maxThreads, minThreads: width, idleTimeoutMs: POOL_IDLE_MS })
+    // Up front, a thread per run slot (every run of a pool-bound flow holds at least one) and at least one
+    // run's fan-out; the fan-outs' further threads start on demand. See docs/architecture.md for the A/B.
+    const minThreads = Math.max(width, runs)
+    pool = new ToolPool({ tools: poolBuild.tools, maxThreads, minThreads, idleTimeoutMs: POOL_IDLE_MS })
     try {
       await pool.ready()
     } catch (err) {

@@ -5,9 +5,10 @@
 // (~40 MB), an IPC hop per metrics scrape and a connection hand-off per accepted socket, for the sole
 // benefit of restarting a crashed worker, which the deployment's supervisor (Docker, systemd, k8s)
 // does anyway for a single-process server.
-import { startCluster } from './cluster.js'
+//
+// Each path imports only what it runs: the cluster primary holds no fastify, flow loader or pool code
+// (about 12 MiB of its RSS), the one-process server no cluster code.
 import { resolveServeOptions, type ServeOptions } from './options.js'
-import { startServer } from './server.js'
 
 export interface ServeIo {
   /** Where the ready line goes (stdout). */
@@ -19,12 +20,14 @@ const stdoutIo: ServeIo = { write: (line) => process.stdout.write(line) }
 export async function serveCommand(options: ServeOptions, io: ServeIo = stdoutIo): Promise<void> {
   const resolved = resolveServeOptions(options)
   if (resolved.workers === 1) {
+    const { startServer } = await import('./server.js')
     const server = await startServer(resolved)
     io.write(readyLine(server.url, 1, resolved.threads, 1))
     await untilSignal()
     await server.close()
     return
   }
+  const { startCluster } = await import('./cluster.js')
   const handle = await startCluster(resolved)
   io.write(readyLine(handle.url, handle.workers, resolved.threads, handle.processes))
   await untilSignal()

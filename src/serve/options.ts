@@ -9,9 +9,9 @@ export interface ServeOptions {
   port?: number
   /** Processes. Default: env PROMPTFLOW_WORKER_NUM, else the number of cores. */
   workers?: number
-  /** Sync-tool pool threads per worker. Default: env PROMPTFLOW_WORKER_THREADS, else 4. */
+  /** Runs with sync tools a worker executes at once. Default: env PROMPTFLOW_WORKER_THREADS, else 4. */
   threads?: number
-  /** Runs in progress per worker; 0 = unlimited. Default depends on the flow (see admissionDefaults). */
+  /** Runs in progress per worker (per process); 0 = unlimited. Default depends on the flow (see admissionDefaults). */
   maxConcurrency?: number
   /** Runs waiting per worker. Default depends on the flow (see admissionDefaults). */
   queue?: number

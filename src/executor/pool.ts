@@ -141,6 +141,7 @@ export class ToolPool {
     }
     task.thread = null
     this.remove(thread)
+    thread.task = null
     this.running--
     void thread.worker.terminate()
     this.dispatch()
@@ -215,6 +216,8 @@ export class ToolPool {
   }
 
   private onMessage(thread: PoolThread, message: unknown): void {
+    // A thread stopped on purpose (a cancelled task, retired, closed) may still have an answer in flight.
+    if (!this.threads.has(thread)) return
     if (Array.isArray(message)) {
       this.finish(thread, message[0] as boolean, message[1])
     } else if (message === THREAD_READY) {
@@ -232,7 +235,7 @@ export class ToolPool {
 
   private finish(thread: PoolThread, ok: boolean, value: unknown): void {
     const task = thread.task
-    if (task === null) return // cancelled while its answer was on the way
+    if (task === null) return
     thread.task = null
     task.thread = null
     this.running--

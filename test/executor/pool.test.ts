@@ -67,7 +67,7 @@ test('a throwing sync tool fails the run naming the node; pool stats count the w
   t.after(() => flow.close())
   await assert.rejects(flow.execute(flow.validateInputs({ question: 'this' })), (e: unknown) => e instanceof ToolError && e.message === 'node "bad" failed: cannot handle this')
   const stats = flow.poolStats()
-  assert.equal(stats.threads, 1, 'one thread started up front, no more needed')
+  assert.equal(stats.threads, 2, 'a thread per run slot, started up front')
   assert.equal(stats.maxThreads, 2, 'one sync node per run x 2 runs at once')
   assert.equal(stats.runSlots, 2)
   assert.equal(stats.completed, 1)
@@ -114,21 +114,41 @@ const SLOW_START = "import { sleepSync } from 'floodgate/tools'\nimport { isMain
   "if (!isMainThread) await new Promise((r) => setTimeout(r, 600))\n" +
   "export default function step({ ms }: { ms: number }): number { sleepSync(ms); return ms }\n"
 
-test("run order under contention: an earlier run's later node takes the free thread before a later run's first node", async (t) => {
-  const yaml = dagYaml('nodes:\n' +
-    '- name: first\n  type: typescript\n  source:\n    type: code\n    path: step.ts\n  inputs:\n    ms: 200\n' +
-    '- name: second\n  type: typescript\n  source:\n    type: code\n    path: step.ts\n  inputs:\n    ms: ${first.output}\n')
+test("run order under contention: an earlier run's later node takes a freed thread before a later run's first nodes", async (t) => {
+  // a1 and a2 in parallel, then b: two threads per run, 2 runs: 4 at most, 2 (one per slot) up front.
+  const step = (name: string, ms: string) => `- name: ${name}\n  type: typescript\n  source:\n    type: code\n    path: step.ts\n  inputs:\n    ms: ${ms}\n`
+  const yaml = dagYaml(`nodes:\n${step('a1', '200')}${step('a2', '200')}${step('b', '${a1.output}')}` + '    after: ${a2.output}\n')
   const flow = await loadFlow(await flowDir(t, { 'flow.dag.yaml': yaml, 'step.ts': SLOW_START }), { threads: 2 })
   t.after(() => flow.close())
-  assert.equal(flow.poolStats().threads, 1)
+  assert.equal(flow.poolStats().threads, 2)
   const early = flow.execute(flow.validateInputs({}))
   await new Promise((r) => setTimeout(r, 50))
-  // The later run's first node finds the only thread busy and waits while a second thread starts.
+  // The later run's a1 and a2 find both threads busy and wait while two more threads start (600 ms).
   const late = flow.execute(flow.validateInputs({}))
   const [e, l] = await Promise.all([early, late])
   const at = (trace: typeof e.trace, node: string) => trace.startedAt + trace.nodes.find((n) => n.node === node)!.startMs
-  assert.ok(at(e.trace, 'second') < at(l.trace, 'first'),
-    `the later run's first node started ${at(e.trace, 'second') - at(l.trace, 'first')} ms before the earlier run's second node`)
-  // It did run on the freed thread, not on the new one: the new thread was still loading the tool.
-  assert.ok(at(l.trace, 'first') - at(e.trace, 'second') >= 150, 'the later run waited for the earlier run\'s second node')
+  // The early run's a1 and a2 end together: one freed thread goes to a node of the later run (the early
+  // run's b is not ready until both are done), the other to the early run's b, not to the later run's
+  // second node, which waited behind it although it was queued first.
+  const lateSecond = Math.max(at(l.trace, 'a1'), at(l.trace, 'a2'))
+  assert.ok(at(e.trace, 'b') + 100 < lateSecond,
+    `the early run's b started at ${at(e.trace, 'b') - e.trace.startedAt} ms, the later run's second node at ${lateSecond - e.trace.startedAt} ms`)
+  assert.ok(l.trace.nodes.some((n) => (n.queuedMs ?? 0) >= 100), 'a later node waited for a thread, and the trace says how long')
+})
+
+test('a run that times out while waiting for a run slot leaves the queue; the next run gets the slot', async (t) => {
+  const yaml = dagYaml(`nodes:\n${blockNode('hold', 600)}`)
+  const flow = await loadFlow(await flowDir(t, { 'flow.dag.yaml': yaml, 'block.ts': BLOCK }), { threads: 1 })
+  t.after(() => flow.close())
+  const holder = flow.execute(flow.validateInputs({}))
+  await new Promise((r) => setTimeout(r, 50))
+  const late = flow.execute(flow.validateInputs({}), { timeoutMs: 200 })
+  await assert.rejects(late, (e: unknown) => e instanceof TimeoutError && e.message === 'run timed out after 200 ms')
+  assert.equal(flow.poolStats().runsWaiting, 0, 'the timed-out run left the queue')
+  const next = flow.execute(flow.validateInputs({}))
+  assert.equal(flow.poolStats().runsWaiting, 1)
+  await holder
+  const { trace } = await next
+  assert.ok((trace.slotWaitMs ?? 0) >= 300, `the next run waited ${trace.slotWaitMs} ms for the slot`)
+  assert.equal(flow.poolStats().completed, 2, 'the timed-out run never reached the pool')
 })

@@ -7,9 +7,11 @@
 // through undici's handler API into one string (TextHandler below): no Response object and no body
 // stream, whose Readable machinery was ~10 us per request at 4,000 in flight.
 //
-// undici is imported on the first request, not with this module: `floodgate/tools` is loaded by every
-// sync-tool pool thread, which never makes an async request, and undici's code is about 8 MiB of heap in
-// each of those threads.
+// undici is not imported with this module: `floodgate/tools` is loaded by every sync-tool pool thread,
+// which never makes an async request, and undici's code is about 8 MiB of heap in each of them. The main
+// thread and the threads that serve httpGetSync's requests load it at once (warmHttp), so that a first
+// request does not wait for it (~0.1 s compiled, ~0.4 s from source).
+import { isMainThread } from 'node:worker_threads'
 import type { Agent, Dispatcher } from 'undici'
 import { UpstreamError, messageOf } from '../errors.js'
 import { DEFAULT_TIMEOUT_MS, checkTimeout, flattenHeaders, toResponse, type HttpGetOptions, type HttpResponse, type ResponseData } from './response.js'
@@ -27,6 +29,16 @@ async function createAgent(): Promise<Agent> {
   agent = new undici.Agent({ factory: (origin, options) => new undici.RoundRobinPool(origin, options) })
   return agent
 }
+
+/** Starts loading undici now, in a thread that will make requests. */
+export function warmHttp(): void {
+  if (creating) return
+  creating = createAgent()
+  // A failure is the first request's to report (fetchText awaits the same promise), not a crash now.
+  creating.catch(() => {})
+}
+
+if (isMainThread) warmHttp()
 
 interface Target {
   origin: string

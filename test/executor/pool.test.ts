@@ -3,10 +3,11 @@ import assert from 'node:assert/strict'
 import { loadFlow } from '../../src/flow/index.js'
 import { TimeoutError, ToolError } from '../../src/errors.js'
 import { dagYaml, flowDir } from '../flow/helpers/fixture.js'
+import type { CompiledFlow, RunResult } from '../../src/executor/types.js'
 
 const BLOCK = "import { sleepSync } from 'floodgate/tools'\nexport default function block({ ms }: { ms: number }): number { sleepSync(ms); return ms }\n"
 
-function blockNode(name: string, ms: number, extra = ''): string {
+function blockNode(name: string, ms: number | string, extra = ''): string {
   return `- name: ${name}\n  type: typescript\n  source:\n    type: code\n    path: block.ts\n  inputs:\n    ms: ${ms}\n${extra}`
 }
 
@@ -34,28 +35,43 @@ test('four blocking sync tools sleep in the pool while the event loop keeps its 
   assert.ok(ticks >= 20, `only ${ticks} timer ticks in ${elapsed} ms`)
 })
 
+/** One sync node blocking its pool thread for input `ms` (default 5000). */
+const STUCK_FLOW = dagYaml(`  ms:\n    type: int\n    default: 5000\noutputs:\n  answer:\n    reference: \${stuck.output}\nnodes:\n${blockNode('stuck', '${inputs.ms}')}`)
+
+/**
+ * The property a timeout must leave behind: the one pool thread is free again. A 10 ms run right after
+ * returns within 1 s (a new thread loads the tool in ~0.2 s); had the blocked thread not been cancelled,
+ * it would wait behind the 5 s block.
+ */
+async function assertThreadFreed(flow: CompiledFlow): Promise<void> {
+  const started = performance.now()
+  const result = await flow.execute(flow.validateInputs({ ms: 10 }), { timeoutMs: 0 }).catch((e: unknown) => e)
+  const elapsed = performance.now() - started
+  if (result instanceof Error) assert.fail(`a 10 ms run after the timeout failed (${result.message}): the blocked thread was not cancelled`)
+  assert.deepEqual((result as RunResult).outputs, { answer: 10 })
+  assert.ok(elapsed < 1000, `a 10 ms run after the timeout took ${Math.round(elapsed)} ms: the blocked thread was not cancelled`)
+  assert.equal(flow.poolStats().threads, 1)
+}
+
 test('a sync tool blocking past the node timeout is cancelled at once and its thread replaced', async (t) => {
-  const yaml = dagYaml(`nodes:\n${blockNode('stuck', 5000)}`)
-  const flow = await loadFlow(await flowDir(t, { 'flow.dag.yaml': yaml, 'block.ts': BLOCK }), { threads: 1, nodeTimeoutMs: 200 })
+  // A node timeout of 1 s, not less: the follow-up run's node waits for the replacement thread to start.
+  const flow = await loadFlow(await flowDir(t, { 'flow.dag.yaml': STUCK_FLOW, 'block.ts': BLOCK }), { threads: 1, nodeTimeoutMs: 1000 })
   t.after(() => flow.close())
   const started = performance.now()
   const err = await flow.execute(flow.validateInputs({})).catch((e: unknown) => e)
   assert.ok(err instanceof TimeoutError, String(err))
-  assert.equal(err.message, 'node "stuck" timed out after 200 ms')
-  assert.ok(performance.now() - started < 1500, 'the caller did not wait for the tool to finish')
-  // The pool still works: the cancelled thread was replaced (it loads the tool again, hence the wait).
-  const again = await flow.execute(flow.validateInputs({}), { timeoutMs: 0 }).catch((e: unknown) => e)
-  assert.ok(again instanceof TimeoutError) // same 5000 ms tool, same 200 ms node timeout
-  assert.equal(flow.poolStats().threads, 1)
+  assert.equal(err.message, 'node "stuck" timed out after 1000 ms')
+  assert.ok(performance.now() - started < 2500, 'the caller did not wait for the tool to finish')
+  await assertThreadFreed(flow)
 })
 
 test('a run timeout cancels a blocking sync tool too', async (t) => {
-  const yaml = dagYaml(`nodes:\n${blockNode('stuck', 5000)}`)
-  const flow = await loadFlow(await flowDir(t, { 'flow.dag.yaml': yaml, 'block.ts': BLOCK }), { threads: 1, runTimeoutMs: 200 })
+  const flow = await loadFlow(await flowDir(t, { 'flow.dag.yaml': STUCK_FLOW, 'block.ts': BLOCK }), { threads: 1, runTimeoutMs: 200 })
   t.after(() => flow.close())
   const started = performance.now()
   await assert.rejects(flow.execute(flow.validateInputs({})), (e: unknown) => e instanceof TimeoutError && e.message === 'run timed out after 200 ms (still running: stuck)')
   assert.ok(performance.now() - started < 1500)
+  await assertThreadFreed(flow)
 })
 
 test('a throwing sync tool fails the run naming the node; pool stats count the work', async (t) => {

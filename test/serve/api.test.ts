@@ -4,6 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { version } from '../../src/version.js'
 import { assertServes, call, score, serveFixture } from './helpers.js'
+import { postForEvents } from '../helpers/sse.js'
 
 test('typed flow: inputs, defaults, bad input and the envelope', async (t) => {
   const server = await serveFixture('typed')
@@ -237,4 +238,27 @@ test('streaming output: SSE when asked, joined JSON otherwise', async (t) => {
   )
   const metrics = await call(`${server.url}/metrics`)
   assert.match(metrics.text, /\nfloodgate_runs_in_progress 0\n/)
+
+  await t.test('each event is sent as its chunk is made, not held until the stream ends', async () => {
+    // Four chunks 300 ms apart: the first event arrives ~0.9 s before the body ends when delivered as
+    // made; a server that buffered the stream would send every event in the last instant.
+    const slow = await postForEvents(`${server.url}/score`, { words: ['a', 'b', 'c', 'd'], delay_ms: 300 })
+    assert.equal(slow.status, 200)
+    assert.deepEqual(slow.events.map((e) => e.text), ['data: {"source":"fixture"}', 'data: {"answer":"a"}', 'data: {"answer":"b"}', 'data: {"answer":"c"}', 'data: {"answer":"d"}'])
+    const lead = slow.endedAt - slow.events[0]!.at
+    assert.ok(lead > 500, `the first event came only ${Math.round(lead)} ms before the body ended`)
+  })
+
+  await t.test('a stream that fails midway ends with an event: error carrying the envelope', async () => {
+    const broken = await postForEvents(`${server.url}/score`, { words: ['a', 'b', 'c'], fail_after: 1 })
+    assert.equal(broken.status, 200, 'the headers went out with the first event')
+    assert.equal(broken.rest, '')
+    assert.deepEqual(broken.events.map((e) => e.text), [
+      'data: {"source":"fixture"}',
+      'data: {"answer":"a"}',
+      'event: error\ndata: {"error":{"code":"SystemError","message":"internal server error: the talk broke off after 1 chunk(s)","inner_error":{"code":"INTERNAL"}}}'
+    ])
+    const after = await call(`${server.url}/metrics`)
+    assert.match(after.text, /\nfloodgate_runs_in_progress 0\n/, 'the failed stream gave its slot back')
+  })
 })

@@ -13,6 +13,7 @@ import { mulberry32 } from '../../src/mock/index.js'
 import { LOCUST_PERCENTILES, type EndpointStats, type GeneratorStats, type LoadConfig, type LoadResult } from '../../src/load/index.js'
 import { historyCsv } from '../../src/report/csv.js'
 import { runMerge } from './helpers/cli.js'
+import { HAND_PERCENTILES, handMadeResults } from '../load/helpers/hand-made.js'
 
 const SHARDS = 4
 const SECONDS = 12
@@ -134,4 +135,25 @@ test('4 shards merged give the totals, percentiles, errors and history of the si
   assert.match(await readFile(join(out, 'merged_failures.csv'), 'utf8'), /HTTPError\('503 Server Error/)
   assert.match(await readFile(join(out, 'merged_exceptions.csv'), 'utf8'), /^Count,Message,Traceback,Nodes/)
   assert.match(await readFile(join(out, 'report.html'), 'utf8'), /Floodgate load report/)
+})
+
+test('the hand-made run (1..100 ms over 10 s) in 3 shards merges to its hand-computed figures and CSV row', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'floodgate-merge-hand-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  const files = await Promise.all(handMadeResults(3).map(async (r, i) => {
+    const file = join(dir, `shard-${i}.json`)
+    await writeFile(file, JSON.stringify(r))
+    return file
+  }))
+  const out = join(dir, 'merged')
+  const run = await runMerge([...files, '--out', out])
+  assert.equal(run.code, 0, run.stderr)
+  const merged = JSON.parse(await readFile(join(out, 'merged.json'), 'utf8')) as LoadResult
+  const a = merged.aggregated
+  assert.deepEqual([a.requests, a.failures, a.minMs, a.maxMs, a.meanMs, a.avgContentBytes, a.rps, a.failuresPerSec], [100, 10, 1, 100, 50.5, 90, 10, 1])
+  assert.deepEqual(a.percentiles, HAND_PERCENTILES)
+  // Every cell of Locust's Aggregated row: count, failures, median, average, min, max, size, rates, percentiles.
+  const stats = (await readFile(join(out, 'merged_stats.csv'), 'utf8')).split('\r\n')
+  assert.equal(stats[2], ',Aggregated,100,10,50.015,50.5,1,100,90,10,1,50.015,66.047,75.007,80.063,90.047,95.039,98.047,99.007,100,100,100')
+  assert.equal(stats[1], 'POST,/score,100,10,50.015,50.5,1,100,90,10,1,50.015,66.047,75.007,80.063,90.047,95.039,98.047,99.007,100,100,100')
 })

@@ -2,6 +2,10 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Admission } from '../../src/serve/admission.js'
 import { OverloadError, TimeoutError } from '../../src/errors.js'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { admissionDefaults } from '../../src/serve/options.js'
+import type { StartServerOptions } from '../../src/serve/server.js'
+import { score, serveFixture } from './helpers.js'
 
 test('admits up to maxConcurrency, queues up to queue, refuses beyond', () => {
   const a = new Admission({ maxConcurrency: 2, queue: 1 })
@@ -73,4 +77,43 @@ test('rejectAll refuses every waiter', async () => {
   await assert.rejects(w1, (e) => e === err)
   await assert.rejects(w2, (e) => e === err)
   assert.equal(a.queued, 0)
+})
+
+test('default limits: 10,000 runs and 1,000 waiting for async flows; --threads and --threads for sync tools', () => {
+  assert.deepEqual(admissionDefaults(4, false), { maxConcurrency: 10_000, queue: 1_000 })
+  assert.deepEqual(admissionDefaults(64, false), { maxConcurrency: 10_000, queue: 1_000 })
+  assert.deepEqual(admissionDefaults(3, true), { maxConcurrency: 3, queue: 3 })
+  assert.deepEqual(admissionDefaults(1, true), { maxConcurrency: 1, queue: 1 })
+})
+
+test('a served flow gets the default limits unless given; explicit ones, 0 included, win', async (t) => {
+  const cases: Array<[string, Partial<StartServerOptions>, number, number]> = [
+    ['wait', {}, 10_000, 1_000],
+    ['block', { threads: 2 }, 2, 2],
+    ['block', { threads: 2, maxConcurrency: 0, queue: 0 }, 0, 0],
+    ['wait', { maxConcurrency: 5 }, 5, 1_000]
+  ]
+  for (const [name, options, maxConcurrency, queue] of cases) {
+    const server = await serveFixture(name, options)
+    t.after(() => server.close())
+    assert.deepEqual([server.app.admission.maxConcurrency, server.app.admission.maxQueue], [maxConcurrency, queue], `${name} ${JSON.stringify(options)}`)
+  }
+})
+
+test('a sync flow with --threads 1 and default limits: one runs, one waits, the third is refused at once', async (t) => {
+  const server = await serveFixture('block', { threads: 1 })
+  t.after(() => server.close())
+  const sentAt = performance.now()
+  const timed = (): Promise<{ status: number; ms: number }> => score(server.url, { ms: 600 }).then((r) => ({ status: r.status, ms: performance.now() - sentAt }))
+  const first = timed()
+  await sleep(100)
+  const second = timed()
+  await sleep(100)
+  const third = await timed()
+  assert.equal(third.status, 503)
+  assert.ok(third.ms < 500, `refused after ${Math.round(third.ms)} ms`)
+  const [a, b] = await Promise.all([first, second])
+  assert.deepEqual([a.status, b.status], [200, 200])
+  // The second waited for the first: run after run on the one thread.
+  assert.ok(b.ms >= 1150, `the queued request answered after ${Math.round(b.ms)} ms`)
 })

@@ -145,6 +145,11 @@ test('cluster: the study flow answers in about 1.25 s; a SIGKILLed worker is res
 
   const pids = workerPids(output())
   assert.equal(pids.length, 2)
+  // Each worker reports the admission limits it took: the async defaults, none given.
+  for (const line of output().split('\n').filter((l) => l.includes('"worker ready"'))) {
+    const ready = JSON.parse(line) as { maxConcurrency: number; queue: number }
+    assert.deepEqual([ready.maxConcurrency, ready.queue], [10_000, 1_000])
+  }
   process.kill(pids[0], 'SIGKILL')
   // Wait until the primary has seen the death: a connection the dying worker accepted in its last
   // instant is reset with it.

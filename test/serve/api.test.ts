@@ -5,6 +5,10 @@ import assert from 'node:assert/strict'
 import { version } from '../../src/version.js'
 import { assertServes, call, score, serveFixture } from './helpers.js'
 import { postForEvents } from '../helpers/sse.js'
+import { Writable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
+import pino from 'pino'
+import type { RunTrace } from '../../src/executor/types.js'
 
 test('typed flow: inputs, defaults, bad input and the envelope', async (t) => {
   const server = await serveFixture('typed')
@@ -261,4 +265,37 @@ test('streaming output: SSE when asked, joined JSON otherwise', async (t) => {
     const after = await call(`${server.url}/metrics`)
     assert.match(after.text, /\nfloodgate_runs_in_progress 0\n/, 'the failed stream gave its slot back')
   })
+})
+
+test('a client-supplied request id is in the request log line and in the run trace', async (t) => {
+  const lines: Array<Record<string, unknown>> = []
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>)
+      done()
+    }
+  })
+  const server = await serveFixture('typed', { logger: pino({ level: 'info' }, sink) })
+  t.after(() => server.close())
+  // Observes the runs the server starts (the real flow still runs them): the trace is the run's own.
+  const traces: RunTrace[] = []
+  const start = server.flow.start.bind(server.flow)
+  server.flow.start = (inputs, options) => {
+    const run = start(inputs, options)
+    run.promise.then((r) => traces.push(r.trace), () => {})
+    return run
+  }
+  const given = await score(server.url, { question: 'hi' }, { 'x-request-id': 'client-id-42' })
+  assert.equal(given.status, 200)
+  const ms = await score(server.url, { question: 'hi' }, { 'x-ms-client-request-id': 'ms-client-7' })
+  assert.equal(ms.status, 200)
+  for (let i = 0; i < 50 && lines.filter((l) => l.msg === 'request').length < 2; i++) await sleep(10)
+  const logged = lines.filter((l) => l.msg === 'request')
+  assert.deepEqual(logged.map((l) => [l.reqId, l.method, l.url, l.status]), [['client-id-42', 'POST', '/score', 200], ['ms-client-7', 'POST', '/score', 200]])
+  assert.deepEqual(traces.map((trace) => trace.requestId), ['client-id-42', 'ms-client-7'])
+  // An id too long to be a request id (over 200 characters) is replaced by a fresh one, everywhere.
+  const long = await score(server.url, { question: 'hi' }, { 'x-request-id': 'x'.repeat(201) })
+  const fresh = String(long.headers['x-request-id'])
+  assert.match(fresh, /^[0-9a-f-]{36}$/)
+  assert.equal(traces[2]?.requestId, fresh)
 })

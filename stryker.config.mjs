@@ -36,7 +36,7 @@ export const modules = {
   },
   analysis: {
     mutate: ['src/report/analysis.ts'],
-    tests: ['test/report/analysis.test.ts']
+    tests: ['test/report/analysis.test.ts', 'test/report/analysis-rules.test.ts']
   }
 }
 

@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Admission } from '../../src/serve/admission.js'
 import { OverloadError, TimeoutError } from '../../src/errors.js'
+import { getEventListeners } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { admissionDefaults } from '../../src/serve/options.js'
 import type { StartServerOptions } from '../../src/serve/server.js'
@@ -53,6 +54,36 @@ test('a waiter whose signal aborts leaves the queue with the signal reason', asy
   a.release()
   await other
   assert.equal(a.inFlight, 1)
+})
+
+test('a waiter with an already aborted signal is refused at once and never queued', async () => {
+  const a = new Admission({ maxConcurrency: 1, queue: 2 })
+  a.tryAcquire()
+  const controller = new AbortController()
+  const reason = new TimeoutError('gone already')
+  controller.abort(reason)
+  await assert.rejects(a.wait(controller.signal), (err) => err === reason)
+  assert.equal(a.queued, 0)
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0)
+})
+
+test('a waiter that gets its slot, or is refused at shutdown, leaves no listener on its signal', async () => {
+  const a = new Admission({ maxConcurrency: 1, queue: 3 })
+  a.tryAcquire()
+  const served = new AbortController()
+  const waiting = a.wait(served.signal)
+  assert.equal(getEventListeners(served.signal, 'abort').length, 1)
+  a.release()
+  await waiting
+  assert.equal(getEventListeners(served.signal, 'abort').length, 0, 'listener removed once served')
+  const refused = new AbortController()
+  const refusedWait = a.wait(refused.signal)
+  const plain = a.wait()
+  const err = new Error('shutting down')
+  a.rejectAll(err)
+  await assert.rejects(refusedWait, (e) => e === err)
+  await assert.rejects(plain, (e) => e === err)
+  assert.equal(getEventListeners(refused.signal, 'abort').length, 0, 'listener removed at shutdown')
 })
 
 test('maxConcurrency 0 means unlimited', () => {

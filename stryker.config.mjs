@@ -8,7 +8,7 @@
 export const modules = {
   'load-stats': {
     mutate: ['src/load/histogram.ts', 'src/load/recorder.ts', 'src/load/stats.ts', 'src/load/merge.ts'],
-    tests: ['test/load/stats.test.ts', 'test/merge/exact.test.ts']
+    tests: ['test/load/stats.test.ts', 'test/load/merge.test.ts', 'test/merge/exact.test.ts']
   },
   'open-loop': {
     mutate: ['src/load/open.ts'],

@@ -80,8 +80,9 @@ test('retries 429 (honouring retry-after) and 5xx, then succeeds', async (t) => 
   // The server asked for 1 s; without a retry-after the first backoff is 375-500 ms.
   const afterRetryAfter = arrivals[1]! - arrivals[0]!
   assert.ok(afterRetryAfter >= 950, `retried ${Math.round(afterRetryAfter)} ms after "retry-after: 1"`)
+  // A 500 gives no retry-after: the backoff (375-500 ms; no upper bound here, timers run late on a busy machine).
   const afterBackoff = arrivals[2]! - arrivals[1]!
-  assert.ok(afterBackoff >= 370 && afterBackoff < 950, `retried ${Math.round(afterBackoff)} ms after a 500 (backoff 375-500 ms)`)
+  assert.ok(afterBackoff >= 370, `retried ${Math.round(afterBackoff)} ms after a 500`)
 })
 
 test('gives up after max_retries, naming node, URL, status and attempts', async (t) => {

@@ -3,6 +3,7 @@
 // generators standing in for a tool's stream.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { getEventListeners } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { collectStreams, isAsyncIterable, sseStream, streamFields } from '../../src/serve/stream.js'
 import { TimeoutError } from '../../src/errors.js'
@@ -120,4 +121,23 @@ test('sseStream: a client that leaves early closes the stream and still calls on
   for (let i = 0; i < 50 && (!closed || ends === 0); i++) await sleep(10)
   assert.equal(closed, true)
   assert.equal(ends, 1)
+})
+
+test('sseStream is a byte stream; its abort listener is removed once the stream ends', async () => {
+  const controller = new AbortController()
+  const body = sseStream({ answer: from(['a']) }, 'answer', controller.signal, () => {})
+  assert.equal(body.readableObjectMode, false)
+  assert.equal(await bodyOf(body), 'data: {"answer":"a"}\n\n')
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0)
+})
+
+test('a stream whose iterator has no return() is left alone when aborted', async () => {
+  const controller = new AbortController()
+  let i = 0
+  const bare: AsyncIterable<string> = {
+    [Symbol.asyncIterator]: () => ({ next: () => sleep(50).then(() => ({ done: false as const, value: String(i++) })) })
+  }
+  const body = sseStream({ answer: bare }, 'answer', controller.signal, () => {})
+  setTimeout(() => controller.abort(new TimeoutError('timed out')), 80)
+  assert.equal(await bodyOf(body), 'data: {"answer":"0"}\n\nevent: error\ndata: {"error":{"code":"SystemError","message":"timed out","inner_error":{"code":"TIMEOUT"}}}\n\n')
 })

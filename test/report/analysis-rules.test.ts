@@ -30,6 +30,7 @@ const error = (kind: ErrorEntry['kind'], occurrences: number, status?: number): 
 test('waitModel: an unreadable wait counts as none', () => {
   assert.deepEqual(waitModel('sometimes'), { meanSec: 0, pacingSec: null })
   assert.equal(idealThroughput(10, 0, waitModel('none')), Infinity, 'a cycle of no length')
+  assert.equal(idealThroughput(0, 0, waitModel('none')), Infinity, 'even with no users')
   assert.equal(idealThroughput(10, 2, waitModel('constant:3')), 2)
 })
 
@@ -142,6 +143,10 @@ test('CPU and memory per process group, over the load window only', () => {
   near(noServer.cpu.oursPercentOfMachine, 5, 'ours')
   const empty = analyzeVariant(syntheticMeta('x', 'async'), syntheticResult({ users: 5, spawnRate: 5, runTimeSec: 3, rps: 0, medianMs: 0 }), cpuSamples())
   assert.equal(empty.cpu.serverMsPerRequest, null, 'no requests: no CPU per request')
+  const instant = tenSeconds()
+  instant.endedAt = instant.startedAt
+  const zero = analyzeVariant(syntheticMeta('x', 'async'), instant, cpuSamples())
+  assert.deepEqual([zero.cpu.serverPercent, zero.cpu.generatorPercent], [null, null], 'a window of no length has no CPU share')
 })
 
 /** Pool metrics over the window: even seconds all 4 threads busy, odd ones 2; queue = the second. */
@@ -173,6 +178,9 @@ test('the pool: threads, how busy, how often full, its queue and capacity, from 
   assert.equal(analyzeVariant(syntheticMeta('x', 'pool_threads'), r, syntheticSamples({ metrics: metricsSeries(5, () => ({})) })).pool, null, 'no pool samples')
   const none = analyzeVariant(syntheticMeta('x', 'pool_threads'), r)
   assert.deepEqual([none.pool, none.runsInProgressMax, none.queueDepthMax, none.rejectedByServer], [null, null, null, null])
+  // Maxima skip samples without the metric, wherever they are.
+  const gaps = [null, 5, 3, null].map((v, i) => ({ ...metricsSeries(0, () => ({}))[0]!, t: S + i, runsInProgress: v }))
+  assert.equal(analyzeVariant(syntheticMeta('x', 'async'), r, syntheticSamples({ metrics: gaps })).runsInProgressMax, 5)
   assert.equal(none.inFlightMax, 50, 'from the history')
 })
 
@@ -284,7 +292,7 @@ test('the variant figures: service time source, wait, overheads from the served 
   near(m.p99OverheadMs, 150, 'p99 overhead (whole)')
   // Only 503s, every one of them faster than any success: the served requests' median and p99.
   const refused = tenSeconds({ medianMs: 2, p99Ms: 1400, errors: [error('http', 500, 503)] })
-  refused.histograms = { Aggregated: histogramOf([[2000, 500], [1_300_000, 250], [1_400_000, 250]]) }
+  refused.histograms = { Aggregated: histogramOf([[2000, 500], [1_300_000, 250], [1_400_000, 245], [1_500_000, 5]]) }
   const f = analyzeVariant(syntheticMeta('x', 'async'), refused)
   assert.ok(f.medianOverheadMs! >= 50 && f.medianOverheadMs! < 52, `served median overhead ${f.medianOverheadMs}`)
   assert.ok(f.p99OverheadMs! >= 150 && f.p99OverheadMs! < 152, `served p99 overhead ${f.p99OverheadMs}`)
@@ -292,8 +300,9 @@ test('the variant figures: service time source, wait, overheads from the served 
   const all = tenSeconds({ medianMs: 2, p99Ms: 3 })
   all.aggregated = { ...all.aggregated, failures: all.aggregated.requests }
   all.errors = [error('http', all.aggregated.requests, 503)]
-  all.histograms = { Aggregated: histogramOf([[2000, all.aggregated.requests]]) }
+  all.histograms = { Aggregated: histogramOf([[2000, all.aggregated.requests - 1], [5000, 1]]) }
   near(analyzeVariant(syntheticMeta('x', 'async'), all).medianOverheadMs, 2 - 1250, 'all refused')
+  near(analyzeVariant(syntheticMeta('x', 'async'), all).p99OverheadMs, 3 - 1250, 'all refused')
 })
 
 test('findings come in order of precedence, every one that applies; no requests, no verdict', () => {
@@ -311,3 +320,22 @@ function histogramOf(buckets: Array<[number, number]>): string {
   for (const [us, count] of buckets) h.recordValueWithCount(us, count)
   return encodeHistogram(h)
 }
+
+test('verdict texts when a measurement is missing or sits on a threshold', () => {
+  const slow = syntheticResult({ users: 100, spawnRate: 100, runTimeSec: 10, rps: 10, medianMs: 3000 })
+  // A pool exactly 90% busy is saturated; a worker count without threads names no size; no runs metric,
+  // no node timing (a mean of 0 s gives no capacity either).
+  const ninety = metricsSeries(1, () => ({ poolThreads: 10, poolRunning: 9, runsInProgress: null }))
+  const a = analyzeVariant(syntheticMeta('x', 'pool_threads', { workers: 8 }), slow, syntheticSamples({ metrics: ninety, nodeTimings: [{ node: 'n', count: 1, meanSec: 0 }] }))
+  assert.equal(a.verdict.text, 'backpressure: pool of 10 threads busy 0% of the time (90% on average); median wait 1.75 s; 10.00 req/s, 29% of the ideal 34.55 req/s')
+  // 503s with a server that counted no rejections: not its admission control.
+  const e503 = [error('http', 40, 503)]
+  const b = analyzeVariant(syntheticMeta('x', 'async'), tenSeconds({ errors: e503 }), syntheticSamples({ metrics: metricsSeries(10, () => ({ rejectedTotal: 0 })) }))
+  assert.match(b.errors[0]!.text, /; the target answered 503 Service Unavailable \(not counted by a Floodgate admission metric\)$/)
+  // Admission without a service time: no overhead to quote.
+  const c = analyzeVariant(syntheticMeta('x', 'async', { declaredServiceTimeSec: undefined, warmupMs: [] }), tenSeconds({ errors: e503 }), syntheticSamples({ metrics: metricsSeries(10, (i) => ({ runsInProgress: i, rejectedTotal: i * 4 })) }))
+  assert.equal(c.verdict.text, 'admission: 40 requests (7.4%) answered 503 with Retry-After at once instead of queueing; the 500 admitted were served at 50.00 req/s, at most 10 runs in progress')
+  // A generator at exactly 90% of a core in a run short of its ideal; without its CPU samples, no average.
+  const d = analyzeVariant(syntheticMeta('x', 'async'), tenSeconds({ rps: 20, generatorCpuMax: 90 }))
+  assert.equal(d.verdict.text, "generator-bound: the load generator used up to 90% of a core; the figures may be its limit, not the server's")
+})

@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Recorder } from '../../src/load/recorder.js'
-import { mergeResults } from '../../src/load/merge.js'
+import { combinePoints, mergeResults } from '../../src/load/merge.js'
 import { decodeHistogram } from '../../src/load/histogram.js'
 import { httpFailure, transportFailure } from '../../src/load/failure.js'
 import type { GeneratorStats, LoadConfig, LoadResult } from '../../src/load/result.js'
@@ -54,22 +54,23 @@ test('config: users, spawn rate, processes, rates and in-flight limits add up; t
   assert.equal(mergeResults([a, closed]).config.rate, 10)
   const none = mergeResults([closed, closed])
   assert.deepEqual([none.config.rate, none.config.rampTo, none.config.maxInFlight], [undefined, undefined, undefined])
-  assert.ok(!('rate' in none.config) && !('shard' in none.config))
+  for (const key of ['rate', 'rampTo', 'maxInFlight', 'shard']) assert.ok(!(key in none.config), key)
   assert.equal(a.config.shard, '0/2', 'the inputs are not changed')
 })
 
 test('endpoints seen by only some generators; statuses, errors and exceptions summed and sorted', () => {
   const a = result({ windows: [{ requests: [[1, 200, '/a'], [2, 503, '/a'], [3, 0, '/a']] }] })
-  const b = result({ windows: [{ requests: [[4, 200, '/b'], [5, 503, '/a'], [6, 503, '/a'], [7, 0, '/b']] }] })
+  const b = result({ windows: [{ requests: [[4, 200, '/b'], [7, 0, '/b'], [7, 0, '/b'], [5, 503, '/a'], [6, 503, '/a']] }] })
   a.exceptions = [{ count: 1, message: 'Error: rare', traceback: 'at rare' }, { count: 1, message: 'Error: often', traceback: 'at often' }]
   b.exceptions = [{ count: 3, message: 'Error: often', traceback: 'at often' }, { count: 1, message: 'Error: often', traceback: 'at elsewhere' }]
   const merged = mergeResults([a, b])
-  assert.deepEqual(merged.endpoints.map((e) => [e.method, e.name, e.requests, e.failures, e.minMs, e.maxMs]), [['GET', '/a', 5, 4, 1, 6], ['GET', '/b', 2, 1, 4, 7]])
-  assert.deepEqual([merged.aggregated.method, merged.aggregated.name, merged.aggregated.requests, merged.aggregated.failures], ['', 'Aggregated', 7, 5])
+  assert.deepEqual(merged.endpoints.map((e) => [e.method, e.name, e.requests, e.failures, e.minMs, e.maxMs]), [['GET', '/a', 5, 4, 1, 6], ['GET', '/b', 3, 2, 4, 7]])
+  assert.deepEqual([merged.aggregated.method, merged.aggregated.name, merged.aggregated.requests, merged.aggregated.failures], ['', 'Aggregated', 8, 6])
   assert.deepEqual(Object.keys(merged.histograms).sort(), ['Aggregated', 'GET /a', 'GET /b'])
-  assert.equal(decodeHistogram(merged.histograms['GET /b']!).totalCount, 2)
-  assert.deepEqual(merged.statusCounts, { 0: 2, 200: 2, 503: 3 })
-  assert.deepEqual(merged.errors.map((e) => [e.name, e.kind, e.occurrences]), [['/a', 'http', 3], ['/a', 'reset', 1], ['/b', 'reset', 1]])
+  assert.equal(decodeHistogram(merged.histograms['GET /b']!).totalCount, 3)
+  assert.deepEqual(merged.statusCounts, { 0: 3, 200: 2, 503: 3 })
+  // Most frequent first, whichever generator saw them first.
+  assert.deepEqual(merged.errors.map((e) => [e.name, e.kind, e.occurrences]), [['/a', 'http', 3], ['/b', 'reset', 2], ['/a', 'reset', 1]])
   assert.deepEqual(merged.exceptions, [
     { count: 4, message: 'Error: often', traceback: 'at often' },
     { count: 1, message: 'Error: rare', traceback: 'at rare' },
@@ -151,4 +152,24 @@ test('generator figures: summed, the busiest second from the merged history, els
   const noCpu = [result({ windows: [{ requests: [[1, 200]] }], gen: { cpuPercentMax: 33 } }), result({ windows: [{ requests: [[1, 200]] }], gen: { cpuPercentMax: 44 } })]
   assert.equal(mergeResults(noCpu).generator.cpuPercentMax, 44)
   assert.equal(mergeResults(noCpu).generator.saturated, false)
+})
+
+test('history edges: a generator with nothing recorded yet, windows empty everywhere, results without histograms', () => {
+  // a records nothing in its first second; b records 30 and 40 ms.
+  const a = result({ windows: [{ requests: [] }, { requests: [[10, 200]] }] })
+  const b = result({ windows: [{ requests: [[30, 200], [40, 200]] }, { requests: [] }] })
+  const merged = mergeResults([a, b])
+  const first = merged.history[0]!
+  assert.deepEqual([first.totalRequests, first.totalMinMs, first.totalMaxMs, first.totalAvgMs], [2, 30, 40, 35], 'a\'s empty totals are not a 0 ms minimum')
+  const none = mergeResults([result({ windows: [{ requests: [] }] }), result({ windows: [{ requests: [] }] })])
+  const empty = none.history[0]!
+  assert.deepEqual([empty.requests, empty.p50, empty.totalAvgMs, empty.totalMinMs], [0, null, undefined, undefined])
+  // Live --processes ticks combine points without a running histogram: no running median then.
+  const live = combinePoints(T0 + 1, [a.history[1], b.history[1]], [a.history[1], b.history[1]])
+  assert.deepEqual([live.requests, live.users, live.totalRequests, live.totalMedianMs], [1, 2, 3, undefined])
+  // A result whose endpoint histograms were left out still adds its counts.
+  const bare = result({ windows: [{ requests: [[5, 200]] }] })
+  bare.histograms = {}
+  const withBare = mergeResults([bare, result({ windows: [{ requests: [[7, 200]] }] })])
+  assert.deepEqual([withBare.aggregated.requests, withBare.aggregated.minMs, withBare.aggregated.maxMs], [2, 5, 7])
 })

@@ -239,6 +239,9 @@ test('backpressure with a pool: without worker count, node timings or pool queue
   const unknown = analyzeVariant(syntheticMeta('x', 'pool_threads', { declaredServiceTimeSec: undefined, warmupMs: [] }), slow, syntheticSamples({ metrics }))
   assert.equal(unknown.verdict.kind, 'no-data')
   assert.equal(unknown.verdict.text, 'no verdict: no service time to compare with (no warm-up and none declared)')
+  // A busy pool that still reaches the ideal is no backpressure either.
+  const full = metricsSeries(10, () => ({ poolThreads: 4, poolRunning: 4 }))
+  assert.equal(analyzeVariant(syntheticMeta('x', 'pool_threads'), tenSeconds(), syntheticSamples({ metrics: full })).verdict.kind, 'healthy')
   // A pool under 90% busy is not the bottleneck.
   const idle = metricsSeries(10, () => ({ poolThreads: 10, poolRunning: 8 }))
   assert.equal(analyzeVariant(syntheticMeta('x', 'pool_threads'), slow, syntheticSamples({ metrics: idle })).verdict.kind, 'below-ideal')

@@ -151,29 +151,36 @@ test('CPU and memory per process group, over the load window only', () => {
 
 /** Pool metrics over the window: even seconds all 4 threads busy, odd ones 2; queue = the second. */
 function poolMetrics(): MetricsSample[] {
-  const metrics = metricsSeries(10, (i) => ({ poolThreads: 4, poolRunning: i % 2 ? 2 : 4, poolQueue: i, runsInProgress: 8, queueDepth: i % 3, rejectedTotal: 0 }))
-  // Not pool samples (no pool, or no running count): left out even with a larger queue.
-  metrics.push({ ...metrics[3]!, poolThreads: 0, poolQueue: 99 }, { ...metrics[4]!, poolThreads: null, poolQueue: 99 }, { ...metrics[5]!, poolRunning: null, poolQueue: 99 })
+  const metrics = metricsSeries(10, (i) => ({
+    poolRunSlots: 4, poolRuns: i % 2 ? 2 : 4, poolRunsWaiting: i, poolThreads: 6 + (i % 2), poolThreadsMax: 12, poolQueue: i % 4,
+    runsInProgress: 8, queueDepth: i % 3, rejectedTotal: 0
+  }))
+  // Not run-slot samples (no slots, or no runs count): left out even with more waiting.
+  metrics.push({ ...metrics[3]!, poolRunSlots: 0, poolRunsWaiting: 99 }, { ...metrics[4]!, poolRunSlots: null, poolRunsWaiting: 99 }, { ...metrics[5]!, poolRuns: null, poolRunsWaiting: 99 })
   // Outside the window: left out of every maximum.
-  metrics.push({ ...metrics[0]!, t: S - 3, runsInProgress: 500, queueDepth: 500, poolQueue: 500 }, { ...metrics[0]!, t: S + 30, runsInProgress: 600, queueDepth: 600, poolQueue: 600 })
+  metrics.push({ ...metrics[0]!, t: S - 3, runsInProgress: 500, queueDepth: 500, poolRunsWaiting: 500 }, { ...metrics[0]!, t: S + 30, runsInProgress: 600, queueDepth: 600, poolRunsWaiting: 600 })
   return metrics
 }
 
-test('the pool: threads, how busy, how often full, its queue and capacity, from samples with a pool', () => {
+test('the pool: run slots, how busy, how often full, runs waiting, threads and capacity, from samples with a pool', () => {
   const r = tenSeconds()
-  const samples = syntheticSamples({ metrics: poolMetrics(), nodeTimings: [{ node: 'a', count: 3, meanSec: 0.5 }, { node: 'b', count: 3, meanSec: 0.25 }] })
+  const samples = syntheticSamples({ metrics: poolMetrics() })
   const a = analyzeVariant(syntheticMeta('x', 'pool_threads'), r, samples)
-  // 11 samples: 6 full (seconds 0, 2, ..., 10), 5 half busy.
+  // 11 samples: 6 full (seconds 0, 2, ..., 10), 5 half taken. The run time is the warm-up's median without its first: 1.252 s.
   assert.deepEqual({ ...a.pool!, busyAvg: Math.round(a.pool!.busyAvg * 1e9) / 1e9 }, {
-    threads: 4, busyAvg: Math.round((8.5 / 11) * 1e9) / 1e9, fullShare: 6 / 11, queueMax: 10, secondsPerRequest: 0.75, capacityRps: 4 / 0.75
+    runSlots: 4, busyAvg: Math.round((8.5 / 11) * 1e9) / 1e9, fullShare: 6 / 11, runsWaitingMax: 10, threadsPeak: 7, threadsMax: 12,
+    queueMax: 3, runTimeSec: 1.252, capacityRps: 4 / 1.252
   })
   assert.equal(a.runsInProgressMax, 8)
   assert.equal(a.queueDepthMax, 2)
   assert.equal(a.rejectedByServer, 0)
-  // A thread pool 99% busy counts as full; no node timings: no capacity.
-  const nearlyFull = metricsSeries(2, () => ({ poolThreads: 100, poolRunning: 99 }))
-  const b = analyzeVariant(syntheticMeta('x', 'pool_threads'), r, syntheticSamples({ metrics: nearlyFull }))
-  assert.deepEqual({ ...b.pool!, busyAvg: Math.round(b.pool!.busyAvg * 1e9) / 1e9 }, { threads: 100, busyAvg: 0.99, fullShare: 1, queueMax: 0, secondsPerRequest: null, capacityRps: null })
+  // 99 of 100 slots taken is not full; no warm-up and no declared service time: no run time, no capacity.
+  const nearlyFull = metricsSeries(2, () => ({ poolRunSlots: 100, poolRuns: 99, poolThreads: 100 }))
+  const noTime = syntheticMeta('x', 'pool_threads', { declaredServiceTimeSec: null, warmupMs: [] })
+  const b = analyzeVariant(noTime, r, syntheticSamples({ metrics: nearlyFull }))
+  assert.deepEqual({ ...b.pool!, busyAvg: Math.round(b.pool!.busyAvg * 1e9) / 1e9 }, {
+    runSlots: 100, busyAvg: 0.99, fullShare: 0, runsWaitingMax: 0, threadsPeak: 100, threadsMax: null, queueMax: 0, runTimeSec: null, capacityRps: null
+  })
   assert.equal(analyzeVariant(syntheticMeta('x', 'async'), r, samples).pool, null, 'not a pool variant')
   assert.equal(analyzeVariant(syntheticMeta('x', 'pool_threads'), r, syntheticSamples({ metrics: metricsSeries(5, () => ({})) })).pool, null, 'no pool samples')
   const none = analyzeVariant(syntheticMeta('x', 'pool_threads'), r)
@@ -230,20 +237,20 @@ test('backpressure without pool metrics: the wait on top of the service time, wi
   assert.equal(short.verdict.text, 'below ideal: 17.9% of the ideal 55.88 req/s with 0 failures, median overhead 400 ms; no saturated resource was measured')
 })
 
-test('backpressure with a pool: without worker count, node timings or pool queue, with an admission queue', () => {
+test('backpressure with a pool: without worker count or runs waiting, with an admission queue', () => {
   const slow = syntheticResult({ users: 100, spawnRate: 100, runTimeSec: 10, rps: 10, medianMs: 3000 })
-  const metrics = metricsSeries(10, (i) => ({ poolThreads: 4, poolRunning: 4, poolQueue: 0, runsInProgress: 8, queueDepth: i }))
+  const metrics = metricsSeries(10, (i) => ({ poolRunSlots: 13, poolRuns: 13, poolRunsWaiting: 0, poolThreads: 13, runsInProgress: 8, queueDepth: i }))
   const a = analyzeVariant(syntheticMeta('x', 'pool_threads'), slow, syntheticSamples({ metrics }))
-  assert.equal(a.verdict.text, 'backpressure: pool of 4 threads busy 100% of the time (100% on average), runs in progress to 8, admission queue to 10; median wait 1.75 s; 10.00 req/s, 29% of the ideal 34.55 req/s')
+  assert.equal(a.verdict.text, 'backpressure: all 13 run slots taken 100% of the time (100% on average), runs in progress to 8, admission queue to 10; median wait 1.75 s; 10.00 req/s against a pool capacity of 10.38 req/s (13 runs at once / 1.25 s per run; 96% of it), 29% of the ideal 34.55 req/s')
   // Without a service time there is no wait to quote (and no ideal: no backpressure at all).
   const unknown = analyzeVariant(syntheticMeta('x', 'pool_threads', { declaredServiceTimeSec: undefined, warmupMs: [] }), slow, syntheticSamples({ metrics }))
   assert.equal(unknown.verdict.kind, 'no-data')
   assert.equal(unknown.verdict.text, 'no verdict: no service time to compare with (no warm-up and none declared)')
   // A busy pool that still reaches the ideal is no backpressure either.
-  const full = metricsSeries(10, () => ({ poolThreads: 4, poolRunning: 4 }))
+  const full = metricsSeries(10, () => ({ poolRunSlots: 4, poolRuns: 4 }))
   assert.equal(analyzeVariant(syntheticMeta('x', 'pool_threads'), tenSeconds(), syntheticSamples({ metrics: full })).verdict.kind, 'healthy')
-  // A pool under 90% busy is not the bottleneck.
-  const idle = metricsSeries(10, () => ({ poolThreads: 10, poolRunning: 8 }))
+  // Run slots under 90% taken are not the bottleneck.
+  const idle = metricsSeries(10, () => ({ poolRunSlots: 10, poolRuns: 8 }))
   assert.equal(analyzeVariant(syntheticMeta('x', 'pool_threads'), slow, syntheticSamples({ metrics: idle })).verdict.kind, 'below-ideal')
 })
 
@@ -326,11 +333,11 @@ function histogramOf(buckets: Array<[number, number]>): string {
 
 test('verdict texts when a measurement is missing or sits on a threshold', () => {
   const slow = syntheticResult({ users: 100, spawnRate: 100, runTimeSec: 10, rps: 10, medianMs: 3000 })
-  // A pool exactly 90% busy is saturated; a worker count without threads names no size; no runs metric,
-  // no node timing (a mean of 0 s gives no capacity either).
-  const ninety = metricsSeries(1, () => ({ poolThreads: 10, poolRunning: 9, runsInProgress: null }))
+  // Run slots exactly 90% taken are saturated; a worker count without threads names no size; no runs
+  // metric; node timings play no part in the capacity (the run time does).
+  const ninety = metricsSeries(1, () => ({ poolRunSlots: 10, poolRuns: 9, runsInProgress: null }))
   const a = analyzeVariant(syntheticMeta('x', 'pool_threads', { workers: 8 }), slow, syntheticSamples({ metrics: ninety, nodeTimings: [{ node: 'n', count: 1, meanSec: 0 }] }))
-  assert.equal(a.verdict.text, 'backpressure: pool of 10 threads busy 0% of the time (90% on average); median wait 1.75 s; 10.00 req/s, 29% of the ideal 34.55 req/s')
+  assert.equal(a.verdict.text, 'backpressure: all 10 run slots taken 0% of the time (90% on average); median wait 1.75 s; 10.00 req/s against a pool capacity of 7.99 req/s (10 runs at once / 1.25 s per run; 125% of it), 29% of the ideal 34.55 req/s')
   // 503s with a server that counted no rejections: not its admission control.
   const e503 = [error('http', 40, 503)]
   const b = analyzeVariant(syntheticMeta('x', 'async'), tenSeconds({ errors: e503 }), syntheticSamples({ metrics: metricsSeries(10, () => ({ rejectedTotal: 0 })) }))

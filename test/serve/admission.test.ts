@@ -110,17 +110,20 @@ test('rejectAll refuses every waiter', async () => {
   assert.equal(a.queued, 0)
 })
 
-test('default limits: 10,000 runs and 1,000 waiting for async flows; --threads and --threads for sync tools', () => {
+test('default limits: 10,000 runs and 1,000 waiting for async flows; --threads runs and an eighth of them waiting (at least 1) for sync tools', () => {
   assert.deepEqual(admissionDefaults(4, false), { maxConcurrency: 10_000, queue: 1_000 })
   assert.deepEqual(admissionDefaults(64, false), { maxConcurrency: 10_000, queue: 1_000 })
-  assert.deepEqual(admissionDefaults(3, true), { maxConcurrency: 3, queue: 3 })
+  assert.deepEqual(admissionDefaults(64, true), { maxConcurrency: 64, queue: 8 })
+  assert.deepEqual(admissionDefaults(9, true), { maxConcurrency: 9, queue: 2 })
+  assert.deepEqual(admissionDefaults(3, true), { maxConcurrency: 3, queue: 1 })
   assert.deepEqual(admissionDefaults(1, true), { maxConcurrency: 1, queue: 1 })
 })
 
 test('a served flow gets the default limits unless given; explicit ones, 0 included, win', async (t) => {
   const cases: Array<[string, Partial<StartServerOptions>, number, number]> = [
     ['wait', {}, 10_000, 1_000],
-    ['block', { threads: 2 }, 2, 2],
+    ['block', { threads: 2 }, 2, 1],
+    ['block', { threads: 16 }, 16, 2],
     ['block', { threads: 2, maxConcurrency: 0, queue: 0 }, 0, 0],
     ['wait', { maxConcurrency: 5 }, 5, 1_000]
   ]

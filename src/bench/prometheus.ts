@@ -42,7 +42,11 @@ export function metricsSample(metrics: Map<string, Series[]>, t: number): Metric
     poolRunning: sum(metrics, 'floodgate_pool_running'),
     poolQueue: sum(metrics, 'floodgate_pool_queue'),
     poolUtilization: max(metrics, 'floodgate_pool_utilization'),
-    eventLoopDelaySec: max(metrics, 'floodgate_event_loop_delay_seconds')
+    eventLoopDelaySec: max(metrics, 'floodgate_event_loop_delay_seconds'),
+    poolRunSlots: sum(metrics, 'floodgate_pool_run_slots'),
+    poolRuns: sum(metrics, 'floodgate_pool_runs'),
+    poolRunsWaiting: sum(metrics, 'floodgate_pool_runs_waiting'),
+    poolThreadsMax: sum(metrics, 'floodgate_pool_threads_max')
   }
 }
 

@@ -116,7 +116,7 @@ export function registerRun(program: Command): void {
     .option('--input <name=value>', 'an input value, converted by its declared type (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--inputs <json>', 'input values as a JSON object (--input values override it)')
     .option('--json', 'print one JSON object {outputs, trace}')
-    .option('--threads <n>', 'sync-tool pool threads (default 4)')
+    .option('--threads <n>', 'runs with sync tools at once: the pool has threads for their parallel sync nodes (default 4)')
     .option('--timeout <seconds>', 'abort the run after this many seconds')
     .action(async (dir: string, flags: RunFlags) => {
       const threads = positiveInt('--threads', flags.threads)

@@ -3,14 +3,23 @@
 import { createInputValidator } from '../flow/inputs.js'
 import { FlowRun, type Executable } from './run.js'
 import { ToolPool } from './pool.js'
+import { RunSlots } from './run-slots.js'
+import { poolWidth } from './width.js'
 import { buildPoolTools, type PoolBuild } from './pool-build.js'
 import type { Plan, PoolTool } from './plan.js'
 import type { FlowKind, InputDef, OutputDef } from '../flow/types.js'
 import type { CompiledFlow, LoadFlowOptions, PoolStats } from './types.js'
 
 export const DEFAULT_THREADS = 4
+/**
+ * A pool thread idle this long is stopped (down to the threads started up front). Starting one costs
+ * ~45 ms of CPU and stalls the event loop; a load that dips and comes back within a minute keeps them.
+ */
+const POOL_IDLE_MS = 60_000
 
-const NO_POOL: PoolStats = { threads: 0, running: 0, queued: 0, completed: 0, utilization: 0 }
+const NO_POOL: PoolStats = {
+  threads: 0, starting: 0, maxThreads: 0, peakThreads: 0, running: 0, queued: 0, completed: 0, utilization: 0, runSlots: 0, runs: 0, runsWaiting: 0
+}
 
 export interface FlowParts {
   name: string
@@ -21,7 +30,7 @@ export interface FlowParts {
   plan: Plan
 }
 
-/** Starts the sync-tool pool when the flow has sync tools (threads ready before it returns). */
+/** Starts the sync-tool pool when the flow has sync tools (its first threads ready before it returns). */
 export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOptions = {}): Promise<CompiledFlow> {
   const poolTools: PoolTool[] = []
   for (const node of parts.plan.nodes) {
@@ -29,9 +38,17 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
   }
   let pool: ToolPool | null = null
   let poolBuild: PoolBuild | null = null
+  let slots: RunSlots | null = null
   if (poolTools.length > 0) {
+    const runs = options.threads ?? DEFAULT_THREADS
+    const width = poolWidth(parts.plan.nodes)
+    const maxThreads = width * runs
+    slots = new RunSlots(runs)
     poolBuild = await buildPoolTools(poolTools)
-    pool = new ToolPool(options.threads ?? DEFAULT_THREADS, poolBuild.tools)
+    // Up front, a thread per run slot (every run of a pool-bound flow holds at least one) and at least one
+    // run's fan-out; the fan-outs' further threads start on demand. See docs/architecture.md for the A/B.
+    const minThreads = Math.max(width, runs)
+    pool = new ToolPool({ tools: poolBuild.tools, maxThreads, minThreads, idleTimeoutMs: POOL_IDLE_MS })
     try {
       await pool.ready()
     } catch (err) {
@@ -43,8 +60,10 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
   const executable: Executable = {
     plan: parts.plan,
     pool,
+    slots,
     nodeTimeoutMs: options.nodeTimeoutMs ?? 0,
-    runTimeoutMs: options.runTimeoutMs ?? 0
+    runTimeoutMs: options.runTimeoutMs ?? 0,
+    runs: 0
   }
   let closed: Promise<void> | undefined
   return {
@@ -61,7 +80,7 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
       run.start()
       return run
     },
-    poolStats: () => (pool ? pool.stats() : { ...NO_POOL }),
+    poolStats: () => (pool && slots ? { ...pool.stats(), runSlots: slots.capacity, runs: slots.running, runsWaiting: slots.waiting } : { ...NO_POOL }),
     close: () => (closed ??= pool ? pool.close().finally(() => poolBuild?.dispose()) : Promise.resolve())
   }
 }

@@ -3,7 +3,7 @@
 // floodgate/tools alias hook in each: Node 20 runs such hooks on a loader thread of its own per worker,
 // about 30 MB apiece, so 8 workers x 8 threads came to 4 GiB. From source (tests, through tsx), the
 // threads keep loading the source: the build would point at src/tools/*.ts, which needs tsx anyway.
-import { build, type Plugin } from 'esbuild'
+import { build, stop, type Plugin } from 'esbuild'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { isBuiltin } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -19,10 +19,15 @@ export interface PoolBuild {
   dispose(): Promise<void>
 }
 
+// Builds in progress in this process: esbuild's service (a child process of ~14 MiB that would live as
+// long as the server) is stopped when the last one ends; a later build starts it again.
+let building = 0
+
 /** The tools as the pool threads should load them: built to JavaScript when Floodgate runs compiled. */
 export async function buildPoolTools(tools: PoolTool[]): Promise<PoolBuild> {
   if (isSourceUrl(import.meta.url)) return { tools, dispose: async () => {} }
   const dir = await mkdtemp(join(tmpdir(), 'floodgate-pool-'))
+  building++
   try {
     const built: PoolTool[] = []
     for (const [i, tool] of tools.entries()) {
@@ -32,6 +37,8 @@ export async function buildPoolTools(tools: PoolTool[]): Promise<PoolBuild> {
   } catch (err) {
     await rm(dir, { recursive: true, force: true })
     throw err
+  } finally {
+    if (--building === 0) await stop()
   }
 }
 

@@ -1,22 +1,19 @@
-// A pool thread (piscina worker). Before the thread reports ready, it imports every sync tool of the
-// flow once and builds its callable (flex classes are constructed here, one instance per thread), so a
-// task is only an index and the tool's inputs. The top-level await also makes piscina load this file
-// as ESM: its require() attempt fails on it and it falls back to import().
+// A pool thread (see pool.ts). Before the thread reports ready, it imports every sync tool of the flow
+// once and builds its callable (flex classes are constructed here, one instance per thread), so a task
+// is only a tool index and its inputs: [tool, args] in, [ok, value or error] out. A tool returning a
+// promise (a plain function that calls something async) is awaited before the answer.
 import { parentPort, workerData } from 'node:worker_threads'
 import { pathToFileURL } from 'node:url'
 import { importFile } from '../flow/module-loader.js'
 import { POOL_THREAD } from '../tools/http-sync.js'
+import { messageOf } from '../errors.js'
 import type { PoolTool } from './plan.js'
 import { unsendable } from './sendable.js'
-
-export interface PoolTask {
-  tool: number
-  args: Record<string, unknown>
-}
 
 export const THREAD_READY = 'floodgate:pool-thread-ready'
 
 type Callable = (args: Record<string, unknown>) => unknown
+type Task = [tool: number, args: Record<string, unknown>]
 
 async function prepare(tool: PoolTool): Promise<Callable> {
   const mod = tool.built ? ((await import(pathToFileURL(tool.file).href)) as Record<string, unknown>) : await importFile(tool.file)
@@ -26,21 +23,39 @@ async function prepare(tool: PoolTool): Promise<Callable> {
   return (args) => instance.call(args)
 }
 
+function answer(ok: boolean, value: unknown): void {
+  try {
+    parentPort!.postMessage([ok, value])
+  } catch (err) {
+    // A value structured clone cannot copy (a function, a socket): say so rather than leave the run waiting,
+    // and say what and where when it is a result of plain data holding a function, a symbol or a promise.
+    const what = ok ? unsendable(value) : undefined
+    const message = what
+      ? `the sync tool returned ${what}, which cannot leave its pool thread; return plain data (strings, numbers, booleans, null, lists, objects)`
+      : `the tool's ${ok ? 'result' : 'error'} cannot be sent from its pool thread: ${messageOf(err)}`
+    parentPort!.postMessage([false, new Error(message)])
+  }
+}
+
+function onTask([tool, args]: Task): void {
+  let value: unknown
+  try {
+    value = callables[tool]!(args)
+  } catch (err) {
+    answer(false, err)
+    return
+  }
+  if (value !== null && typeof value === 'object' && typeof (value as Promise<unknown>).then === 'function') {
+    ;(value as Promise<unknown>).then((v) => answer(true, v), (err: unknown) => answer(false, err))
+  } else {
+    answer(true, value)
+  }
+}
+
 // httpGetSync in this thread asks the pool's main thread to do its I/O (no helper thread per pool thread).
 ;(globalThis as Record<symbol, unknown>)[POOL_THREAD] = true
 const tools = (workerData as { tools: PoolTool[] }).tools
 const callables: Callable[] = []
 for (const tool of tools) callables.push(await prepare(tool))
-// piscina counts a starting thread as ready at once; this tells ToolPool.ready() the tools are loaded.
-parentPort?.postMessage(THREAD_READY)
-
-export default function runTool(task: PoolTask): unknown {
-  const result = callables[task.tool]!(task.args)
-  return result instanceof Promise ? result.then(sendable) : sendable(result)
-}
-
-function sendable(result: unknown): unknown {
-  const bad = unsendable(result)
-  if (bad) throw new TypeError(`the sync tool returned ${bad}, which cannot leave its pool thread; return plain data (strings, numbers, booleans, null, lists, objects)`)
-  return result
-}
+parentPort!.on('message', onTask)
+parentPort!.postMessage(THREAD_READY)

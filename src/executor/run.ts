@@ -1,14 +1,17 @@
 // One execution of a compiled flow. Each node starts as soon as the nodes it references have finished
 // (no level barriers): a finished node decrements its dependents' counters and starts those reaching 0.
-// Per run this allocates a few arrays sized by the node count, one trace record per node, and one
-// AbortController whose signal every tool receives.
+// Per run this allocates a few arrays sized by the node count and one trace record per node.
+// A flow with sync tools runs once it holds one of the flow's run slots (run-slots.ts); its sync nodes
+// go to the pool tagged with the run's sequence number, so pool threads serve runs in the order they
+// started.
 import { isDeepStrictEqual } from 'node:util'
 import { AbortedError, FloodgateError, TimeoutError, ToolError, messageOf } from '../errors.js'
 import { INPUT, LITERAL, walkPath, type Ref } from '../flow/references.js'
 import { isPlainObject } from '../flow/where.js'
 import type { Plan } from './plan.js'
-import type { ToolPool } from './pool.js'
-import type { NodeTrace, RunOptions, RunResult } from './types.js'
+import type { PoolClient, PoolTask, ToolPool } from './pool.js'
+import type { RunSlots, SlotWaiter } from './run-slots.js'
+import type { NodeTrace, RunOptions, RunResult, RunTrace } from './types.js'
 import type { ToolContext } from '../tools/context.js'
 import { ToolScope, toolScope, type FaultKind, type ScopedRun } from './tool-scope.js'
 
@@ -20,11 +23,19 @@ const FAILED = 4
 export interface Executable {
   plan: Plan
   pool: ToolPool | null
+  /** Runs of a flow with sync tools that execute at once; null for flows without. */
+  slots: RunSlots | null
   nodeTimeoutMs: number
   runTimeoutMs: number
+  /** Runs created so far: the next run's sequence number. */
+  runs: number
 }
 
-export class FlowRun implements ScopedRun {
+const NO_SLOT = 0
+const WAITING = 1
+const HOLDING = 2
+
+export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   readonly promise: Promise<RunResult>
   private resolve!: (result: RunResult) => void
   private reject!: (err: unknown) => void
@@ -33,8 +44,13 @@ export class FlowRun implements ScopedRun {
   private readonly results: unknown[]
   private readonly traces: Array<NodeTrace | undefined>
   private readonly nodeTimers: Array<NodeJS.Timeout | undefined> | null
-  // Made only when a tool reads its signal or a pool task needs one: an AbortController costs a few
-  // microseconds, a large share of a one-node run's overhead, and most async tools never look at it.
+  /** Pool tasks in progress, by node; made on the first. */
+  private tasks: Array<PoolTask | null> | null = null
+  private readonly seq: number
+  private slot = NO_SLOT
+  private waitMs = 0
+  // Made only when a tool reads its signal: an AbortController costs a few microseconds, a large share
+  // of a one-node run's overhead, and most async tools never look at it.
   private controller: AbortController | null = null
   private readonly context: ToolContext
   private readonly startedAt = Date.now()
@@ -59,6 +75,7 @@ export class FlowRun implements ScopedRun {
     this.traces = new Array<NodeTrace | undefined>(n)
     this.nodeTimers = flow.nodeTimeoutMs > 0 ? new Array<NodeJS.Timeout | undefined>(n) : null
     this.left = n
+    this.seq = flow.runs++
     this.context = new RunContext(this)
     this.external = options.signal
   }
@@ -87,10 +104,42 @@ export class FlowRun implements ScopedRun {
     }
     const timeoutMs = this.options.timeoutMs ?? this.flow.runTimeoutMs
     if (timeoutMs > 0) this.runTimer = setTimeout(() => this.onRunTimeout(timeoutMs), timeoutMs)
+    const slots = this.flow.slots
+    if (slots) {
+      // The wait for a slot counts against the run's timeout.
+      this.slot = slots.acquire(this) ? HOLDING : WAITING
+      if (this.slot === WAITING) return this.promise
+    }
+    this.begin()
+    return this.promise
+  }
+
+  /** Called by the run slots when this run's turn comes. */
+  slotGranted(): void {
+    this.slot = HOLDING
+    this.waitMs = performance.now() - this.t0
+    this.begin()
+  }
+
+  private begin(): void {
     if (this.left === 0) this.finish()
     const roots = this.flow.plan.roots
     for (let k = 0; k < roots.length && !this.settled; k++) this.startNode(roots[k]!)
-    return this.promise
+  }
+
+  /** A pool task's outcome (see pool.ts). */
+  poolDone(i: number, ok: boolean, value: unknown): void {
+    const task = this.tasks![i]!
+    this.tasks![i] = null
+    // The node started when a thread took it: a wait for a thread is its own figure, not the tool's time.
+    const trace = this.traces[i]!
+    const queuedMs = task.startedAt - this.t0 - trace.startMs
+    if (task.startedAt > 0 && queuedMs >= 1) {
+      trace.queuedMs = queuedMs
+      trace.startMs += queuedMs
+    }
+    if (ok) this.complete(i, value)
+    else this.fail(i, value)
   }
 
   private startNode(i: number): void {
@@ -118,13 +167,16 @@ export class FlowRun implements ScopedRun {
       const ms = this.flow.nodeTimeoutMs
       this.nodeTimers[i] = setTimeout(() => this.fail(i, new TimeoutError(`node "${node.name}" timed out after ${ms} ms`, { node: node.name, timeoutMs: ms })), ms)
     }
+    if (node.call === null) {
+      this.tasks ??= new Array<PoolTask | null>(this.flow.plan.nodes.length).fill(null)
+      this.tasks[i] = this.flow.pool!.run(this, i, node.poolIndex, args, this.seq)
+      return
+    }
     let pending: unknown
     try {
       // A loop tool runs in a scope of its own, so that a fault its code raises later where nothing can
       // catch it (tool-scope.ts) still fails this run, not the process.
-      pending = node.call
-        ? toolScope.run(new ToolScope(this, i, node.name), node.call, args, this.context)
-        : this.flow.pool!.run(node.poolIndex, args, this.signal)
+      pending = toolScope.run(new ToolScope(this, i, node.name), node.call, args, this.context)
     } catch (err) {
       this.fail(i, err)
       return
@@ -237,9 +289,28 @@ export class FlowRun implements ScopedRun {
     if (this.settled) return
     this.cleanup()
     err.details.trace = this.trace()
-    // Tools still running are told to stop; pool tasks are cancelled (their threads are replaced).
+    // Tools still running are told to stop; pool tasks are cancelled (a running one's thread is stopped).
     this.controller?.abort(err)
+    const tasks = this.tasks
+    if (tasks) {
+      for (let k = 0; k < tasks.length; k++) {
+        const task = tasks[k]
+        if (task) {
+          tasks[k] = null
+          this.flow.pool!.cancel(task)
+        }
+      }
+    }
     this.reject(err)
+    this.leaveSlot()
+  }
+
+  /** Last step of settling: the slot goes to the next run (which may start right here). */
+  private leaveSlot(): void {
+    const state = this.slot
+    this.slot = NO_SLOT
+    if (state === HOLDING) this.flow.slots!.release()
+    else if (state === WAITING) this.flow.slots!.cancel(this)
   }
 
   private finish(): void {
@@ -252,12 +323,15 @@ export class FlowRun implements ScopedRun {
     }
     this.cleanup()
     this.resolve({ outputs, trace: this.trace() })
+    this.leaveSlot()
   }
 
-  private trace() {
+  private trace(): RunTrace {
     const nodes: NodeTrace[] = []
     for (const t of this.traces) if (t) nodes.push(t)
-    return { requestId: this.options.requestId, startedAt: this.startedAt, durationMs: performance.now() - this.t0, nodes }
+    const trace: RunTrace = { requestId: this.options.requestId, startedAt: this.startedAt, durationMs: performance.now() - this.t0, nodes }
+    if (this.waitMs > 0) trace.slotWaitMs = this.waitMs
+    return trace
   }
 
   private collectOutputs(): Record<string, unknown> {

@@ -1,8 +1,7 @@
 // What a sync tool may return from its pool thread: the result crosses threads by structured clone,
-// which refuses functions, symbols and promises (a promise returned as the result itself is awaited by
-// piscina first). piscina then fails the task with an empty object (the
-// DOMException does not survive the crossing either) and the thread dies; checked in the thread instead,
-// the run fails with a message saying what was returned and where.
+// which refuses functions, symbols and promises. Called only once the clone has failed, to say what was
+// returned and where (structured clone's own message names neither the place nor, for a nested value,
+// what it was).
 
 /** Where and what in `value` cannot be sent to another thread, if anything (`at` is a path like .a[2]). */
 export function unsendable(value: unknown, at = ''): string | undefined {

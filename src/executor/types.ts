@@ -12,6 +12,8 @@ export interface NodeTrace {
   /** Milliseconds from the run's start to the node's start (fractional). */
   startMs: number
   durationMs: number
+  /** Milliseconds a pool node waited for a free pool thread before `startMs` (absent when it did not wait). */
+  queuedMs?: number
   status: NodeStatus
   ranOn: NodePlace
   error?: string
@@ -22,6 +24,8 @@ export interface RunTrace {
   /** Epoch milliseconds when the run started. */
   startedAt: number
   durationMs: number
+  /** Milliseconds the run waited for a run slot (all `threads` runs busy) before its first node; absent when none. */
+  slotWaitMs?: number
   nodes: NodeTrace[]
 }
 
@@ -47,18 +51,34 @@ export interface RunHandle {
 }
 
 export interface PoolStats {
+  /** Pool threads now (started on demand, stopped when idle). */
   threads: number
+  /** Of those, threads still loading the tools. */
+  starting: number
+  /** The most threads the pool may start: the flow's widest set of parallel sync nodes x run slots. */
+  maxThreads: number
+  /** The most threads it has had at once. */
+  peakThreads: number
   /** Tasks running on pool threads now. */
   running: number
-  /** Tasks waiting for a free pool thread now. */
+  /** Tasks waiting for a pool thread now (only while a thread starts, or after one was stopped). */
   queued: number
   completed: number
-  /** Fraction of thread time busy since start, 0..1 (piscina's utilization). */
+  /** Fraction of thread time busy since start, 0..1. */
   utilization: number
+  /** Runs that may execute at once (`threads`). */
+  runSlots: number
+  /** Runs holding a slot now. */
+  runs: number
+  /** Runs waiting for a slot now. */
+  runsWaiting: number
 }
 
 export interface LoadFlowOptions {
-  /** Sync-tool pool threads (floodgate serve --threads). Default 4. */
+  /**
+   * Runs with sync tools that execute at once (floodgate serve --threads, pf serve's meaning). The pool
+   * may start threads for that many runs' parallel sync nodes. Default 4.
+   */
   threads?: number
   /** Per-node timeout in ms; 0 means none. */
   nodeTimeoutMs?: number

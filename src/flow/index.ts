@@ -7,7 +7,7 @@ import { parseInputDefs } from './inputs.js'
 import { compileDag } from './dag.js'
 import { compileFlex } from './flex.js'
 import { isPlainObject } from './where.js'
-import { createCompiledFlow } from '../executor/compiled.js'
+import { createCompiledFlow, type FlowParts } from '../executor/compiled.js'
 import type { OutputDef } from './types.js'
 import type { CompiledFlow, LoadFlowOptions } from '../executor/types.js'
 
@@ -44,11 +44,19 @@ function checkOptions(options: LoadFlowOptions): void {
 /** Loads, validates and compiles a flow folder. Throws FlowDefinitionError naming the file and field. */
 export async function loadFlow(dir: string, options: LoadFlowOptions = {}): Promise<CompiledFlow> {
   checkOptions(options)
+  return createCompiledFlow(await compileFlow(dir), options)
+}
+
+/**
+ * The first half of loadFlow: the validated plan, tools imported, no pool started yet. For a caller that
+ * sizes the pool from the plan (src/serve: a flow whose every node is a sync tool).
+ */
+export async function compileFlow(dir: string): Promise<FlowParts> {
   const file = await readFlowFile(dir)
   const inputs = parseInputDefs(file.data.inputs, file.where)
   const plan = file.kind === 'dag'
     ? await compileDag(file.dir, file.data, file.where, inputs)
     : await compileFlex(file.dir, file.data, file.where, inputs)
   const name = basename(file.dir)
-  return createCompiledFlow({ name, dir: file.dir, kind: file.kind, inputs, outputs: outputDefs(file.data.outputs, file.kind), plan }, options)
+  return { name, dir: file.dir, kind: file.kind, inputs, outputs: outputDefs(file.data.outputs, file.kind), plan }
 }

@@ -59,12 +59,16 @@ function deltaOf(place: CallPlace, type: string, data: string): string {
   return typeof content === 'string' ? content : ''
 }
 
+function ignore(): void {}
+
 export async function* streamContent(place: CallPlace, body: Body): AsyncGenerator<string> {
   const parser = new SseParser()
   let finished = false
   body.setEncoding('utf8')
   try {
-    for await (const text of body as AsyncIterable<string>) {
+    // Not destroyed when the loop returns at [DONE]: the finally below reads the rest of the response so
+    // the connection is kept (a plain for-await over the body destroys it, and with it the connection).
+    for await (const text of body.iterator({ destroyOnReturn: false }) as AsyncIterable<string>) {
       for (const [type, data] of parser.push(text)) {
         if (data.trim() === '[DONE]') {
           finished = true
@@ -81,7 +85,7 @@ export async function* streamContent(place: CallPlace, body: Body): AsyncGenerat
     // After [DONE] the rest is the end of the response: read it so the connection is kept. Otherwise
     // (consumer gone, failure) cut the request so the server stops generating.
     if (finished) body.dump().catch(() => {})
-    else if (!body.destroyed) body.destroy()
+    else if (!body.destroyed) body.on('error', ignore).destroy() // undici then emits "Request aborted": ours
   }
   throw upstreamError(place, 'the stream ended before data: [DONE] (the reply was cut short)')
 }

@@ -70,6 +70,7 @@ export function combinePoints(t: number, windows: (HistoryPoint | undefined)[], 
     point.users += l.users
     point.totalRequests += l.totalRequests
     point.totalFailures += l.totalFailures
+    if (l.totalRefused !== undefined) point.totalRefused = (point.totalRefused ?? 0) + l.totalRefused
   }
   cumulative?.add(window)
   setWindowPercentiles(point, window, exact, windows)

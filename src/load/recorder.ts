@@ -14,6 +14,8 @@ export class Recorder {
   abandoned = 0
   /** performance.now() of the last recorded response, for Locust's rps denominator. */
   lastResponseAt = 0
+  /** 503 answers so far: the live line says when the server refuses at capacity. */
+  refused = 0
 
   private readonly endpoints = new Map<string, EndpointTotals>()
   private readonly statuses = new Map<number, number>()
@@ -42,6 +44,7 @@ export class Recorder {
     this.window.recordValue(us)
     this.windowRequests++
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1)
+    if (status === 503) this.refused++
     this.lastResponseAt = performance.now()
     if (failure) {
       this.windowFailures++
@@ -85,6 +88,7 @@ export class Recorder {
       inFlight,
       totalRequests: a.requests,
       totalFailures: a.failures,
+      totalRefused: this.refused,
       histogram: encodeHistogram(w),
       totalMedianMs: percentileMs(a.hist, 50) ?? 0,
       totalAvgMs: a.requests ? usToMs(a.sumUs / a.requests) : 0,

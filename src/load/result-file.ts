@@ -9,7 +9,7 @@ import { LOAD_RESULT_VERSION, type LoadResult } from './result.js'
 
 /** What a field must hold. A trailing `?` allows it to be absent; `number|null` allows null. */
 export type Shape =
-  | 'any' | 'string' | 'string?' | 'number' | 'number?' | 'number|null' | 'boolean' | 'boolean?' | 'histogram' | 'histogram?'
+  | 'any' | 'string' | 'string?' | 'number' | 'number?' | 'number|null' | 'number|null?' | 'boolean' | 'boolean?' | 'histogram' | 'histogram?'
   | { list: Shape }
   | { record: Shape }
   | { fields: Record<string, Shape> }

@@ -65,6 +65,8 @@ export interface HistoryPoint {
   /** Running totals since start, for Locust's history columns. */
   totalRequests: number
   totalFailures: number
+  /** Running count of 503 answers (a server refusing at capacity); absent in older results. */
+  totalRefused?: number
   /**
    * The window's HDR histogram (encoded like `histograms`, microseconds), so merged runs get exact
    * window percentiles and the history CSV can write all 11 percentile columns. Absent in hand-made results.

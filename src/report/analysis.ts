@@ -32,14 +32,22 @@ export interface ErrorExplanation {
 }
 
 export interface PoolAnalysis {
-  threads: number
-  /** Mean over the load window of running / threads, 0..1. */
+  /** Runs that may execute at once over all the server's processes: workers x threads. */
+  runSlots: number
+  /** Mean over the load window of runs holding a slot / slots, 0..1. */
   busyAvg: number
-  /** Share of samples with every thread busy, 0..1. */
+  /** Share of samples with every slot taken, 0..1. */
   fullShare: number
+  /** Most runs waiting for a slot in one sample. */
+  runsWaitingMax: number
+  /** Most pool threads in one sample (they start on demand), and the most the pools may start. */
+  threadsPeak: number
+  threadsMax: number | null
+  /** Most sync tasks waiting for a pool thread in one sample (a thread starting up). */
   queueMax: number
-  /** Sum of the flow's mean node durations at low load (every node of a pool_threads flow runs on the pool). */
-  secondsPerRequest: number | null
+  /** One run's time at low load, its critical path: the warm-up's service time, else the declared one. */
+  runTimeSec: number | null
+  /** runSlots / runTimeSec: a run holds its slot from its first node to its last. */
   capacityRps: number | null
 }
 
@@ -246,20 +254,22 @@ function analyzeCpu(result: LoadResult, samples: VariantSamples | undefined, win
   }
 }
 
-function analyzePool(meta: VariantMeta, metrics: MetricsSample[], samples: VariantSamples | undefined): PoolAnalysis | null {
-  const withPool = metrics.filter((m) => m.poolThreads !== null && m.poolThreads > 0 && m.poolRunning !== null)
-  if (meta.kind !== 'pool_threads' || withPool.length === 0) return null
-  const threads = maxOf(withPool, (m) => m.poolThreads) ?? 0
-  const busy = withPool.map((m) => m.poolRunning! / m.poolThreads!)
-  const timings = samples?.nodeTimings ?? []
-  const secondsPerRequest = timings.length ? timings.reduce((s, n) => s + n.meanSec, 0) : null
+/** The run slots of a flow with sync tools, from the server's pool metrics (absent before they existed). */
+function analyzePool(meta: VariantMeta, metrics: MetricsSample[], runTimeSec: number | null): PoolAnalysis | null {
+  const withSlots = metrics.filter((m) => (m.poolRunSlots ?? 0) > 0 && m.poolRuns !== undefined && m.poolRuns !== null)
+  if (meta.kind !== 'pool_threads' || withSlots.length === 0) return null
+  const runSlots = maxOf(withSlots, (m) => m.poolRunSlots ?? null) ?? 0
+  const busy = withSlots.map((m) => m.poolRuns! / m.poolRunSlots!)
   return {
-    threads,
+    runSlots,
     busyAvg: busy.reduce((a, b) => a + b, 0) / busy.length,
-    fullShare: busy.filter((b) => b >= 0.99).length / busy.length,
-    queueMax: maxOf(withPool, (m) => m.poolQueue) ?? 0,
-    secondsPerRequest,
-    capacityRps: secondsPerRequest ? threads / secondsPerRequest : null
+    fullShare: busy.filter((b) => b >= 1).length / busy.length,
+    runsWaitingMax: maxOf(withSlots, (m) => m.poolRunsWaiting ?? null) ?? 0,
+    threadsPeak: maxOf(withSlots, (m) => m.poolThreads) ?? 0,
+    threadsMax: maxOf(withSlots, (m) => m.poolThreadsMax ?? null),
+    queueMax: maxOf(withSlots, (m) => m.poolQueue) ?? 0,
+    runTimeSec,
+    capacityRps: runTimeSec ? runSlots / runTimeSec : null
   }
 }
 
@@ -312,20 +322,18 @@ function backpressure({ a, meta, medianMs }: Context): Finding | null {
   const waitSec = a.serviceTimeSec === null ? null : medianMs / 1000 - a.serviceTimeSec
   const pool = a.pool
   if (pool && slow && pool.busyAvg >= 0.9) {
-    const size = meta.workers && meta.threads ? ` (${meta.workers} workers x ${meta.threads})` : ''
+    const size = meta.workers && meta.threads ? ` (${meta.workers} workers x ${meta.threads} threads)` : ''
     const queued = [
-      pool.queueMax > 0 ? `pool queue grew to ${fmtCount(pool.queueMax)} tasks` : null,
+      pool.runsWaitingMax > 0 ? `runs waiting for a slot grew to ${fmtCount(pool.runsWaitingMax)}` : null,
       a.runsInProgressMax !== null ? `runs in progress to ${fmtCount(a.runsInProgressMax)}` : null,
       a.queueDepthMax ? `admission queue to ${fmtCount(a.queueDepthMax)}` : null
     ].filter(Boolean).join(', ')
-    const capacity = pool.capacityRps !== null && pool.secondsPerRequest !== null
-      ? `; ${fmtRate(a.achievedRps)} against a pool capacity of ${fmtRate(pool.capacityRps)} (${pool.threads} threads / ${fmtSec(pool.secondsPerRequest)} of pool time per request)`
-      : `; ${fmtRate(a.achievedRps)}`
     return {
       kind: 'backpressure',
-      text: `backpressure: pool of ${pool.threads} threads${size} busy ${fmtPct(pool.fullShare * 100, 0)} of the time ` +
+      text: `backpressure: all ${fmtCount(pool.runSlots)} run slots${size} taken ${fmtPct(pool.fullShare * 100, 0)} of the time ` +
         `(${fmtPct(pool.busyAvg * 100, 0)} on average)${queued ? `, ${queued}` : ''}` +
-        `${waitSec !== null ? `; median wait ${fmtSec(waitSec)}` : ''}${capacity}, ${fmtPct(a.percentOfIdeal!, 0)} of the ideal ${fmtRate(a.idealRps!)}`
+        `${waitSec !== null ? `; median wait ${fmtSec(waitSec)}` : ''}; ${fmtRate(a.achievedRps)}${againstCapacity(pool, a.achievedRps)}` +
+        `, ${fmtPct(a.percentOfIdeal!, 0)} of the ideal ${fmtRate(a.idealRps!)}`
     }
   }
   // Without pool metrics: requests pile up in flight and wait far longer than they take.
@@ -340,6 +348,13 @@ function backpressure({ a, meta, medianMs }: Context): Finding | null {
   return null
 }
 
+/** " against a pool capacity of 50.79 req/s (64 runs at once / 1.26 s per run; 98% of it)", or nothing. */
+function againstCapacity(pool: PoolAnalysis, rps: number): string {
+  if (pool.capacityRps === null || pool.runTimeSec === null) return ''
+  return ` against a pool capacity of ${fmtRate(pool.capacityRps)} (${fmtCount(pool.runSlots)} runs at once / ${fmtSec(pool.runTimeSec)} per run; ` +
+    `${fmtPct((rps / pool.capacityRps) * 100, 0)} of it)`
+}
+
 function admission({ a, result }: Context): Finding | null {
   const e503 = a.errors.find((e) => e.label === '503')
   if (!e503) return null
@@ -348,7 +363,7 @@ function admission({ a, result }: Context): Finding | null {
   return {
     kind: 'admission',
     text: `admission: ${fmtCount(e503.count)} requests (${fmtPct(e503.share * 100, 1)}) answered 503${retry} at once instead of queueing; ` +
-      `the ${fmtCount(ok)} admitted were served at ${fmtRate(a.achievedRps)}` +
+      `the ${fmtCount(ok)} admitted were served at ${fmtRate(a.achievedRps)}${a.pool ? againstCapacity(a.pool, a.achievedRps) : ''}` +
       `${a.medianOverheadMs !== null ? `, their median overhead ${fmtMs(a.medianOverheadMs)}` : ''}` +
       `${a.runsInProgressMax !== null ? `, at most ${fmtCount(a.runsInProgressMax)} runs in progress` : ''}`
   }
@@ -482,7 +497,7 @@ export function analyzeVariant(meta: VariantMeta, result: LoadResult, samples?: 
     medianOverheadMs: serviceMs === null || !agg.requests ? null : served.medianMs - serviceMs,
     p99OverheadMs: serviceMs === null || !agg.requests ? null : served.p99Ms - serviceMs,
     cpu: analyzeCpu(result, samples, window),
-    pool: analyzePool(meta, metrics, samples),
+    pool: analyzePool(meta, metrics, lowLoadSec ?? serviceTimeSec),
     queueDepthMax: maxOf(metrics, (m) => m.queueDepth),
     runsInProgressMax: maxOf(metrics, (m) => m.runsInProgress),
     rejectedByServer,

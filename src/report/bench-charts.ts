@@ -73,14 +73,15 @@ export function serverStateChart(record: VariantRecord): NamedChart | null {
   const option = lineChart(xs, [
     { name: 'runs in progress', values: metrics.map((m) => m.runsInProgress) },
     { name: 'admission queue', values: metrics.map((m) => m.queueDepth) },
-    { name: 'pool queue', values: metrics.map((m) => m.poolQueue) },
-    { name: 'pool busy %', values: metrics.map((m) => (m.poolThreads ? Math.round((100 * (m.poolRunning ?? 0)) / m.poolThreads) : null)) }
+    { name: 'runs waiting for a slot', values: metrics.map((m) => m.poolRunsWaiting ?? null) },
+    { name: 'pool threads', values: metrics.map((m) => m.poolThreads) },
+    { name: 'run slots taken %', values: metrics.map((m) => (m.poolRunSlots ? Math.round((100 * (m.poolRuns ?? 0)) / m.poolRunSlots) : null)) }
   ], 'requests')
-  // Pool utilization is a percentage: its own axis on the right.
-  option.yAxis = [{ type: 'value', name: 'requests' }, { type: 'value', name: 'pool busy %', min: 0, max: 100 }]
-  ;(option.series as Record<string, unknown>[])[3]!.yAxisIndex = 1
+  // Slots taken is a percentage: its own axis on the right.
+  option.yAxis = [{ type: 'value', name: 'requests' }, { type: 'value', name: 'slots taken %', min: 0, max: 100 }]
+  ;(option.series as Record<string, unknown>[])[4]!.yAxisIndex = 1
   option.grid = { left: 60, right: 60, top: 36, bottom: 40 }
-  return { id: `${record.meta.name}-server`, title: `${record.meta.name}: queue depth and pool utilization (server /metrics)`, option }
+  return { id: `${record.meta.name}-server`, title: `${record.meta.name}: queues, pool threads and run slots (server /metrics)`, option }
 }
 
 /** The load generator's standard charts (requests/s, percentiles, users), titled with the variant. */

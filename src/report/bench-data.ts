@@ -9,7 +9,7 @@ export const BENCH_DATA_VERSION = 1
 export type VariantKind =
   /** Requests go straight to the mock (the study's test-mock baseline). */
   | 'direct'
-  /** A flow whose sync tools run on a fixed pool of threads (capacity = threads / pool-seconds per request). */
+  /** A flow with sync tools: `threads` runs at once per worker (capacity = workers x threads / run time). */
   | 'pool_threads'
   /** A flow whose tools are async (event loop); no thread pool limits it. */
   | 'async'
@@ -55,6 +55,14 @@ export interface MetricsSample {
   poolQueue: number | null
   poolUtilization: number | null
   eventLoopDelaySec: number | null
+  /** Runs of a flow with sync tools that may execute at once (workers x threads); absent in older data. */
+  poolRunSlots?: number | null
+  /** Runs holding one of those slots. */
+  poolRuns?: number | null
+  /** Runs waiting for a slot. */
+  poolRunsWaiting?: number | null
+  /** The most threads the pools may start (widest set of parallel sync nodes x slots). */
+  poolThreadsMax?: number | null
 }
 
 export interface MachineSample {

@@ -56,7 +56,8 @@ const VARIANT_META: Shape = {
 const METRICS_SAMPLE: Shape = {
   fields: {
     t: 'number', runsInProgress: 'number|null', queueDepth: 'number|null', rejectedTotal: 'number|null', poolThreads: 'number|null',
-    poolRunning: 'number|null', poolQueue: 'number|null', poolUtilization: 'number|null', eventLoopDelaySec: 'number|null'
+    poolRunning: 'number|null', poolQueue: 'number|null', poolUtilization: 'number|null', eventLoopDelaySec: 'number|null',
+    poolRunSlots: 'number|null?', poolRuns: 'number|null?', poolRunsWaiting: 'number|null?', poolThreadsMax: 'number|null?'
   }
 }
 

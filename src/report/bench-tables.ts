@@ -68,9 +68,13 @@ export function details(a: VariantAnalysis, record: VariantRecord): string[] {
       `so ${cell(Math.round(a.avgUsers * 10) / 10, 1)} users on average allow ${orDash(a.idealRps, (n) => n.toFixed(1))} req/s.`)
   }
   if (a.pool) {
-    const per = a.pool.secondsPerRequest === null ? '' : `, ${fmtSec(a.pool.secondsPerRequest)} of pool time per request (node timings at low load)`
-    out.push(`Pool: ${a.pool.threads} threads, busy ${fmtPct(a.pool.busyAvg * 100, 0)} on average${per}` +
-      `${a.pool.capacityRps !== null ? `, capacity ${a.pool.capacityRps.toFixed(1)} req/s` : ''}; pool queue peaked at ${cell(a.pool.queueMax)}.`)
+    const p = a.pool
+    const capacity = p.capacityRps !== null && p.runTimeSec !== null
+      ? `; capacity ${cell(p.runSlots)} / ${fmtSec(p.runTimeSec)} per run (at low load) = ${p.capacityRps.toFixed(1)} req/s`
+      : ''
+    out.push(`Pool: ${cell(p.runSlots)} run slots, taken ${fmtPct(p.busyAvg * 100, 0)} on average${capacity}; ` +
+      `threads peaked at ${cell(p.threadsPeak)}${p.threadsMax !== null ? ` of ${cell(p.threadsMax)} possible` : ''}, ` +
+      `tasks waiting for a thread at ${cell(p.queueMax)}, runs waiting for a slot at ${cell(p.runsWaitingMax)}.`)
   }
   const cpu = a.cpu
   if (cpu.serverPercent !== null) {

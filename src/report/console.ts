@@ -18,7 +18,11 @@ export function liveLine(tick: LoadTick, mode: 'closed' | 'open' = 'closed'): st
   const failPct = p.totalRequests ? (p.totalFailures / p.totalRequests) * 100 : 0
   const elapsed = `${Math.round(tick.elapsedSec)}s/${Math.round(tick.totalSec)}s`.padStart(9)
   const who = mode === 'open' ? 'open loop' : `users ${p.users}`
-  return `[${elapsed}] ${who} | reqs ${p.totalRequests} fails ${p.totalFailures} (${failPct.toFixed(1)}%) | ` +
+  // Failures that are a server's 503s say why at once: the server is at capacity, not broken.
+  const refused = p.totalRefused && p.totalRequests
+    ? `, ${((p.totalRefused / p.totalRequests) * 100).toFixed(1)}% refused with 503 (server at capacity: see its --threads/--max-concurrency)`
+    : ''
+  return `[${elapsed}] ${who} | reqs ${p.totalRequests} fails ${p.totalFailures} (${failPct.toFixed(1)}%)${refused} | ` +
     `${fixed(p.rps, 1)} req/s ${fixed(p.failuresPerSec, 1)} fail/s | avg ${ms(p.totalAvgMs ?? null)} ms | ` +
     `p50 ${ms(p.p50)} p95 ${ms(p.p95)} p99 ${ms(p.p99)} ms | in flight ${p.inFlight} | cpu ${fixed(tick.cpuPercent)}%`
 }
@@ -69,6 +73,17 @@ export function thresholdLines(outcomes: ThresholdOutcome[]): string {
     o.actual === null ? 'no data' : Number(o.actual.toFixed(4))})`).join('\n')
 }
 
+/** Why requests failed, when a server refused them with 503: what that means and what to change. */
+export function refusedLine(result: LoadResult): string {
+  const refused = result.statusCounts['503'] ?? 0
+  const total = result.aggregated.requests
+  if (refused === 0 || total === 0) return ''
+  return `${((refused / total) * 100).toFixed(1)}% refused with 503 (server at capacity): ${refused} of ${total} requests were answered ` +
+    "at once because the server was already running all it admits. If it is floodgate serve, each worker runs --threads runs with " +
+    'sync tools at once and admits --max-concurrency runs plus --queue waiting (async flows: 10,000 and 1,000): raise them if its ' +
+    'CPU and memory allow, add --workers or replicas, or send less load (README, "floodgate serve": sizing).'
+}
+
 export function generatorLine(result: LoadResult): string {
   const g = result.generator
   const mib = (g.rssMaxBytes / 1048576).toFixed(0)
@@ -85,6 +100,8 @@ export function finalReport(result: LoadResult, outcomes: ThresholdOutcome[] = [
   ]
   const failures = failuresTable(result)
   if (failures) parts.push('Error report', failures, '')
+  const refused = refusedLine(result)
+  if (refused) parts.push(refused, '')
   const exceptions = exceptionsTable(result)
   if (exceptions) parts.push('Exceptions', exceptions, '')
   if (result.config.mode === 'open') parts.push(`Dropped (max in flight ${result.config.maxInFlight} reached): ${result.dropped}`)

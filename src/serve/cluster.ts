@@ -17,6 +17,8 @@ import type { ResolvedServeOptions } from './options.js'
 export interface ClusterHandle {
   url: string
   workers: number
+  /** Worker processes forked: 1 when the first worker holds every worker's runs (a pool-bound flow). */
+  processes: number
   /** Resolves when every worker has exited after a shutdown signal. */
   closed: Promise<void>
   /** Same as receiving SIGTERM. */
@@ -67,6 +69,9 @@ export function startCluster(options: ResolvedServeOptions, logger: Logger = pri
 
   return new Promise<ClusterHandle>((resolve, reject) => {
     let ready = 0
+    // Worker 0 starts alone: once it has loaded the flow it says whether it holds every worker's runs
+    // (a flow whose every node is a sync tool; see server.ts), and only otherwise are the others forked.
+    let expected = 1
     const failStartup = (err: FloodgateError): void => {
       if (started || shuttingDown) return
       shuttingDown = true
@@ -95,10 +100,15 @@ export function startCluster(options: ResolvedServeOptions, logger: Logger = pri
           // At start-up only the ready line is printed (at debug these say which pid is which worker);
           // a worker started again later is worth a line at info.
           const level = started ? 'info' : 'debug'
-          logger[level]({ worker: index, workerPid: worker.process.pid, maxConcurrency: message.maxConcurrency, queue: message.queue }, 'worker ready')
-          if (!started && ++ready === options.workers) {
+          logger[level]({ worker: index, workerPid: worker.process.pid, maxConcurrency: message.maxConcurrency, queue: message.queue, holds: message.holds }, 'worker ready')
+          if (started) return
+          if (index === 0 && ready === 0 && message.holds === 1 && options.workers > 1) {
+            expected = options.workers
+            for (let i = 1; i < options.workers; i++) fork(i, 0)
+          }
+          if (++ready === expected) {
             started = true
-            resolve({ url: urlOf(options.host, port), workers: options.workers, closed, shutdown })
+            resolve({ url: urlOf(options.host, port), workers: options.workers, processes: expected, closed, shutdown })
           }
         } else if (isMessage<FatalMessage>(message, FATAL)) {
           if (started) logger.error({ worker: index, workerPid: worker.process.pid, error: message.message }, 'restarted worker could not start')
@@ -150,7 +160,7 @@ export function startCluster(options: ResolvedServeOptions, logger: Logger = pri
       void closed.then(() => clearTimeout(killTimer))
     }
 
-    for (let i = 0; i < options.workers; i++) fork(i, 0)
+    fork(0, 0)
   })
 }
 

@@ -11,7 +11,8 @@ export const PING = 'floodgate:ping'
 export const PONG = 'floodgate:pong'
 export const OPTIONS_ENV = 'FLOODGATE_SERVE_OPTIONS'
 
-export interface ReadyMessage { type: typeof READY; port: number; maxConcurrency: number; queue: number }
+/** `holds`: how many workers' runs this one holds (all of them for a pool-bound flow: fork no others). */
+export interface ReadyMessage { type: typeof READY; port: number; maxConcurrency: number; queue: number; holds: number }
 /** A worker could not start: the flow is invalid, the port is taken... `name` is the error's class. */
 export interface FatalMessage { type: typeof FATAL; name: string; message: string; exitCode: number }
 /** A worker asks the primary for /metrics of the whole server. */

@@ -92,6 +92,10 @@ export class ServeMetrics {
     pool('floodgate_pool_running', 'Sync-tool tasks running on pool threads', (s) => s.running, 'sum')
     pool('floodgate_pool_queue', 'Sync-tool tasks waiting for a pool thread', (s) => s.queued, 'sum')
     pool('floodgate_pool_utilization', 'Fraction of pool thread time busy since start (0..1)', (s) => s.utilization, 'average')
+    pool('floodgate_pool_threads_max', 'Most sync-tool pool threads: widest set of parallel sync nodes x run slots', (s) => s.maxThreads, 'sum')
+    pool('floodgate_pool_run_slots', 'Runs with sync tools that may execute at once (--threads)', (s) => s.runSlots, 'sum')
+    pool('floodgate_pool_runs', 'Runs holding a run slot', (s) => s.runs, 'sum')
+    pool('floodgate_pool_runs_waiting', 'Runs waiting for a run slot', (s) => s.runsWaiting, 'sum')
     new Gauge({
       name: 'floodgate_event_loop_delay_seconds',
       help: 'p99 event-loop delay since the previous scrape',

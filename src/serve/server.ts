@@ -1,7 +1,13 @@
 // One serving process: load the flow once, build the app, listen. Used as is for `--workers 1`, by each
 // cluster worker, and by tests and benchmarks (startServer on port 0).
+//
+// A flow whose every node is a sync tool is served by one process holding the runs of all `--workers`
+// (workers x threads run slots, one pool): its event loop only parses requests and hands nodes to pool
+// threads, which run on every core from one process as well as from many, and each further process
+// would cost its own runtime and its own pool (8 x 8 threads in 8 processes: 2.1 GiB).
 import pino, { type Logger } from 'pino'
-import { loadFlow } from '../flow/index.js'
+import { compileFlow } from '../flow/index.js'
+import { createCompiledFlow, type FlowParts } from '../executor/compiled.js'
 import type { CompiledFlow } from '../executor/types.js'
 import { StartupError, messageOf } from '../errors.js'
 import { buildApp, type AppOptions, type FloodgateApp } from './app.js'
@@ -12,6 +18,8 @@ export interface StartServerOptions extends ServeOptions {
   /** A logger to use instead of pino on stdout at `logLevel`. */
   logger?: Logger
   metricsSource?: AppOptions['metricsSource']
+  /** In a cluster worker: the cluster's --workers, whose runs this process holds for a pool-bound flow. */
+  clusterWorkers?: number
 }
 
 export interface RunningServer {
@@ -22,14 +30,19 @@ export interface RunningServer {
   flow: CompiledFlow
   options: ResolvedServeOptions
   logger: Logger
+  /** How many workers' runs this process holds: all of them for a pool-bound flow, else 1. */
+  holds: number
   /** Stops accepting, lets runs in progress finish (up to the grace period), stops the pool. */
   close(): Promise<void>
 }
 
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const resolved = resolveServeOptions(options)
-  const flow = await loadFlow(resolved.flowDir, { threads: resolved.threads, nodeTimeoutMs: 0, runTimeoutMs: 0 })
-  const defaults = admissionDefaults(resolved.threads, usesPool(flow))
+  const parts = await compileFlow(resolved.flowDir)
+  const holds = poolBound(parts) ? options.clusterWorkers ?? 1 : 1
+  const runs = resolved.threads * holds
+  const flow = await createCompiledFlow(parts, { threads: runs, nodeTimeoutMs: 0, runTimeoutMs: 0 })
+  const defaults = admissionDefaults(runs, flow.poolStats().runSlots > 0)
   const logger = options.logger ?? createLogger(resolved.logLevel)
   let app: FloodgateApp
   try {
@@ -60,6 +73,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     flow,
     options: resolved,
     logger,
+    holds,
     close: () => (closing ??= drain(app, flow, resolved.graceSeconds * 1000, logger))
   }
 }
@@ -103,7 +117,7 @@ function listenError(err: unknown, options: ResolvedServeOptions): unknown {
   return err
 }
 
-/** Whether the flow runs tools on the worker-thread pool; the runtime starts a pool only for sync tools. */
-function usesPool(flow: CompiledFlow): boolean {
-  return flow.poolStats().threads > 0
+/** Every node runs on the sync-tool pool: the event loop has nothing to do but HTTP and hand-offs. */
+export function poolBound(parts: FlowParts): boolean {
+  return parts.plan.nodes.length > 0 && parts.plan.nodes.every((node) => node.place === 'pool')
 }

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const options = JSON.parse(process.env[OPTIONS_ENV] ?? '{}') as ServeOptions
   let server: RunningServer
   try {
-    server = await startServer({ ...options, workers: 1, metricsSource: (own) => clusterMetrics(own.registry.contentType) })
+    server = await startServer({ ...options, workers: 1, clusterWorkers: options.workers, metricsSource: (own) => clusterMetrics(own.registry.contentType) })
   } catch (err) {
     const exitCode = exitCodeOf(err) || 1
     const fatal = { type: FATAL, name: err instanceof Error ? err.name : 'Error', message: messageOf(err), exitCode }
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     }
   })
   const admission = server.app.admission
-  send({ type: READY, port: server.port, maxConcurrency: admission.maxConcurrency, queue: admission.maxQueue })
+  send({ type: READY, port: server.port, maxConcurrency: admission.maxConcurrency, queue: admission.maxQueue, holds: server.holds })
 
   const stop = (code: number): void => {
     server.close().then(

@@ -4,7 +4,7 @@
 // which then need no helper thread each.
 import type { MessagePort } from 'node:worker_threads'
 import { messageOf } from '../errors.js'
-import { fetchText } from './http.js'
+import { fetchText, warmHttp } from './http.js'
 
 export interface HttpJob { id: number; url: string; timeoutMs: number; headers?: Record<string, string> }
 export type HttpAnswer =
@@ -20,6 +20,7 @@ export function isHttpChannelMessage(message: unknown): message is HttpChannelMe
 }
 
 export function serveHttpJobs(port: MessagePort, signal: Int32Array): void {
+  warmHttp()
   const answer = (message: HttpAnswer): void => {
     port.postMessage(message)
     Atomics.add(signal, 0, 1)

@@ -59,13 +59,20 @@ export async function prepareHttpGetSync(): Promise<void> {
   if (isMainThread || helper) return
   const h = (helper = startHelper())
   const deadline = Date.now() + START_TIMEOUT_MS
-  for (;;) {
-    const seen = Atomics.load(h.signal, 0)
-    const entry = receiveMessageOnPort(h.port)
-    if (entry !== undefined) return // id 0: the helper is up
-    const left = deadline - Date.now()
-    if (left <= 0) throw new UpstreamError(`httpGetSync: helper thread did not start within ${START_TIMEOUT_MS} ms`)
-    await waitAsync(h.signal, 0, seen, left).value
+  // A pending Atomics.waitAsync does not keep a thread's event loop alive, and the port is unref'd: without
+  // this timer a thread whose helper answers late ends its top-level await unsettled (exit code 13).
+  const alive = setInterval(() => {}, START_TIMEOUT_MS)
+  try {
+    for (;;) {
+      const seen = Atomics.load(h.signal, 0)
+      const entry = receiveMessageOnPort(h.port)
+      if (entry !== undefined) return // id 0: the helper is up
+      const left = deadline - Date.now()
+      if (left <= 0) throw new UpstreamError(`httpGetSync: helper thread did not start within ${START_TIMEOUT_MS} ms`)
+      await waitAsync(h.signal, 0, seen, left).value
+    }
+  } finally {
+    clearInterval(alive)
   }
 }
 

@@ -6,7 +6,13 @@
 // is the one free longest. URLs are parsed once and remembered, not on every call. A response is read
 // through undici's handler API into one string (TextHandler below): no Response object and no body
 // stream, whose Readable machinery was ~10 us per request at 4,000 in flight.
-import { Agent, RoundRobinPool, type Dispatcher } from 'undici'
+//
+// undici is not imported with this module: `floodgate/tools` is loaded by every sync-tool pool thread,
+// which never makes an async request, and undici's code is about 8 MiB of heap in each of them. The main
+// thread and the threads that serve httpGetSync's requests load it at once (warmHttp), so that a first
+// request does not wait for it (~0.1 s compiled, ~0.4 s from source).
+import { isMainThread } from 'node:worker_threads'
+import type { Agent, Dispatcher } from 'undici'
 import { UpstreamError, messageOf } from '../errors.js'
 import { DEFAULT_TIMEOUT_MS, checkTimeout, flattenHeaders, toResponse, type HttpGetOptions, type HttpResponse, type ResponseData } from './response.js'
 
@@ -15,7 +21,24 @@ export interface AsyncHttpGetOptions extends HttpGetOptions {
   signal?: AbortSignal
 }
 
-const agent = new Agent({ factory: (origin, options) => new RoundRobinPool(origin, options) })
+let agent: Agent | undefined
+let creating: Promise<Agent> | undefined
+
+async function createAgent(): Promise<Agent> {
+  const undici = await import('undici')
+  agent = new undici.Agent({ factory: (origin, options) => new undici.RoundRobinPool(origin, options) })
+  return agent
+}
+
+/** Starts loading undici now, in a thread that will make requests. */
+export function warmHttp(): void {
+  if (creating) return
+  creating = createAgent()
+  // A failure is the first request's to report (fetchText awaits the same promise), not a crash now.
+  creating.catch(() => {})
+}
+
+if (isMainThread) warmHttp()
 
 interface Target {
   origin: string
@@ -45,8 +68,9 @@ export async function fetchText(url: string, timeoutMs: number, headers?: Record
   try {
     const { origin, path } = targetOf(url)
     if (signal?.aborted) throw signal.reason
+    const dispatcher = agent ?? (await (creating ??= createAgent()))
     return await new Promise<ResponseData>((resolve, reject) => {
-      agent.dispatch({ origin, path, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, new TextHandler(resolve, reject, signal))
+      dispatcher.dispatch({ origin, path, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, new TextHandler(resolve, reject, signal))
     })
   } catch (err) {
     if (signal?.aborted) throw signal.reason ?? err

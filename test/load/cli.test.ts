@@ -5,8 +5,12 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pino from 'pino'
 import { runCli, spawnCli, waitForLine } from '../helpers/cli.js'
 import { startServer, unusedPort } from './helpers/server.js'
+import { flowDir } from '../flow/helpers/fixture.js'
+import { startServer as startServe } from '../../src/serve/server.js'
+import type { LoadResult } from '../../src/load/result.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'floodgate-load-cli-'))
 test.after(() => rmSync(tmp, { recursive: true, force: true }))
@@ -115,4 +119,27 @@ test('SIGTERM with --progress jsonl: stdout is only JSON lines, --json is writte
     assert.equal(p.totalSec, 60)
   }
   assert.equal(JSON.parse(readFileSync(json, 'utf8')).interrupted, true)
+})
+
+test("a server refusing most requests with 503: the live line and the summary say so and point at the server's --threads", async (t) => {
+  // The issue's new user: a two-node flow with one sync node, served with the defaults, 50 users without waiting.
+  const dir = await flowDir(t, {
+    'flow.dag.yaml': 'inputs:\n  q: {type: string, default: hi}\noutputs:\n  answer: {type: string, reference: "${answer.output}"}\nnodes:\n' +
+      '- name: check\n  type: typescript\n  source: {type: code, path: check.ts}\n  inputs: {q: "${inputs.q}"}\n' +
+      '- name: answer\n  type: typescript\n  source: {type: code, path: answer.ts}\n  inputs: {checked: "${check.output}"}\n',
+    'check.ts': "import { sleepSync } from 'floodgate/tools'\nexport default function check({ q }: { q: string }): string { sleepSync(200); return q }\n",
+    'answer.ts': 'export default async function answer({ checked }: { checked: string }): Promise<string> { return `ok ${checked}` }\n'
+  })
+  const server = await startServe({ flowDir: dir, host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }) })
+  t.after(() => server.close())
+  const json = join(tmp, 'refused-503.json')
+  const r = await runCli(['load', `${server.url}/score`, '--body', '{}', '--users', '50', '--run-time', '3s', '--json', json], { timeoutMs: 60_000 })
+  assert.equal(r.code, 0, r.stderr)
+  const result = JSON.parse(readFileSync(json, 'utf8')) as LoadResult
+  const refused = result.statusCounts['503']!
+  assert.ok(refused > result.aggregated.requests / 2, `most requests refused: ${refused} of ${result.aggregated.requests}`)
+  assert.match(r.stdout, /^\[ *\d+s\/3s\] users \d+ \| reqs \d+ fails \d+ \([\d.]+%\), [\d.]+% refused with 503 \(server at capacity: see its --threads\/--max-concurrency\) \|/m)
+  const share = ((refused / result.aggregated.requests) * 100).toFixed(1)
+  assert.ok(r.stdout.includes(`\n${share}% refused with 503 (server at capacity): ${refused} of ${result.aggregated.requests} requests were answered at once ` +
+    'because the server was already running all it admits. If it is floodgate serve, each worker runs --threads runs with sync tools at once'), r.stdout)
 })

@@ -65,33 +65,59 @@ test('healthy: at the ideal with small overheads, the verdict quotes the measure
   assert.match(a.verdict.text, /^healthy: (99|100|101)\.\d% of the ideal 166\.7 req\/s, median overhead 4\.0 ms, p99 overhead 20\.0 ms, no failures, 0\.18 ms of server CPU per request$/)
 })
 
-test('backpressure: a saturated pool with a growing queue, evidence and pool capacity from node timings', () => {
-  const result = syntheticResult({ users: 500, spawnRate: 50, runTimeSec: 60, rps: 41, medianMs: 8200, p99Ms: 25000 })
+test('pool capacity = workers x threads / run time: 64 run slots over a 1.26 s run hold 50.8 req/s', () => {
+  // The sync server at its capacity: every slot taken, runs queueing for a slot, threads started on demand.
+  const result = syntheticResult({ users: 500, spawnRate: 50, runTimeSec: 60, rps: 50, medianMs: 7400, p99Ms: 8600 })
   const samples = syntheticSamples({
-    processes: [steadyProcess('server', 'static-sync', 60, 61)],
-    metrics: metricsSeries(60, (i) => ({ poolThreads: 64, poolRunning: 64, poolQueue: i * 7, runsInProgress: i * 8 })),
-    nodeTimings: [
-      { node: 'chat', count: 4, meanSec: 1.0 }, { node: 'node1', count: 4, meanSec: 0.25 },
-      { node: 'node2', count: 4, meanSec: 0.25 }, { node: 'node3', count: 4, meanSec: 0.25 }
-    ],
+    processes: [steadyProcess('server', 'static-sync', 20, 61)],
+    metrics: metricsSeries(60, (i) => ({
+      poolRunSlots: 64, poolRuns: 64, poolRunsWaiting: Math.min(i * 7, 360), poolThreads: 100 + (i % 5), poolThreadsMax: 192,
+      poolRunning: 88, poolQueue: 0, runsInProgress: 64 + Math.min(i * 7, 360)
+    })),
     machine: machineBusy(61, 40)
   })
-  const a = analyzeVariant(syntheticMeta('static-sync', 'pool_threads', { workers: 8, threads: 8, maxConcurrency: 0 }), result, samples)
+  const meta = syntheticMeta('static-sync', 'pool_threads', { workers: 8, threads: 8, maxConcurrency: 0, warmupMs: [1400, 1262, 1258, 1260] })
+  const a = analyzeVariant(meta, result, samples)
+  assert.equal(a.pool!.runSlots, 64)
+  near(a.pool!.runTimeSec, 1.26, 1e-9, 'run time: the warm-up median, the first request left out')
+  near(a.pool!.capacityRps, 64 / 1.26, 1e-9, 'pool capacity')
+  assert.equal(a.pool!.fullShare, 1)
+  assert.equal(a.pool!.runsWaitingMax, 360)
+  assert.equal(a.pool!.threadsPeak, 104)
+  assert.equal(a.pool!.threadsMax, 192)
   assert.equal(a.verdict.kind, 'backpressure')
-  near(a.pool!.capacityRps, 64 / 1.75, 1e-9, 'pool capacity')
-  assert.match(a.verdict.text, /^backpressure: pool of 64 threads \(8 workers x 8\) busy 100% of the time \(100% on average\), pool queue grew to 420 tasks, runs in progress to 480; median wait 6\.95 s; \d+\.\d+ req\/s against a pool capacity of 36\.57 req\/s \(64 threads \/ 1\.75 s of pool time per request\), \d+% of the ideal 166\.7 req\/s$/)
+  const achieved = a.achievedRps.toFixed(2)
+  const ofCapacity = Math.round((a.achievedRps / (64 / 1.26)) * 100)
+  assert.equal(a.verdict.text, 'backpressure: all 64 run slots (8 workers x 8 threads) taken 100% of the time (100% on average), ' +
+    `runs waiting for a slot grew to 360, runs in progress to 424; median wait 6.15 s; ${achieved} req/s against a pool capacity ` +
+    `of 50.79 req/s (64 runs at once / 1.26 s per run; ${ofCapacity}% of it), ${Math.round(a.percentOfIdeal!)}% of the ideal 166.7 req/s`)
+  // Without a warm-up the declared service time stands for the run time.
+  const declared = analyzeVariant({ ...meta, warmupMs: [] }, result, samples)
+  near(declared.pool!.capacityRps, 64 / 1.25, 1e-9, 'capacity from the declared service time')
+})
+
+test('a bench recorded before run slots existed gets no pool capacity rather than a wrong one', () => {
+  const result = syntheticResult({ users: 500, spawnRate: 50, runTimeSec: 60, rps: 41, medianMs: 8200, p99Ms: 25000 })
+  const samples = syntheticSamples({
+    metrics: metricsSeries(60, (i) => ({ poolThreads: 64, poolRunning: 64, poolQueue: i * 7, runsInProgress: i * 8 }))
+  })
+  const a = analyzeVariant(syntheticMeta('static-sync', 'pool_threads', { workers: 8, threads: 8, maxConcurrency: 0 }), result, samples)
+  assert.equal(a.pool, null)
+  assert.equal(a.verdict.kind, 'backpressure')
+  assert.match(a.verdict.text, /^backpressure: runs in progress grew to 480, median wait 6\.95 s on top of a 1\.25 s service time; /)
 })
 
 test('admission: 503s are counted, their share given, and tied to the server\'s rejection counter', () => {
   const errors = [{ method: 'POST', name: '/score', kind: 'http' as const, status: 503, error: "HTTPError('503 Server Error')", occurrences: 1500 }]
   const result = syntheticResult({ users: 500, spawnRate: 50, runTimeSec: 60, rps: 36, medianMs: 1400, errors })
   const samples = syntheticSamples({
-    metrics: metricsSeries(60, (i) => ({ poolThreads: 64, poolRunning: 64, poolQueue: 10, runsInProgress: 128, rejectedTotal: i * 25 }))
+    metrics: metricsSeries(60, (i) => ({ poolRunSlots: 64, poolRuns: 64, poolThreads: 90, runsInProgress: 64, rejectedTotal: i * 25 }))
   })
   const a = analyzeVariant(syntheticMeta('static-sync-admission', 'pool_threads', { workers: 8, threads: 8 }), result, samples)
   assert.equal(a.verdict.kind, 'admission')
   const share = ((1500 / result.aggregated.requests) * 100).toFixed(1)
-  assert.match(a.verdict.text, new RegExp(`^admission: 1,500 requests \\(${share}%\\) answered 503 with Retry-After at once instead of queueing; the [\\d,]+ admitted were served at \\d+\\.\\d+ req/s, their median overhead 150 ms, at most 128 runs in progress$`))
+  // The warm-up measured 1.252 s per run: 64 slots hold 51.12 req/s.
+  assert.match(a.verdict.text, new RegExp(`^admission: 1,500 requests \\(${share}%\\) answered 503 with Retry-After at once instead of queueing; the [\\d,]+ admitted were served at \\d+\\.\\d+ req/s against a pool capacity of 51\\.12 req/s \\(64 runs at once / 1\\.25 s per run; \\d+% of it\\), their median overhead 150 ms, at most 64 runs in progress$`))
   assert.equal(a.errors.length, 1)
   assert.match(a.errors[0]!.text, /^503: 1,500 \(\d+\.\d\d% of requests\); the server's admission control rejected them at once with Retry-After \(it counted 1,500 rejections\)/)
 })

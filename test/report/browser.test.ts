@@ -48,7 +48,7 @@ test('report.html renders every chart offline in Chromium, with no console error
   assert.equal(charts.length, 13)
   for (const c of charts) assert.ok(c.drawn && c.width > 0, `chart ${c.id} is drawn`)
   const text = await page.textContent('body')
-  assert.match(text!, /backpressure: pool of 64 threads/)
+  assert.match(text!, /backpressure: all 64 run slots/)
   assert.match(text!, /broken failed/)
   assert.deepEqual(problems, [])
   assert.deepEqual(requests, [])

@@ -15,7 +15,7 @@ test('floodgate report rebuilds report.md, the SVG charts and report.html from t
   const r = await runCli(['report', dir], { timeoutMs: 60_000 })
   assert.equal(r.code, 0, r.stderr)
   assert.match(r.stdout, /^static-async: healthy: /m)
-  assert.match(r.stdout, /^static-sync: backpressure: pool of 64 threads \(8 workers x 8\) busy 100% of the time/m)
+  assert.match(r.stdout, /^static-sync: backpressure: all 64 run slots \(8 workers x 8 threads\) taken 100% of the time .* against a pool capacity of 51\.12 req\/s \(64 runs at once \/ 1\.25 s per run; \d+% of it\)/m)
 
   const markdown = readFileSync(join(dir, 'report.md'), 'utf8')
   const table = resultsFromMarkdown(markdown)

@@ -120,7 +120,9 @@ export function writeSyntheticBench(dir: string): void {
       result: syntheticResult({ users: 500, spawnRate: 50, runTimeSec: 60, rps: 41, medianMs: 8200, p99Ms: 25000 }),
       samples: syntheticSamples({
         processes: [steadyProcess('server', 'static-sync', 60, 61), steadyProcess('generator', 'generator', 8, 61)],
-        metrics: metricsSeries(60, (i) => ({ poolThreads: 64, poolRunning: 64, poolQueue: i * 7, runsInProgress: i * 8 })),
+        metrics: metricsSeries(60, (i) => ({
+          poolRunSlots: 64, poolRuns: 64, poolRunsWaiting: i * 7, poolThreads: 110, poolThreadsMax: 192, poolRunning: 90, runsInProgress: 64 + i * 7
+        })),
         nodeTimings: [{ node: 'chat', count: 4, meanSec: 1 }, { node: 'node1', count: 4, meanSec: 0.25 },
           { node: 'node2', count: 4, meanSec: 0.25 }, { node: 'node3', count: 4, meanSec: 0.25 }],
         machine: machineBusy(61, 45)

@@ -3,46 +3,14 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { connect, createServer } from 'node:net'
-import type { ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { runCli, spawnCli, waitForLine } from '../helpers/cli.js'
+import { runCli } from '../helpers/cli.js'
+import { READY, exited, logLines, serve, stop, workerPids } from './cli-helpers.js'
 import { call, fixture, score, startMockApi } from './helpers.js'
-
-const READY = /listening on (http:\/\/\S+) \(workers (\d+), threads (\d+)\)/
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode })
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
-}
-
-/** Starts `floodgate serve`, returns its URL and a way to read everything it printed. */
-async function serve(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawnCli(['serve', ...args], { env })
-  let output = ''
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
-  const m = await waitForLine(child, READY, 60_000)
-  return { child, url: m[1], output: () => output }
-}
-
-function stop(child: ChildProcess): Promise<unknown> {
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  return exited(child)
-}
 
 /** The per-request log lines (pino JSON) in a server's output. */
 function requestLines(output: string): Array<Record<string, unknown>> {
-  return output
-    .split('\n')
-    .filter((l) => l.includes('"msg":"request"'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
-}
-
-function workerPids(output: string): number[] {
-  return output
-    .split('\n')
-    .filter((l) => l.includes('"worker ready"'))
-    .map((l) => (JSON.parse(l) as { workerPid: number }).workerPid)
+  return logLines(output).filter((l) => l.msg === 'request')
 }
 
 for (const workers of ['1', '2']) {
@@ -131,7 +99,7 @@ test('cluster: the study flow answers in about 1.25 s; a SIGKILLed worker is res
   const mock = await startMockApi(1000)
   t.after(() => mock.close())
   const example = new URL('../../examples/promptflow-serve/static_async', import.meta.url).pathname
-  const { child, url, output } = await serve([example, '--port', '0', '--workers', '2', '--threads', '1'], { MOCK_API_ENDPOINT: mock.url })
+  const { child, url, output } = await serve([example, '--port', '0', '--workers', '2', '--threads', '1', '--log-level', 'debug'], { MOCK_API_ENDPOINT: mock.url })
   t.after(() => stop(child))
 
   const started = performance.now()

@@ -176,7 +176,7 @@ test('the pool: run slots, how busy, how often full, runs waiting, threads and c
   assert.equal(a.rejectedByServer, 0)
   // 99 of 100 slots taken is not full; no warm-up and no declared service time: no run time, no capacity.
   const nearlyFull = metricsSeries(2, () => ({ poolRunSlots: 100, poolRuns: 99, poolThreads: 100 }))
-  const noTime = syntheticMeta('x', 'pool_threads', { declaredServiceTimeSec: null, warmupMs: [] })
+  const noTime = syntheticMeta('x', 'pool_threads', { declaredServiceTimeSec: undefined, warmupMs: [] })
   const b = analyzeVariant(noTime, r, syntheticSamples({ metrics: nearlyFull }))
   assert.deepEqual({ ...b.pool!, busyAvg: Math.round(b.pool!.busyAvg * 1e9) / 1e9 }, {
     runSlots: 100, busyAvg: 0.99, fullShare: 0, runsWaitingMax: 0, threadsPeak: 100, threadsMax: null, queueMax: 0, runTimeSec: null, capacityRps: null

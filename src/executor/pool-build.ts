@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { StartupError, messageOf } from '../errors.js'
-import { isSourceUrl, siblingUrl } from '../tools/sibling.js'
+import { isSourceUrl, siblingUrl } from '../process/index.js'
 import type { PoolTool } from './plan.js'
 
 export interface PoolBuild {

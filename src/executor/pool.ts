@@ -11,7 +11,7 @@
 // it, skips a custom taskQueue for an internal FIFO), and its balancer scans every thread per task.
 import { Worker } from 'node:worker_threads'
 import { StartupError, messageOf } from '../errors.js'
-import { siblingUrl, workerExecArgv } from '../tools/sibling.js'
+import { siblingUrl, threadExecArgv } from '../process/index.js'
 import { isHttpChannelMessage, serveHttpJobs } from '../tools/http-serve.js'
 import { TaskQueue, type QueuedTask } from './task-queue.js'
 import type { PoolTool } from './plan.js'
@@ -203,7 +203,7 @@ export class ToolPool {
 
   private spawn(): void {
     const worker = new Worker(this.entry, {
-      execArgv: workerExecArgv(this.entry),
+      execArgv: threadExecArgv(this.entry),
       workerData: { tools: this.options.tools }
     })
     const thread = new PoolThread(worker)

@@ -3,7 +3,7 @@
 // (when it runs from source, tsx is already active). Each thread (main, every pool worker) calls this.
 import { register } from 'node:module'
 import { pathToFileURL } from 'node:url'
-import { isSourceUrl, siblingUrl } from '../tools/sibling.js'
+import { isSourceUrl, siblingUrl } from '../process/index.js'
 
 const TS_FILE = /\.[cm]?ts$/
 let aliasRegistered = false

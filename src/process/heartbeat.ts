@@ -1,10 +1,10 @@
 // The cluster primary's heartbeat, as gunicorn's worker timeout: each ready worker is pinged over IPC and
-// answers from its event loop. A worker silent for longer than the run timeout (--timeout) has an event
-// loop that something blocks (an async tool in a busy loop, say) and that nothing on its thread can
-// preempt: the primary kills it and forks a new one. (The worker's watchdog thread, watchdog.ts, has
-// by then logged which node blocks it.)
+// answers from its event loop. A worker silent for longer than the timeout (serve's --timeout) has an
+// event loop that something blocks (an async tool in a busy loop, say) and that nothing on its thread
+// can preempt: the primary kills it and forks a new one. (In serve the worker's watchdog thread,
+// src/serve/watchdog.ts, has by then logged which node blocks it.)
 import type { Worker } from 'node:cluster'
-import { PING, PONG, isMessage, type Pong } from './ipc.js'
+import { PING, PONG, isMessage, type Pong } from './messages.js'
 
 interface Beat {
   answeredAt: number

@@ -10,6 +10,7 @@ import { compileFlow } from '../flow/index.js'
 import { createCompiledFlow, type FlowParts } from '../executor/compiled.js'
 import type { CompiledFlow } from '../executor/types.js'
 import { StartupError, messageOf } from '../errors.js'
+import { urlOf } from '../process/index.js'
 import { buildApp, type AppOptions, type FloodgateApp } from './app.js'
 import { defaultMaxConnections } from './connections.js'
 import { admissionDefaults, resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js'
@@ -64,10 +65,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : resolved.port
-  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host
   let closing: Promise<void> | undefined
   return {
-    url: `http://${host}:${port}`,
+    url: urlOf(resolved.host, port),
     port,
     app,
     flow,

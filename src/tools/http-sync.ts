@@ -6,7 +6,7 @@
 import { MessageChannel, Worker, isMainThread, parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 import { UpstreamError } from '../errors.js'
 import { DEFAULT_TIMEOUT_MS, checkTimeout, toResponse, type HttpGetOptions, type HttpResponse } from './response.js'
-import { siblingUrl, workerExecArgv } from './sibling.js'
+import { siblingUrl, threadExecArgv } from '../process/index.js'
 import { HTTP_CHANNEL, type HttpAnswer, type HttpChannelMessage, type HttpJob } from './http-serve.js'
 
 interface Helper { port: MessagePort; signal: Int32Array }
@@ -36,7 +36,7 @@ function startHelper(): Helper {
   }
   const entry = siblingUrl('http-worker', import.meta.url)
   const worker = new Worker(entry, {
-    execArgv: workerExecArgv(entry),
+    execArgv: threadExecArgv(entry),
     workerData: { port: port2, signal },
     transferList: [port2]
   })

@@ -6,7 +6,7 @@ import { getEventListeners } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { httpGet, sleep, sleepSync } from '../../src/tools/index.js'
 import { UpstreamError } from '../../src/errors.js'
-import { siblingUrl, workerExecArgv } from '../../src/tools/sibling.js'
+import { siblingUrl, threadExecArgv } from '../../src/process/index.js'
 import { flowDir, mockServer } from '../flow/helpers/fixture.js'
 
 test('sleepSync blocks the calling thread; bad durations are refused', () => {
@@ -108,7 +108,7 @@ parentPort!.postMessage(out)
 `
   })
   const entry = new URL(`file://${dir}/probe.ts`)
-  const worker = new Worker(entry, { workerData: { url, slow }, execArgv: workerExecArgv(entry) })
+  const worker = new Worker(entry, { workerData: { url, slow }, execArgv: threadExecArgv(entry) })
   t.after(() => worker.terminate())
   const out = await new Promise<unknown[]>((resolve, reject) => {
     worker.once('message', resolve)

@@ -25,7 +25,12 @@ export const TOP = ['bench', 'index', 'cli']
 
 /** Files another folder may import besides the folder's index.ts, and why. */
 export const CONTRACTS = {
-  'flow/plan.ts': "the compiled plan, flow's product and executor's input: executor reads it without loading the flow loader"
+  'flow/plan.ts': "the compiled plan, flow's product and executor's input: executor reads it without loading the flow loader",
+  'flow/types.ts': 'the input and output definitions: types only, shared by flow, executor and serve',
+  'executor/types.ts': 'what running a compiled flow looks like from outside: types only',
+  'serve/command.ts': "`floodgate serve`: it imports only what each path runs, so a cluster primary loads no fastify, flow or pool code",
+  'serve/options.ts': 'the serve options and their defaults, read by the CLI without loading the server',
+  'llm/register.ts': "registers the llm and prompt node types without loading the llm client (it loads on a flow's first llm node)"
 }
 
 /** The folder a file of src/ belongs to ('flow' for flow/dag.ts); a file at the top is its own ('errors'). */

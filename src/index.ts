@@ -2,7 +2,8 @@
 // order the data flows (flow -> executor -> serve; mock; load -> report -> bench).
 export * from './errors.js'
 export { version } from './version.js'
-export { loadFlow, parseInputArgs, registerNodeType, type NodeTypeContext, type NodeTypeLoader, type LoadedTool } from './flow/index.js'
+export { parseInputArgs, registerNodeType, type NodeTypeContext, type NodeTypeLoader, type LoadedTool } from './flow/index.js'
+export { loadFlow } from './executor/index.js'
 export type * from './flow/types.js'
 export type * from './executor/types.js'
 export { startServer, serveCommand, startCluster, buildApp, resolveServeOptions, admissionDefaults, mapError } from './serve/index.js'

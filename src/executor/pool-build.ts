@@ -11,7 +11,7 @@ import { basename, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { StartupError, messageOf } from '../errors.js'
 import { isSourceUrl, siblingUrl } from '../process/index.js'
-import type { PoolTool } from './plan.js'
+import type { PoolTool } from '../flow/plan.js'
 
 export interface PoolBuild {
   tools: PoolTool[]

@@ -12,9 +12,9 @@
 import { Worker } from 'node:worker_threads'
 import { StartupError, messageOf } from '../errors.js'
 import { siblingUrl, threadExecArgv } from '../process/index.js'
-import { isHttpChannelMessage, serveHttpJobs } from '../tools/http-serve.js'
+import { isHttpChannelMessage, serveHttpJobs } from '../tool-runtime/index.js'
 import { TaskQueue, type QueuedTask } from './task-queue.js'
-import type { PoolTool } from './plan.js'
+import type { PoolTool } from '../flow/plan.js'
 
 // The thread's first message once its tools are loaded; same as pool-worker.ts's (importing that module
 // would run it).

@@ -7,7 +7,7 @@
 // loop moves again. It costs a thread of about 9 MiB per process.
 import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
-import { runningTool } from '../executor/tool-scope.js'
+import { runningTool } from '../executor/index.js'
 import { siblingUrl, threadExecArgv } from '../process/index.js'
 
 export const BEAT_MS = 100

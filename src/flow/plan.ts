@@ -1,9 +1,17 @@
-// The compiled form of a flow that the executor runs: built once by src/flow, read on every run.
-// Everything a run needs is precomputed here (dependency counts, dependents, parsed references), so the
-// per-run path only allocates a few small arrays.
-import type { NodePlace } from './types.js'
-import type { Ref } from '../flow/references.js'
-import type { ToolContext } from '../tools/context.js'
+// The compiled form of a flow that the executor runs: built once by src/flow, read on every run. This
+// file is the contract between flow and executor: executor imports it, and it imports nothing of
+// executor. Everything a run needs is precomputed here (dependency counts, dependents, parsed
+// references), so the per-run path only allocates a few small arrays.
+import type { Ref } from './references.js'
+import type { FlowKind, InputDef, OutputDef } from './types.js'
+import type { ToolContext } from '../tools/index.js'
+
+// What a run reads of the plan's references: resolving one against the run's values.
+export { INPUT, LITERAL, walkPath, type Ref } from './references.js'
+export { isPlainObject } from './where.js'
+
+/** Where a node's tool ran: on the event loop (async tools) or on the worker-thread pool (sync tools). */
+export type NodePlace = 'loop' | 'pool'
 
 /** A tool running on the event loop. Async tools return a promise; a streaming tool an async iterable. */
 export type ToolFn = (inputs: Record<string, unknown>, context: ToolContext) => unknown
@@ -53,4 +61,14 @@ export interface Plan {
    * from it. Undefined for DAG flows.
    */
   flexOutputNames?: string[]
+}
+
+/** A compiled flow before it runs: what src/executor turns into a CompiledFlow (pool, input check, execute). */
+export interface FlowParts {
+  name: string
+  dir: string
+  kind: FlowKind
+  inputs: InputDef[]
+  outputs: OutputDef[]
+  plan: Plan
 }

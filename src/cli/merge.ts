@@ -5,7 +5,7 @@ import { readFile, mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
-import { LOAD_RESULT_VERSION, mergeResults, type LoadResult } from '../load/index.js'
+import { LOAD_RESULT_VERSIONS_READ, mergeResults, type LoadResult } from '../load/index.js'
 import { finalReport } from '../report/console.js'
 import { writeLocustCsv } from '../report/csv.js'
 import { writeLoadHtml } from '../report/load-html.js'
@@ -49,9 +49,9 @@ export async function readLoadResult(file: string): Promise<LoadResult> {
   if (typeOf(value) !== 'object' || data.tool !== 'floodgate') {
     throw new UsageError(`${file}: not a floodgate load result (no "tool": "floodgate"); write one with floodgate load --json`, { file })
   }
-  if (data.version !== LOAD_RESULT_VERSION) {
-    throw new UsageError(`${file}: load result version ${JSON.stringify(data.version)} is not supported (this floodgate reads version ${LOAD_RESULT_VERSION}); ` +
-      'merge results written by the same floodgate version', { file, field: 'version' })
+  if (!LOAD_RESULT_VERSIONS_READ.includes(data.version as number)) {
+    throw new UsageError(`${file}: load result version ${JSON.stringify(data.version)} is not supported (this floodgate reads versions ${LOAD_RESULT_VERSIONS_READ.join(' and ')}); ` +
+      'merge results written by this floodgate version or an older one', { file, field: 'version' })
   }
   for (const [field, type] of REQUIRED) {
     if (typeOf(data[field]) !== type) {

@@ -53,6 +53,11 @@ export class Exchanges {
   }
 }
 
+/** performance.now() when the request was received. */
+export function startedAtOf(reply: FastifyReply): number {
+  return (reply.raw as Watched)[kStartedAt]
+}
+
 /** Tells `watcher` when the response of `reply` closes. */
 export function watchClose(reply: FastifyReply, watcher: CloseWatcher): void {
   ;(reply.raw as Watched)[kWatcher] = watcher

@@ -16,7 +16,8 @@ import { writeLocustCsv } from '../report/csv.js'
 import { writeLlmCsv } from '../report/llm-csv.js'
 import { writeLoadHtml } from '../report/load-html.js'
 
-interface Flags {
+/** The command's flags as commander gives them (exported for tests of their checks). */
+export interface Flags {
   method?: string
   body?: string
   bodyFile?: string
@@ -54,7 +55,8 @@ interface Flags {
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
-function toOptions(url: string | undefined, f: Flags): LoadOptions {
+/** Flags -> LoadOptions; every bad value is a UsageError naming its flag. */
+export function toOptions(url: string | undefined, f: Flags): LoadOptions {
   const headers: Record<string, string> = {}
   for (const h of f.header) {
     const [k, v] = parseHeader(h)

@@ -26,7 +26,7 @@ export interface RequestTiming {
   e2eUs: number
 }
 
-const SLO = /^\s*([a-z_]+)\s*(<=|<|:)\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/
+const SLO = /^\s*([a-z][a-z0-9_]*)\s*(<=|<|:)\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/
 
 /** "ttft<500", "itl<=50", "e2e<5s", "tpot:40" (vLLM's KEY:VALUE) -> an Slo; milliseconds unless "s". */
 export function parseSlo(text: string): Slo {

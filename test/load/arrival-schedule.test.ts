@@ -79,10 +79,10 @@ test('--arrival poisson against a server: the scheduled count, recorded with its
   assert.equal(result.config.seed, 9)
 })
 
-test('bad arrival options are usage errors naming the flag', () => {
+test('bad arrival options are usage errors naming the flag', async () => {
   const bad = (options: Parameters<typeof runLoad>[0], message: string) =>
     assert.rejects(runLoad(options), { name: 'UsageError', message })
-  return Promise.all([
+  await Promise.all([
     bad({ url: 'http://127.0.0.1:1/', rate: 10, burstiness: 0 },
       'invalid --burstiness "0": expected a number > 0 (1 = Poisson arrivals, below 1 burstier, above 1 more regular)'),
     bad({ url: 'http://127.0.0.1:1/', burstiness: 2 }, "--burstiness needs --rate: it shapes the open loop's arrivals"),

@@ -80,6 +80,13 @@ export class OverloadError extends FloodgateError {
   override readonly httpStatus = 503
 }
 
+/** The server is shutting down (draining): the client should retry, on another instance. */
+export class ShuttingDownError extends FloodgateError {
+  override readonly code = 'SHUTTING_DOWN'
+  override readonly category = 'SystemError'
+  override readonly httpStatus = 503
+}
+
 /** An HTTP request to the server that the API rejects (bad body, bad Accept, unknown route...). */
 export class HttpRequestError extends FloodgateError {
   override readonly code: string = 'BAD_REQUEST'

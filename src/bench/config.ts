@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { parse, YAMLParseError } from 'yaml'
+import { yamlMessage } from '../flow/yaml-file.js'
 import { ConfigError, messageOf } from '../errors.js'
 import { Fields, type Obj } from './fields.js'
 import { parseDuration, parseWait } from '../load/parse.js'
@@ -203,7 +204,7 @@ export function loadBenchConfig(path: string, display = path): BenchConfig {
     doc = parse(text)
   } catch (err) {
     const where = err instanceof YAMLParseError && err.linePos ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})` : ''
-    const first = messageOf(err).split('\n')[0]
+    const first = err instanceof YAMLParseError ? yamlMessage(err, text) : messageOf(err)
     throw new ConfigError(`${display}: invalid YAML${where}: ${first}`, { file: display })
   }
   return readBenchConfig(doc, display, dirname(resolve(path)))

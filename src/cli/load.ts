@@ -159,7 +159,7 @@ async function runCommand(url: string | undefined, f: Flags): Promise<void> {
   const onTick = (tick: LoadTick) => {
     if (tick.cpuWarning) process.stderr.write(`${CPU_WARNING}\n`)
     if (jsonl) out(progressLine(tick))
-    else if (!f.quiet && ++ticks % 2 === 0) out(`${liveLine(tick)}\n`)
+    else if (!f.quiet && ++ticks % 2 === 0) out(`${liveLine(tick, options.rate === undefined ? 'closed' : 'open')}\n`)
   }
   let result: LoadResult
   try {

@@ -15,7 +15,6 @@ export function buildProgram(): Command {
     .description('Serve LLM flows over HTTP and measure how much load they take')
     .version(version)
     .exitOverride()
-    .showHelpAfterError()
   registerRun(program)
   registerServe(program)
   registerMock(program)
@@ -23,6 +22,9 @@ export function buildProgram(): Command {
   registerBench(program)
   registerReport(program)
   registerMerge(program)
+  // A usage error is commander's one line and where to read more, not the whole help.
+  program.showHelpAfterError('(see floodgate --help)')
+  for (const command of program.commands) command.showHelpAfterError(`(see floodgate ${command.name()} --help)`)
   return program
 }
 

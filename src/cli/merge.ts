@@ -2,11 +2,11 @@
 // distributed run, `floodgate load --shard I/N --json ...`) merged exactly into the outputs of one run:
 // DIR/merged.json, DIR/merged_stats.csv (+ _stats_history, _failures, _exceptions; _llm_stats and
 // _llm_stats_history when responses streamed) and DIR/report.html.
-import { readFile, mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
-import { LOAD_RESULT_VERSIONS_READ, mergeResults, type LoadResult } from '../load/index.js'
+import { mergeResults, readLoadResult, type LoadResult } from '../load/index.js'
 import { finalReport } from '../report/console.js'
 import { writeLocustCsv } from '../report/csv.js'
 import { writeLlmCsv } from '../report/llm-csv.js'
@@ -19,49 +19,6 @@ export interface MergeOutput {
   files: string[]
   /** Things the user should know that do not stop the merge (missing shards, different targets). */
   warnings: string[]
-}
-
-/** Fields every LoadResult has, with the JSON type they must be; enough to reject a wrong file early. */
-const REQUIRED: [keyof LoadResult, 'object' | 'array' | 'number'][] = [
-  ['config', 'object'], ['startedAt', 'number'], ['endedAt', 'number'], ['durationSec', 'number'],
-  ['endpoints', 'array'], ['aggregated', 'object'], ['statusCounts', 'object'], ['history', 'array'],
-  ['errors', 'array'], ['exceptions', 'array'], ['dropped', 'number'], ['generator', 'object'], ['histograms', 'object']
-]
-
-function typeOf(value: unknown): string {
-  return Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value
-}
-
-/** Reads and checks one `floodgate load --json` file; every problem is a UsageError naming the file. */
-export async function readLoadResult(file: string): Promise<LoadResult> {
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a result file' : (err as Error).message
-    throw new UsageError(`${file}: ${why}`, { file })
-  }
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch (err) {
-    throw new UsageError(`${file}: not valid JSON (${(err as Error).message}); expected the file of floodgate load --json`, { file })
-  }
-  const data = value as Record<string, unknown>
-  if (typeOf(value) !== 'object' || data.tool !== 'floodgate') {
-    throw new UsageError(`${file}: not a floodgate load result (no "tool": "floodgate"); write one with floodgate load --json`, { file })
-  }
-  if (!LOAD_RESULT_VERSIONS_READ.includes(data.version as number)) {
-    throw new UsageError(`${file}: load result version ${JSON.stringify(data.version)} is not supported (this floodgate reads versions ${LOAD_RESULT_VERSIONS_READ.join(' and ')}); ` +
-      'merge results written by this floodgate version or an older one', { file, field: 'version' })
-  }
-  for (const [field, type] of REQUIRED) {
-    if (typeOf(data[field]) !== type) {
-      throw new UsageError(`${file}: field "${field}" must be ${type === 'number' ? 'a' : 'an'} ${type}, got ${typeOf(data[field])}`, { file, field })
-    }
-  }
-  return value as LoadResult
 }
 
 /** Missing or mismatched shards and different targets: worth a warning, not a refusal. */

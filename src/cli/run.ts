@@ -2,7 +2,10 @@
 import type { Command } from 'commander'
 import { InputError, UsageError } from '../errors.js'
 import { loadFlow, parseInputArgs } from '../flow/index.js'
+import { inexactJsonNumber } from '../flow/json-numbers.js'
 import type { CompiledFlow, RunResult } from '../executor/types.js'
+import { reportError } from './exit.js'
+import { attributeFault, type FaultKind } from '../executor/tool-scope.js'
 
 interface RunFlags {
   input: string[]
@@ -36,6 +39,8 @@ function inputsJson(text: string | undefined): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new UsageError('--inputs: expected a JSON object of input name to value', { flag: '--inputs' })
   }
+  const inexact = inexactJsonNumber(text)
+  if (inexact !== undefined) throw new UsageError(`--inputs: ${inexact}`, { flag: '--inputs' })
   return value as Record<string, unknown>
 }
 
@@ -75,12 +80,31 @@ async function runOnce(flow: CompiledFlow, flags: RunFlags): Promise<void> {
     if (err instanceof InputError) throw new UsageError(`${err.message} (pass it with --input name=value or --inputs '<json>')`, err.details)
     throw err
   }
-  const result = await flow.execute(inputs)
+  const unguard = failRunOnToolFaults()
+  const result = await flow.execute(inputs).finally(unguard)
   const outputs = await drain(result.outputs)
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ outputs, trace: result.trace })}\n`)
   } else {
     process.stdout.write(`outputs:\n${JSON.stringify(outputs, null, 2)}\n\n${formatTrace(result)}\n`)
+  }
+}
+
+/**
+ * A rejection or exception a tool's code raises where nothing can catch it fails the run (exit 1, the
+ * message naming the node) instead of crashing with a stack; anything else ends the command at once.
+ */
+function failRunOnToolFaults(): () => void {
+  const handler = (kind: FaultKind) => (err: unknown) => {
+    if (attributeFault(err, kind) === undefined) process.exit(reportError(err))
+  }
+  const onRejection = handler('unhandled promise rejection')
+  const onException = handler('uncaught exception')
+  process.on('unhandledRejection', onRejection)
+  process.on('uncaughtException', onException)
+  return () => {
+    process.off('unhandledRejection', onRejection)
+    process.off('uncaughtException', onException)
   }
 }
 

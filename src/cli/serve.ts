@@ -12,9 +12,13 @@ interface ServeFlags {
   queue?: number
   timeout?: number
   apiKey?: string
+  apiKeyFile?: string
   logLevel: string
   bodyLimit?: number
   grace?: number
+  headerTimeout?: number
+  idleTimeout?: number
+  maxConnections?: number
 }
 
 export function registerServe(program: Command): void {
@@ -29,10 +33,14 @@ export function registerServe(program: Command): void {
     .option('--max-concurrency <n>', 'flow runs in progress per worker, 0 = unlimited (default: 10000 for async flows, --threads for flows with sync tools)', integer(0))
     .option('--queue <n>', 'runs waiting per worker beyond --max-concurrency; more get 503 (default: 1000 async, an eighth of --threads sync)', integer(0))
     .option('--timeout <seconds>', 'per-request timeout, queue wait included; the run is aborted and the client gets 504 (0 = none)', seconds, 300)
-    .option('--api-key <key>', 'require this key (Authorization: Bearer <key>) on /score and /feedback')
+    .addOption(new Option('--api-key <key>', 'require this key (Authorization: Bearer <key>) on /score and /feedback; visible to ps: prefer --api-key-file or env FLOODGATE_API_KEY').conflicts('apiKeyFile'))
+    .option('--api-key-file <file>', 'read the key from this file (default: env FLOODGATE_API_KEY)')
     .addOption(new Option('--log-level <level>', 'pino log level; one line per request at info').choices(LOG_LEVELS).default('info'))
     .option('--body-limit <bytes>', 'largest request body; larger ones get 413', integer(1), 1024 * 1024)
     .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long runs in progress may take to finish', seconds, 30)
+    .option('--header-timeout <seconds>', 'time a client may take to send its request headers, then 408 (0 = none)', seconds, 10)
+    .option('--idle-timeout <seconds>', 'time an idle keep-alive connection stays open', positiveSeconds, 72)
+    .option('--max-connections <n>', 'connections per worker; beyond, the one waiting longest for a request is closed, else 503 (0 = no cap; default: the open-file limit less a reserve)', integer(0))
     .action(async (flowDir: string, flags: ServeFlags) => {
       await serveCommand({
         flowDir,
@@ -44,9 +52,13 @@ export function registerServe(program: Command): void {
         queue: flags.queue,
         timeoutSeconds: flags.timeout,
         apiKey: flags.apiKey,
+        apiKeyFile: flags.apiKeyFile,
         logLevel: flags.logLevel,
         bodyLimit: flags.bodyLimit,
-        graceSeconds: flags.grace
+        graceSeconds: flags.grace,
+        headerTimeoutSeconds: flags.headerTimeout,
+        idleTimeoutSeconds: flags.idleTimeout,
+        maxConnections: flags.maxConnections
       })
     })
 }
@@ -62,5 +74,11 @@ function integer(min: number): (value: string) => number {
 function seconds(value: string): number {
   const n = Number(value)
   if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected a number of seconds (0 or more), got "${value}"`)
+  return n
+}
+
+function positiveSeconds(value: string): number {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number of seconds above 0, got "${value}"`)
   return n
 }

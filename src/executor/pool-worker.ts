@@ -8,6 +8,7 @@ import { importFile } from '../flow/module-loader.js'
 import { POOL_THREAD } from '../tools/http-sync.js'
 import { messageOf } from '../errors.js'
 import type { PoolTool } from './plan.js'
+import { unsendable } from './sendable.js'
 
 export const THREAD_READY = 'floodgate:pool-thread-ready'
 
@@ -26,8 +27,13 @@ function answer(ok: boolean, value: unknown): void {
   try {
     parentPort!.postMessage([ok, value])
   } catch (err) {
-    // A value structured clone cannot copy (a function, a socket): say so rather than leave the run waiting.
-    parentPort!.postMessage([false, new Error(`the tool's ${ok ? 'result' : 'error'} cannot be sent from its pool thread: ${messageOf(err)}`)])
+    // A value structured clone cannot copy (a function, a socket): say so rather than leave the run waiting,
+    // and say what and where when it is a result of plain data holding a function, a symbol or a promise.
+    const what = ok ? unsendable(value) : undefined
+    const message = what
+      ? `the sync tool returned ${what}, which cannot leave its pool thread; return plain data (strings, numbers, booleans, null, lists, objects)`
+      : `the tool's ${ok ? 'result' : 'error'} cannot be sent from its pool thread: ${messageOf(err)}`
+    parentPort!.postMessage([false, new Error(message)])
   }
 }
 

@@ -13,6 +13,7 @@ import type { PoolClient, PoolTask, ToolPool } from './pool.js'
 import type { RunSlots, SlotWaiter } from './run-slots.js'
 import type { NodeTrace, RunOptions, RunResult, RunTrace } from './types.js'
 import type { ToolContext } from '../tools/context.js'
+import { ToolScope, toolScope, type FaultKind, type ScopedRun } from './tool-scope.js'
 
 const RUNNING = 1
 const OK = 2
@@ -34,7 +35,7 @@ const NO_SLOT = 0
 const WAITING = 1
 const HOLDING = 2
 
-export class FlowRun implements PoolClient, SlotWaiter {
+export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   readonly promise: Promise<RunResult>
   private resolve!: (result: RunResult) => void
   private reject!: (err: unknown) => void
@@ -173,7 +174,9 @@ export class FlowRun implements PoolClient, SlotWaiter {
     }
     let pending: unknown
     try {
-      pending = node.call(args, this.context)
+      // A loop tool runs in a scope of its own, so that a fault its code raises later where nothing can
+      // catch it (tool-scope.ts) still fails this run, not the process.
+      pending = toolScope.run(new ToolScope(this, i, node.name), node.call, args, this.context)
     } catch (err) {
       this.fail(i, err)
       return
@@ -245,7 +248,8 @@ export class FlowRun implements PoolClient, SlotWaiter {
   private fail(i: number, err: unknown): void {
     if (this.settled) return
     const node = this.flow.plan.nodes[i]!
-    this.endNode(i)
+    // A node that already finished keeps its timing when a fault of its code fails the run later.
+    if (this.state[i] !== OK) this.endNode(i)
     this.state[i] = FAILED
     // Errors that already name this node (an llm node's UpstreamError, say) keep their class and status.
     const error = err instanceof ToolError || err instanceof TimeoutError || (err instanceof FloodgateError && err.details.node === node.name)
@@ -254,6 +258,18 @@ export class FlowRun implements PoolClient, SlotWaiter {
     this.traces[i]!.status = 'failed'
     this.traces[i]!.error = error.message
     this.settleError(error)
+  }
+
+  get requestId(): string | undefined {
+    return this.options.requestId
+  }
+
+  /** A fault raised by node i's code outside any await (see tool-scope.ts). */
+  failFromScope(i: number, err: unknown, kind: FaultKind): boolean {
+    if (this.settled) return false
+    const name = this.flow.plan.nodes[i]!.name
+    this.fail(i, new ToolError(`node "${name}" failed: ${kind} in its code: ${messageOf(err)}`, { node: name }, { cause: err }))
+    return true
   }
 
   private onRunTimeout(ms: number): void {

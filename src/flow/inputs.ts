@@ -1,6 +1,7 @@
 // Flow inputs: their declaration in the yaml, the check of each run's values, and `--input name=value`.
 import { InputError, UsageError } from '../errors.js'
 import { Where, isPlainObject, typeName } from './where.js'
+import { DOUBLE_RANGE, SAFE_RANGE } from './json-numbers.js'
 import type { InputDef, InputType } from './types.js'
 
 const TYPES: readonly InputType[] = ['string', 'int', 'double', 'bool', 'list', 'object']
@@ -10,15 +11,21 @@ export function typeMismatch(type: InputType, value: unknown): string | undefine
   let ok: boolean
   switch (type) {
     case 'string': ok = typeof value === 'string'; break
-    case 'int': ok = Number.isInteger(value); break
+    case 'int': ok = Number.isSafeInteger(value); break
     case 'double': ok = typeof value === 'number' && Number.isFinite(value); break
     case 'bool': ok = typeof value === 'boolean'; break
     case 'list': ok = Array.isArray(value); break
     case 'object': ok = isPlainObject(value); break
   }
   if (ok) return undefined
-  const got = typeof value === 'number' && !Number.isInteger(value) && type === 'int' ? 'a fractional number' : typeName(value)
-  return `expected ${type}, got ${got}`
+  return `expected ${type}, got ${typeof value === 'number' && (type === 'int' || type === 'double') ? numberProblem(value) : typeName(value)}`
+}
+
+/** What is wrong with a number given for an int or double input. */
+function numberProblem(value: number): string {
+  if (!Number.isFinite(value)) return `a number too large to represent (beyond ${DOUBLE_RANGE})`
+  if (!Number.isInteger(value)) return 'a fractional number'
+  return `${value}, beyond ${SAFE_RANGE}, the largest integer a number holds exactly`
 }
 
 export function parseInputDefs(raw: unknown, where: Where): InputDef[] {
@@ -82,7 +89,7 @@ function convert(def: InputDef, text: string): unknown {
   switch (def.type) {
     case 'string': return text
     case 'int': return /^[-+]?\d+$/.test(text.trim()) ? Number(text) : undefined
-    case 'double': return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : undefined
+    case 'double': return text.trim() !== '' && !Number.isNaN(Number(text)) ? Number(text) : undefined
     case 'bool': return text === 'true' ? true : text === 'false' ? false : undefined
     case 'list':
     case 'object':
@@ -119,8 +126,13 @@ export function parseInputArgs(defs: InputDef[], pairs: string[]): Record<string
       const known = defs.length ? defs.map((d) => d.name).join(', ') : 'none'
       throw new UsageError(`--input ${pair}: the flow has no input "${name}" (inputs: ${known})`, { flag: '--input', input: name })
     }
-    const value = convert(def, pair.slice(eq + 1))
+    const text = pair.slice(eq + 1)
+    const value = convert(def, text)
     if (value === undefined) throw new UsageError(`--input ${pair}: input "${name}" is ${def.type}, expected ${EXPECTED[def.type]}`, { flag: '--input', input: name })
+    if (typeof value === 'number' && typeMismatch(def.type, value)) {
+      const why = Number.isFinite(value) ? `is beyond ${SAFE_RANGE}, the largest integer a number holds exactly` : `is too large to represent (beyond ${DOUBLE_RANGE})`
+      throw new UsageError(`--input ${pair}: input "${name}" is ${def.type}, and ${text.trim()} ${why}`, { flag: '--input', input: name })
+    }
     out[name] = value
   }
   return out

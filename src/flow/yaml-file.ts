@@ -39,9 +39,21 @@ export function parseYamlText(text: string, where: Where): unknown {
   try {
     return parse(text)
   } catch (err) {
-    if (err instanceof YAMLParseError) throw where.error('', `invalid YAML: ${err.message.split('\n')[0]}`, err)
+    if (err instanceof YAMLParseError) throw where.error('', `invalid YAML: ${yamlMessage(err, text)}`, err)
     throw err
   }
+}
+
+/**
+ * The yaml library's message as one line: its first line without the colon that introduces the excerpt
+ * it prints below, and a hint when the line at fault holds an unquoted ${...} (a `{` there opens a
+ * YAML flow mapping).
+ */
+export function yamlMessage(err: YAMLParseError, text: string): string {
+  const first = err.message.split('\n')[0]!.replace(/:\s*$/, '')
+  const line = err.linePos ? text.split('\n')[err.linePos[0].line - 1] : undefined
+  if (line !== undefined && /(^|[^"'])\$\{/.test(line)) return `${first}; quote values that hold \${...}, e.g. "\${inputs.question}"`
+  return first
 }
 
 function parseYaml(text: string, where: Where): Record<string, unknown> {

@@ -56,13 +56,17 @@ function deltaOf(place: CallPlace, type: string, data: string): string {
 
 const STREAM = { stream: true }
 
+function ignore(): void {}
+
 export async function* streamContent(place: CallPlace, body: Body): AsyncGenerator<string> {
   const parser = new SseParser()
   // One decoder in stream mode per response: a UTF-8 character split across chunks is decoded whole.
   const decoder = new TextDecoder()
   let finished = false
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
+    // Not destroyed when the loop returns at [DONE]: the finally below reads the rest of the response so
+    // the connection is kept (a plain for-await over the body destroys it, and with it the connection).
+    for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       for (const [type, data] of parser.push(decoder.decode(chunk, STREAM))) {
         if (data.trim() === '[DONE]') {
           finished = true
@@ -79,7 +83,7 @@ export async function* streamContent(place: CallPlace, body: Body): AsyncGenerat
     // After [DONE] the rest is the end of the response: read it so the connection is kept. Otherwise
     // (consumer gone, failure) cut the request so the server stops generating.
     if (finished) body.dump().catch(() => {})
-    else if (!body.destroyed) body.destroy()
+    else if (!body.destroyed) body.on('error', ignore).destroy() // undici then emits "Request aborted": ours
   }
   throw upstreamError(place, 'the stream ended before data: [DONE] (the reply was cut short)')
 }

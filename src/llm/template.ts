@@ -37,6 +37,11 @@ function positionOf(err: unknown): NunjucksPosition | null {
   return m ? { line: Number(m[1]), column: Number(m[2]), text: m[3]!.trim() } : null
 }
 
+/** nunjucks's message without its "(file)" prefix and "Error:" line head: the place is said already. */
+function withoutPlace(message: string): string {
+  return message.replace(/^(?:Template render error: )?\([^)]*\)\s*(?:Error: )?/, '').trim()
+}
+
 function inside(dir: string, file: string): boolean {
   const rel = relative(dir, file)
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
@@ -70,7 +75,7 @@ function expressionAt(source: string, pos: NunjucksPosition): string | null {
 
 function renderError(err: unknown, t: CompiledTemplate, source: string): TemplateError {
   const pos = positionOf(err)
-  if (!pos) return new TemplateError(`${t.place}: ${messageOf(err)}`, { node: t.node, file: t.shown }, { cause: err })
+  if (!pos) return new TemplateError(`${t.place}: ${withoutPlace(messageOf(err))}`, { node: t.node, file: t.shown }, { cause: err })
   let text = pos.text
   if (text.startsWith('attempted to output null or undefined value')) {
     const expr = expressionAt(source, pos)
@@ -99,7 +104,9 @@ export async function loadTemplate(dir: string, node: Record<string, unknown>, w
   const nodeName = String(node.name)
   const compiled: CompiledTemplate = {
     shown,
-    place: `node "${nodeName}": template ${shown}`,
+    // At run time the template is named as the flow names it (its path in the flow folder): the
+    // message may reach an HTTP client, who has no business with the server's paths.
+    place: `node "${nodeName}": template ${relative(dir, file)}`,
     node: nodeName,
     variables,
     render(context) {

@@ -6,6 +6,7 @@ import { loadScenario } from './scenario.js'
 import type { LoadResult } from './result.js'
 
 export { mergeResults } from './merge.js'
+export { checkLoadResult, checkShape, readLoadResult, type Shape } from './result-file.js'
 export { parseDuration, parseThreshold, parseWait, parseHeader, parseCount, parsePositive } from './parse.js'
 export type { Threshold, WaitSpec } from './parse.js'
 export { evaluateThresholds, type ThresholdOutcome } from './thresholds.js'

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError, messageOf } from '../errors.js'
-import type { LoadResult } from '../load/result.js'
+import { checkLoadResult, checkShape, type Shape } from '../load/result-file.js'
 import type { BenchManifest, VariantMeta, VariantRecord, VariantSamples } from './bench-data.js'
 
 export const MANIFEST = 'bench.json'
@@ -33,9 +33,53 @@ function readJson<T>(path: string): T {
   }
 }
 
-function readIfPresent<T>(path: string): T | undefined {
-  return existsSync(path) ? readJson<T>(path) : undefined
+function readIfPresent<T>(path: string, shape: Shape): T | undefined {
+  if (!existsSync(path)) return undefined
+  const value = readJson<T>(path)
+  checkShape(value, shape, '', (field, why) => {
+    throw new ConfigError(`${path}: cannot read the bench results: field "${field}" ${why}`, { file: path, field })
+  })
+  return value
 }
+
+// The fields of a bench folder's files that the report reads (result.json: src/load/result-file.ts).
+const VARIANT_META: Shape = {
+  fields: {
+    name: 'string', kind: 'string', target: 'string', url: 'string',
+    services: { list: { fields: { name: 'string', type: 'string', url: 'string', args: { list: 'string' } } } },
+    workers: 'number?', threads: 'number?', maxConcurrency: 'number?',
+    load: { fields: { users: 'number', spawnRate: 'number', runTimeSec: 'number', wait: 'string', method: 'string', path: 'string' } },
+    declaredServiceTimeSec: 'number?', warmupMs: { list: 'number' }, status: 'string', error: 'string?', startedAt: 'number', endedAt: 'number'
+  }
+}
+
+const METRICS_SAMPLE: Shape = {
+  fields: {
+    t: 'number', runsInProgress: 'number|null', queueDepth: 'number|null', rejectedTotal: 'number|null', poolThreads: 'number|null',
+    poolRunning: 'number|null', poolQueue: 'number|null', poolUtilization: 'number|null', eventLoopDelaySec: 'number|null',
+    poolRunSlots: 'number|null?', poolRuns: 'number|null?', poolRunsWaiting: 'number|null?', poolThreadsMax: 'number|null?'
+  }
+}
+
+const VARIANT_SAMPLES: Shape = {
+  fields: {
+    intervalSec: 'number',
+    cores: 'number',
+    processes: {
+      list: {
+        fields: {
+          role: 'string', service: 'string', label: 'string', pid: 'number',
+          samples: { list: { fields: { t: 'number', cpuMs: 'number', cpuPercent: 'number', rssBytes: 'number' } } }
+        }
+      }
+    },
+    metrics: { list: METRICS_SAMPLE },
+    machine: { list: { fields: { t: 'number', busyPercent: 'number' } } },
+    nodeTimings: { list: { fields: { node: 'string', count: 'number', meanSec: 'number' } } }
+  }
+}
+
+const ANY: Shape = 'any'
 
 /** Reads a bench folder; variants whose files are missing are skipped, a folder with none is an error. */
 export function readBench(dir: string): { manifest: BenchManifest; records: VariantRecord[] } {
@@ -48,12 +92,13 @@ export function readBench(dir: string): { manifest: BenchManifest; records: Vari
   const records: VariantRecord[] = []
   for (const name of manifest.variants) {
     const files = variantFiles(dir, name)
-    const meta = readIfPresent<VariantMeta>(files.meta)
+    const meta = readIfPresent<VariantMeta>(files.meta, VARIANT_META)
     if (!meta) continue
     const record: VariantRecord = { meta }
-    const result = readIfPresent<LoadResult>(files.result)
-    const samples = readIfPresent<VariantSamples>(files.samples)
-    if (result) record.result = result
+    const result = readIfPresent<unknown>(files.result, ANY)
+    const samples = readIfPresent<VariantSamples>(files.samples, VARIANT_SAMPLES)
+    // Checked as merge checks a result file: one line naming the file and the field.
+    if (result !== undefined) record.result = checkLoadResult(result, files.result)
     if (samples) record.samples = samples
     records.push(record)
   }

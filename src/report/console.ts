@@ -9,16 +9,21 @@ import { llmLive, llmReport } from './llm-console.js'
 const fixed = (n: number | null, digits = 0) => (n === null || !Number.isFinite(n) ? '-' : n.toFixed(digits))
 const ms = (n: number | null) => (n === null ? '-' : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0))
 
-/** "[  12s/60s] users 500 | reqs 1234 fails 0 (0.0%) | 166.2 req/s 0.0 fail/s | avg 12 ms | p50 11 p95 18 p99 22 ms | cpu 35%" */
-export function liveLine(tick: LoadTick): string {
+/**
+ * "[  12s/60s] users 500 | reqs 1234 fails 0 (0.0%) | 166.2 req/s 0.0 fail/s | avg 12 ms | p50 11 p95 18 p99 22 ms | in flight 480 | cpu 35%".
+ * An open loop has no users (a history point's user count is its requests in flight): its line starts
+ * with "open loop" instead.
+ */
+export function liveLine(tick: LoadTick, mode: 'closed' | 'open' = 'closed'): string {
   const p = tick.point
   const failPct = p.totalRequests ? (p.totalFailures / p.totalRequests) * 100 : 0
   const elapsed = `${Math.round(tick.elapsedSec)}s/${Math.round(tick.totalSec)}s`.padStart(9)
+  const who = mode === 'open' ? 'open loop' : `users ${p.users}`
   // Failures that are a server's 503s say why at once: the server is at capacity, not broken.
   const refused = p.totalRefused && p.totalRequests
     ? `, ${((p.totalRefused / p.totalRequests) * 100).toFixed(1)}% refused with 503 (server at capacity: see its --threads/--max-concurrency)`
     : ''
-  return `[${elapsed}] users ${p.users} | reqs ${p.totalRequests} fails ${p.totalFailures} (${failPct.toFixed(1)}%)${refused} | ` +
+  return `[${elapsed}] ${who} | reqs ${p.totalRequests} fails ${p.totalFailures} (${failPct.toFixed(1)}%)${refused} | ` +
     `${fixed(p.rps, 1)} req/s ${fixed(p.failuresPerSec, 1)} fail/s | avg ${ms(p.totalAvgMs ?? null)} ms | ` +
     `p50 ${ms(p.p50)} p95 ${ms(p.p95)} p99 ${ms(p.p99)} ms${llmLive(p)} | in flight ${p.inFlight} | cpu ${fixed(tick.cpuPercent)}%`
 }

@@ -4,12 +4,13 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { CompiledFlow } from '../executor/types.js'
-import { HttpRequestError } from '../errors.js'
+import { HttpRequestError, ShuttingDownError } from '../errors.js'
 import { Admission, type AdmissionLimits } from './admission.js'
 import { Deadlines } from './deadlines.js'
 import { apiKeyCheck } from './auth.js'
-import { mapError, sendError } from './errors.js'
+import { ROUTES, clientErrorResponse, sendError } from './errors.js'
 import { Exchanges } from './exchange.js'
+import { ConnectionGuard } from './connections.js'
 import { ServeMetrics } from './metrics.js'
 import { registerFeedback, registerInfo } from './routes/info.js'
 import { ownMetrics, registerMetrics, type MetricsSource } from './routes/metrics.js'
@@ -22,6 +23,12 @@ export interface AppOptions {
   timeoutMs: number
   /** Largest request body in bytes (413 beyond). */
   bodyLimit: number
+  /** Time a client may take to send its request headers, in ms; 0 means none. */
+  headersTimeoutMs: number
+  /** Time an idle keep-alive connection stays open, in ms. */
+  idleTimeoutMs: number
+  /** Connections this process holds at most (see connections.ts); 0 means no cap. */
+  maxConnections: number
   /** When set, /score and /feedback require it (401 otherwise). */
   apiKey?: string
   /** A pino logger; omit for a silent app (tests). */
@@ -36,7 +43,18 @@ export interface AppOptions {
 export interface FloodgateApp extends FastifyInstance {
   admission: Admission
   metrics: ServeMetrics
+  /** Set when the server starts draining: from then on every new request is answered 503. */
+  draining: DrainState
 }
+
+export interface DrainState {
+  active: boolean
+  /** Requests answered 503 because the server was draining. */
+  refused: number
+}
+
+/** How often Node looks for connections past their header timeout. */
+const CONNECTIONS_CHECK_MS = 1000
 
 export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp {
   const logger = options.logger
@@ -46,20 +64,39 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
     bodyLimit: options.bodyLimit,
     genReqId: requestIdOf,
     // Runs may be long (an LLM flow, a queue wait): only --timeout ends them, never the socket layer.
+    // Receiving the headers is not part of a run: a client gets --header-timeout for it (Node checks
+    // the connections once a second), then 408. requestTimeout 0 alone would make Node drop that too.
     connectionTimeout: 0,
     requestTimeout: 0,
-    keepAliveTimeout: 72_000,
+    http: { headersTimeout: options.headersTimeoutMs, requestTimeout: 0, connectionsCheckingInterval: CONNECTIONS_CHECK_MS },
+    keepAliveTimeout: options.idleTimeoutMs,
     maxRequestsPerSocket: 0,
-    // On close: refuse new requests on open connections with 503 and close idle ones; busy ones finish.
-    return503OnClosing: true,
-    forceCloseConnections: 'idle'
+    // On close, idle connections are closed and busy ones finish; new requests on open connections are
+    // answered 503 by the first onRequest hook below (in the envelope, logged and counted), not by
+    // fastify's own 503, which no hook or log line sees.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    // What Node's parser refuses (431, 408, a malformed request) and fastify's own 400 for a bad URL,
+    // in the envelope too.
+    clientErrorHandler: (err, socket) => {
+      if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || socket.destroyed) return
+      socket.end(clientErrorResponse(err, options.headersTimeoutMs / 1000))
+    },
+    frameworkErrors: (err, request, reply) => {
+      exchanges.begin(request, reply)
+      sendError(reply.header('x-request-id', request.id), err, options.bodyLimit)
+    }
   }) as unknown as FloodgateApp
 
   const admission = new Admission(options.admission)
-  const metrics = new ServeMetrics(flow, admission)
-  const exchanges = new Exchanges(metrics, logger)
+  const connections = options.maxConnections > 0 ? new ConnectionGuard(app.server, options.maxConnections, logger) : null
+  const metrics = new ServeMetrics(flow, admission, connections)
+  const exchanges = new Exchanges(metrics, logger, connections)
+  const draining: DrainState = { active: false, refused: 0 }
+  const shuttingDown = new ShuttingDownError('the server is shutting down; retry (another instance or the restarted server will answer)')
   app.decorate('admission', admission)
   app.decorate('metrics', metrics)
+  app.decorate('draining', { getter: () => draining })
 
   // pf serve reads the body whatever its Content-Type (curl -d sends form-urlencoded): take it as text.
   app.removeAllContentTypeParsers()
@@ -70,18 +107,22 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
     reply.header('x-request-id', request.id)
     const clientId = request.headers['x-ms-client-request-id']
     if (clientId !== undefined) reply.header('x-ms-client-request-id', clientId)
+    if (draining.active) {
+      draining.refused++
+      sendError(reply.header('connection', 'close'), shuttingDown)
+      return
+    }
     done()
   })
 
-  app.setErrorHandler((err, request, reply) => {
-    const { status } = mapError(err, options.bodyLimit)
-    if (status >= 500) logger?.error({ reqId: request.id, err }, 'request failed')
+  // The request's log line (exchange.ts) says what failed, under its request id.
+  app.setErrorHandler((err, _request, reply) => {
     sendError(reply, err, options.bodyLimit)
   })
   app.setNotFoundHandler((request, reply) => {
     sendError(
       reply,
-      new HttpRequestError(404, `no route ${request.method} ${request.url}; this server answers POST /score, POST /feedback, GET /health, GET /version, GET /swagger.json, GET /metrics`, { field: 'url' })
+      new HttpRequestError(404, `no route ${request.method} ${request.url}; ${ROUTES}`, { field: 'url' })
     )
   })
 

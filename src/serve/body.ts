@@ -2,6 +2,7 @@
 // keys are the inputs; for a flow with exactly one input, any other JSON value or a body that is not JSON
 // at all is that input's value. Types and defaults are the flow's job (CompiledFlow.validateInputs).
 import type { InputDef } from '../flow/types.js'
+import { inexactJsonNumber } from '../flow/json-numbers.js'
 import { HttpRequestError, messageOf } from '../errors.js'
 
 export function parseScoreBody(text: string | undefined, inputs: readonly InputDef[]): Record<string, unknown> {
@@ -17,6 +18,8 @@ export function parseScoreBody(text: string | undefined, inputs: readonly InputD
       { field: 'body' }
     )
   }
+  const inexact = inexactJsonNumber(text)
+  if (inexact !== undefined) throw new HttpRequestError(400, `request body: ${inexact}`, { field: 'body' })
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>
   if (inputs.length === 1) return { [inputs[0].name]: value }
   throw new HttpRequestError(

@@ -1,15 +1,17 @@
 // The cluster primary of `floodgate serve --workers N`: forks N workers that share the listening socket
-// (each accepts its own connections), restarts a worker that dies with a growing backoff,
-// sums their metrics for /metrics, and on SIGTERM/SIGINT asks every worker to drain, then exits 0.
+// (each accepts its own connections), restarts a worker that dies with a growing backoff, kills and
+// replaces one whose event loop stops answering (heartbeat.ts), sums their metrics for /metrics
+// (cluster-metrics.ts), and on SIGTERM/SIGINT asks every worker to drain, then exits 0.
 // It loads no flow and serves no request itself, so a crash in user code never takes it down.
 import cluster, { type Worker } from 'node:cluster'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from 'pino'
 import pino from 'pino'
-import { AggregatorRegistry } from 'prom-client'
 import { ConfigError, FlowDefinitionError, StartupError, UsageError, messageOf, type FloodgateError } from '../errors.js'
 import { siblingUrl } from '../tools/sibling.js'
 import { FATAL, METRICS_REQ, METRICS_RES, OPTIONS_ENV, READY, isMessage, type FatalMessage, type MetricsRequest, type ReadyMessage } from './ipc.js'
+import { ClusterMetrics } from './cluster-metrics.js'
+import { Heartbeat } from './heartbeat.js'
 import type { ResolvedServeOptions } from './options.js'
 
 export interface ClusterHandle {
@@ -34,6 +36,7 @@ interface Slot {
   worker: Worker
   startedAt: number
   failures: number
+  ready: boolean
 }
 
 export function startCluster(options: ResolvedServeOptions, logger: Logger = primaryLogger(options.logLevel)): Promise<ClusterHandle> {
@@ -47,8 +50,17 @@ export function startCluster(options: ResolvedServeOptions, logger: Logger = pri
   if (process.env.NODE_CLUSTER_SCHED_POLICY === undefined) cluster.schedulingPolicy = cluster.SCHED_NONE
   cluster.setupPrimary({ exec: fileURLToPath(siblingUrl('worker', import.meta.url)), execArgv: workerExecArgv(), silent: false })
   const env = { [OPTIONS_ENV]: JSON.stringify(options) }
-  const aggregator = new AggregatorRegistry()
   const slots: Slot[] = []
+  const metrics = new ClusterMetrics(() => slots.filter((s) => s.ready && !s.worker.isDead()).map((s) => s.worker))
+  const heartbeat = new Heartbeat(options.timeoutSeconds * 1000, (worker, silentMs) => {
+    const index = slots.findIndex((s) => s.worker === worker)
+    logger.error(
+      { worker: index, workerPid: worker.process.pid, silentMs: Math.round(silentMs), timeoutSeconds: options.timeoutSeconds },
+      "worker's event loop did not answer within --timeout (its 'event loop blocked' line names the node); killing the worker, a new one is started"
+    )
+    metrics.killed.inc({ reason: 'heartbeat' })
+    worker.process.kill('SIGKILL')
+  })
   let port = options.port
   let started = false
   let shuttingDown = false
@@ -63,6 +75,7 @@ export function startCluster(options: ResolvedServeOptions, logger: Logger = pri
     const failStartup = (err: FloodgateError): void => {
       if (started || shuttingDown) return
       shuttingDown = true
+      heartbeat.stop()
       for (const slot of slots) slot.worker.process.kill('SIGKILL')
       reject(err)
     }
@@ -71,16 +84,23 @@ export function startCluster(options: ResolvedServeOptions, logger: Logger = pri
       // A restart asks for the port as first given, even 0: node:cluster keys shared handles by the
       // requested address, so the new worker joins the live handle (asking for the bound port would not).
       const worker = cluster.fork(env)
-      slots[index] = { worker, startedAt: Date.now(), failures }
+      const slot: Slot = { worker, startedAt: Date.now(), failures, ready: false }
+      slots[index] = slot
+      metrics.attach(worker)
       worker.on('message', (message: unknown) => {
         if (isMessage<MetricsRequest>(message, METRICS_REQ)) {
-          aggregator.clusterMetrics().then(
+          metrics.scrape().then(
             (text) => worker.isConnected() && worker.send({ type: METRICS_RES, id: message.id, text }),
             (err: unknown) => worker.isConnected() && worker.send({ type: METRICS_RES, id: message.id, error: messageOf(err) })
           )
         } else if (isMessage<ReadyMessage>(message, READY)) {
           port = message.port
-          logger.info({ worker: index, workerPid: worker.process.pid, maxConcurrency: message.maxConcurrency, queue: message.queue, holds: message.holds }, 'worker ready')
+          slot.ready = true
+          heartbeat.watch(worker)
+          // At start-up only the ready line is printed (at debug these say which pid is which worker);
+          // a worker started again later is worth a line at info.
+          const level = started ? 'info' : 'debug'
+          logger[level]({ worker: index, workerPid: worker.process.pid, maxConcurrency: message.maxConcurrency, queue: message.queue, holds: message.holds }, 'worker ready')
           if (started) return
           if (index === 0 && ready === 0 && message.holds === 1 && options.workers > 1) {
             expected = options.workers
@@ -100,6 +120,8 @@ export function startCluster(options: ResolvedServeOptions, logger: Logger = pri
 
     const onExit = (index: number, worker: Worker, code: number | null, signal: string | null): void => {
       if (slots[index]?.worker !== worker) return
+      heartbeat.forget(worker)
+      metrics.retire(worker)
       if (shuttingDown) {
         if (slots.every((s) => s.worker.isDead())) resolveClosed()
         return
@@ -113,6 +135,7 @@ export function startCluster(options: ResolvedServeOptions, logger: Logger = pri
       const failures = lived >= HEALTHY_AFTER_MS ? 0 : slot.failures + 1
       const delay = failures === 0 ? 0 : Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** (failures - 1))
       logger.error({ worker: index, workerPid: worker.process.pid, code, signal, livedMs: lived, restartInMs: delay }, 'worker exited unexpectedly; restarting it')
+      metrics.restarts.inc()
       setTimeout(() => {
         if (!shuttingDown) fork(index, failures)
       }, delay).unref()
@@ -121,6 +144,7 @@ export function startCluster(options: ResolvedServeOptions, logger: Logger = pri
     const shutdown = (): void => {
       if (shuttingDown) return
       shuttingDown = true
+      heartbeat.stop()
       logger.info({ graceSeconds: options.graceSeconds }, 'shutting down: draining workers')
       for (const slot of slots) if (!slot.worker.isDead()) slot.worker.process.kill('SIGTERM')
       if (slots.every((s) => s.worker.isDead())) resolveClosed()

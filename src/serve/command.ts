@@ -22,9 +22,19 @@ export async function serveCommand(options: ServeOptions, io: ServeIo = stdoutIo
   if (resolved.workers === 1) {
     const { startServer } = await import('./server.js')
     const server = await startServer(resolved)
+    const { guardProcess } = await import('./tool-faults.js')
+    const { startWatchdog, watchdogReportAfterMs } = await import('./watchdog.js')
+    let onUnknownState = (): void => {}
+    const unknownState = new Promise<'unknown state'>((resolve) => (onUnknownState = () => resolve('unknown state')))
+    const unguard = guardProcess(server.flow.name, server.logger, onUnknownState)
+    const watchdog = server.logger.isLevelEnabled('warn') ? startWatchdog(server.flow.name, watchdogReportAfterMs(resolved.timeoutSeconds), server.logger) : undefined
     io.write(readyLine(server.url, 1, resolved.threads, 1))
-    await untilSignal()
+    const why = await Promise.race([untilSignal(), unknownState])
     await server.close()
+    unguard()
+    watchdog?.stop()
+    // Not a clean stop: a supervisor restarts a process that exits non-zero.
+    if (why === 'unknown state') process.exitCode = 1
     return
   }
   const { startCluster } = await import('./cluster.js')

@@ -2,8 +2,10 @@
 //   {"error": {"code": "UserError" | "SystemError", "message": "...", "inner_error": {"code": "..."}}}
 // Our typed errors carry their status and category; fastify's own errors (bad body, body too large,
 // unsupported media type) carry a statusCode and are mapped here too, so every answer looks the same.
+import { STATUS_CODES, maxHeaderSize } from 'node:http'
 import type { FastifyError, FastifyReply } from 'fastify'
 import { isFloodgateError, messageOf, type ErrorCategory } from '../errors.js'
+import { noteError } from './exchange.js'
 
 export interface ErrorEnvelope {
   error: {
@@ -25,13 +27,26 @@ export function mapError(err: unknown, bodyLimit = 0): MappedError {
   if (isFloodgateError(err)) {
     const inner: { code: string; [key: string]: unknown } = { code: err.code }
     for (const key of PUBLIC_DETAILS) if (err.details[key] !== undefined) inner[key] = err.details[key]
-    return envelope(err.httpStatus, err.category, err.message, inner)
+    return envelope(err.httpStatus, err.category, publicMessage(err.httpStatus, err.message), inner)
   }
   const fst = err as Partial<FastifyError>
   if (typeof fst.statusCode === 'number' && fst.statusCode >= 400 && fst.statusCode < 500) {
     return envelope(fst.statusCode, 'UserError', fastifyMessage(fst, bodyLimit), { code: fst.code ?? 'BAD_REQUEST' })
   }
-  return envelope(500, 'SystemError', `internal server error: ${messageOf(err)}`, { code: 'INTERNAL' })
+  return envelope(500, 'SystemError', publicMessage(500, `internal server error: ${messageOf(err)}`), { code: 'INTERNAL' })
+}
+
+// Server-side failures (5xx) are described by what failed on the server: a tool's file error, an
+// upstream's address. A client is told what failed without where: absolute paths become their file name,
+// URLs and host:port addresses become <address>. The log line of the request keeps the whole message.
+// (4xx messages are about the client's own request and are left as they are.)
+const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>`]*[^\s'"<>`.,;:!?)]|\[[0-9a-f:.]+\](?::\d+)?|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\blocalhost(?::\d+)?\b|\b[a-z][\w.-]*:\d{2,5}\b/gi
+const POSIX_PATH = /(?<![\w.<])\/(?:[^\s/'"`<>]+\/)+([^\s/'"`<>]*)/g
+const WINDOWS_PATH = /\b[a-z]:\\(?:[^\s\\'"`<>]+\\)*([^\s\\'"`<>]*)/gi
+
+export function publicMessage(status: number, message: string): string {
+  if (status < 500) return message
+  return message.replace(ADDRESS, '<address>').replace(POSIX_PATH, '$1').replace(WINDOWS_PATH, '$1')
 }
 
 export function envelope(
@@ -48,15 +63,50 @@ export function envelope(
 /** The Content-Type of every JSON body the server writes itself. */
 export const JSON_TYPE = 'application/json; charset=utf-8'
 
-/** Sends an error as the envelope. Overload answers carry Retry-After so clients back off. */
+/**
+ * Sends an error as the envelope, and hands the error to the request's log line. Overload answers carry
+ * Retry-After so clients back off.
+ */
 export function sendError(reply: FastifyReply, err: unknown, bodyLimit = 0): FastifyReply {
   const { status, body } = mapError(err, bodyLimit)
+  noteError(reply, err)
   if (status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS)
   return reply.code(status).type(JSON_TYPE).send(JSON.stringify(body))
 }
 
 /** Seconds a refused client should wait: about one run of the study's flow. */
 export const RETRY_AFTER_SECONDS = '1'
+
+/**
+ * A whole HTTP/1.1 answer in the envelope, for a connection that fastify never sees as a request (a
+ * malformed one, or one refused at the connection cap); the connection closes after it.
+ */
+export function rawErrorResponse(mapped: MappedError): string {
+  const text = JSON.stringify(mapped.body)
+  const retry = mapped.status === 503 ? `retry-after: ${RETRY_AFTER_SECONDS}\r\n` : ''
+  return `HTTP/1.1 ${mapped.status} ${STATUS_CODES[mapped.status] ?? ''}\r\ncontent-type: ${JSON_TYPE}\r\n${retry}` +
+    `connection: close\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`
+}
+
+/**
+ * Answers what Node's HTTP parser refused before fastify saw a request (fastify's clientErrorHandler):
+ * oversized headers, headers that took too long, a malformed request line or an unknown method.
+ */
+export function clientErrorResponse(err: NodeJS.ErrnoException & { reason?: string }, headerTimeoutSeconds: number): string {
+  switch (err.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return rawErrorResponse(envelope(431, 'UserError', `request headers are larger than the server accepts (${maxHeaderSize / 1024} KiB in all)`, { code: 'HEADERS_TOO_LARGE' }))
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return rawErrorResponse(envelope(408, 'UserError', `request headers did not arrive within ${headerTimeoutSeconds} s (--header-timeout)`, { code: 'HEADER_TIMEOUT' }))
+    case 'HPE_INVALID_METHOD':
+      return rawErrorResponse(envelope(400, 'UserError', `unknown HTTP method; ${ROUTES}`, { code: 'BAD_METHOD' }))
+    default:
+      return rawErrorResponse(envelope(400, 'UserError', `malformed HTTP request (${err.reason ?? err.code ?? 'parse error'})`, { code: 'BAD_REQUEST' }))
+  }
+}
+
+/** What the server answers, for messages about a request it cannot route. */
+export const ROUTES = 'this server answers POST /score, POST /feedback, GET /health, GET /version, GET /swagger.json, GET /metrics'
 
 function fastifyMessage(err: Partial<FastifyError>, bodyLimit: number): string {
   switch (err.code) {

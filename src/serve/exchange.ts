@@ -3,9 +3,11 @@
 // cost a measurable share of a small request; here one shared 'close' listener per response records
 // the metrics, writes the log line and tells a /score run that its client left.
 import type { ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import type { ServeMetrics } from './metrics.js'
+import type { ConnectionGuard } from './connections.js'
 
 /** Told when the response closes (normally after it was sent, or early: the client left). */
 export interface CloseWatcher {
@@ -18,26 +20,38 @@ export const CLIENT_CLOSED = 499
 const kRequest = Symbol('floodgate.request')
 const kStartedAt = Symbol('floodgate.startedAt')
 const kWatcher = Symbol('floodgate.watcher')
+const kSocket = Symbol('floodgate.socket')
+const kError = Symbol('floodgate.error')
 
 interface Watched extends ServerResponse {
   [kRequest]: FastifyRequest
   [kStartedAt]: number
   [kWatcher]: CloseWatcher | null
+  // The request's connection (res.socket is gone by the time 'close' fires).
+  [kSocket]: Socket
+  // The error the answer was made from, for the log line; set only on failures.
+  [kError]?: unknown
 }
 
 export class Exchanges {
   private readonly onClose: (this: ServerResponse) => void
 
-  constructor(metrics: ServeMetrics, logger: Logger | undefined) {
+  constructor(metrics: ServeMetrics, logger: Logger | undefined, private readonly connections: ConnectionGuard | null) {
     const logRequests = logger?.isLevelEnabled('info') ?? false
+    const logFailures = logger?.isLevelEnabled('error') ?? false
     this.onClose = function (this: ServerResponse): void {
       const res = this as Watched
+      connections?.requestEnded(res[kSocket])
       res[kWatcher]?.closed()
       const request = res[kRequest]
       const ms = performance.now() - res[kStartedAt]
       const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED
       metrics.recordRequest(routeOf(request), status, ms / 1000)
-      if (logRequests) {
+      const err = res[kError]
+      if (err !== undefined && status >= 500 && logFailures) {
+        // The whole error (paths, addresses) stays here, under the request id the client got.
+        logger!.error({ reqId: request.id, method: request.method, url: request.url, status, ms: Math.round(ms * 10) / 10, err }, 'request failed')
+      } else if (logRequests) {
         logger!.info({ reqId: request.id, method: request.method, url: request.url, status, ms: Math.round(ms * 10) / 10 }, 'request')
       }
     }
@@ -49,6 +63,8 @@ export class Exchanges {
     res[kRequest] = request
     res[kStartedAt] = performance.now()
     res[kWatcher] = null
+    res[kSocket] = request.raw.socket
+    this.connections?.requestStarted(res[kSocket])
     res.on('close', this.onClose)
   }
 }
@@ -56,6 +72,11 @@ export class Exchanges {
 /** performance.now() when the request was received. */
 export function startedAtOf(reply: FastifyReply): number {
   return (reply.raw as Watched)[kStartedAt]
+}
+
+/** Keeps the error an answer is made from for the request's log line. */
+export function noteError(reply: FastifyReply, err: unknown): void {
+  ;(reply.raw as Watched)[kError] = err
 }
 
 /** Tells `watcher` when the response of `reply` closes. */

@@ -8,6 +8,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import type { CompiledFlow, RunTrace } from '../executor/types.js'
 import type { Admission } from './admission.js'
+import type { ConnectionStats } from './connections.js'
 import { LabelledHistogram } from './histogram.js'
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.25, 1.5, 2, 3, 5, 10, 30, 60]
@@ -22,7 +23,7 @@ export class ServeMetrics {
   // scrape time (its labelled inc() allocates and hashes labels on every call).
   private readonly requestCounts = new Map<string, Map<number, number>>()
 
-  constructor(flow: CompiledFlow, admission: Admission) {
+  constructor(flow: CompiledFlow, admission: Admission, connections: ConnectionStats | null = null) {
     const registers = [this.registry]
     this.loopDelay = monitorEventLoopDelay({ resolution: 10 })
     this.loopDelay.enable()
@@ -79,6 +80,7 @@ export class ServeMetrics {
         rejectedSeen = admission.rejected
       }
     })
+    if (connections) this.connectionMetrics(connections)
     const pool = (name: string, help: string, read: (s: ReturnType<CompiledFlow['poolStats']>) => number, aggregator: 'sum' | 'average') =>
       new Gauge({
         name,
@@ -109,6 +111,33 @@ export class ServeMetrics {
       }
     })
     collectDefaultMetrics({ register: this.registry })
+  }
+
+  private connectionMetrics(connections: ConnectionStats): void {
+    const registers = [this.registry]
+    new Gauge({
+      name: 'floodgate_connections',
+      help: 'Client connections open',
+      registers,
+      aggregator: 'sum',
+      collect() {
+        this.set(connections.open)
+      }
+    })
+    const counter = (name: string, help: string, read: () => number) => {
+      let seen = 0
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.inc(read() - seen)
+          seen = read()
+        }
+      })
+    }
+    counter('floodgate_connections_refused_total', 'Connections refused with 503 at the --max-connections cap', () => connections.refused)
+    counter('floodgate_connections_evicted_total', 'Connections waiting for a request, closed at the --max-connections cap to admit a new one', () => connections.evicted)
   }
 
   recordRequest(route: string, status: number, seconds: number): void {

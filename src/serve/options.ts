@@ -1,7 +1,8 @@
 // Settings of `floodgate serve`, their defaults, and their checks. One resolved object is passed from
 // the CLI to the cluster primary, through the environment to each worker, and to startServer.
 import { availableParallelism } from 'node:os'
-import { UsageError } from '../errors.js'
+import { readFileSync } from 'node:fs'
+import { UsageError, messageOf } from '../errors.js'
 
 export interface ServeOptions {
   flowDir: string
@@ -17,7 +18,10 @@ export interface ServeOptions {
   queue?: number
   /** Per-request timeout in seconds, queue wait included; 0 = none. Default 300. */
   timeoutSeconds?: number
+  /** Default: the file `apiKeyFile`, else env FLOODGATE_API_KEY. */
   apiKey?: string
+  /** A file holding the key (one line), so that it is not on the command line where `ps` shows it. */
+  apiKeyFile?: string
   logLevel?: string
   /** Largest request body in bytes. Default 1 MiB. */
   bodyLimit?: number
@@ -25,6 +29,12 @@ export interface ServeOptions {
   graceSeconds?: number
   /** listen() backlog; the kernel clamps it to net.core.somaxconn. */
   backlog?: number
+  /** Seconds a client may take to send a request's headers (408 and closed beyond); 0 = none. Default 10. */
+  headerTimeoutSeconds?: number
+  /** Seconds an idle keep-alive connection stays open. Default 72. */
+  idleTimeoutSeconds?: number
+  /** Connections per worker; 0 = no cap. Default: what the open-file limit allows (see connections.ts). */
+  maxConnections?: number
 }
 
 export interface ResolvedServeOptions {
@@ -41,6 +51,9 @@ export interface ResolvedServeOptions {
   bodyLimit: number
   graceSeconds: number
   backlog: number
+  headerTimeoutSeconds: number
+  idleTimeoutSeconds: number
+  maxConnections: number | undefined
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -55,11 +68,14 @@ export function resolveServeOptions(options: ServeOptions, env: NodeJS.ProcessEn
     maxConcurrency: options.maxConcurrency,
     queue: options.queue,
     timeoutSeconds: options.timeoutSeconds ?? 300,
-    apiKey: options.apiKey || undefined,
+    apiKey: options.apiKey || keyFromFile(options.apiKeyFile) || env.FLOODGATE_API_KEY || undefined,
     logLevel: options.logLevel ?? 'info',
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     graceSeconds: options.graceSeconds ?? 30,
-    backlog: options.backlog ?? 8192
+    backlog: options.backlog ?? 8192,
+    headerTimeoutSeconds: options.headerTimeoutSeconds ?? 10,
+    idleTimeoutSeconds: options.idleTimeoutSeconds ?? 72,
+    maxConnections: options.maxConnections
   }
   check(Number.isInteger(resolved.port) && resolved.port >= 0 && resolved.port <= 65535, '--port', resolved.port, 'an integer from 0 to 65535')
   check(Number.isInteger(resolved.workers) && resolved.workers >= 1, '--workers', resolved.workers, 'an integer of at least 1')
@@ -73,6 +89,11 @@ export function resolveServeOptions(options: ServeOptions, env: NodeJS.ProcessEn
   check(Number.isFinite(resolved.timeoutSeconds) && resolved.timeoutSeconds >= 0, '--timeout', resolved.timeoutSeconds, 'a number of seconds, at least 0 (0 = none)')
   check(Number.isInteger(resolved.bodyLimit) && resolved.bodyLimit >= 1, '--body-limit', resolved.bodyLimit, 'a number of bytes, at least 1')
   check(Number.isFinite(resolved.graceSeconds) && resolved.graceSeconds >= 0, '--grace', resolved.graceSeconds, 'a number of seconds, at least 0')
+  check(Number.isFinite(resolved.headerTimeoutSeconds) && resolved.headerTimeoutSeconds >= 0, '--header-timeout', resolved.headerTimeoutSeconds, 'a number of seconds, at least 0 (0 = none)')
+  check(Number.isFinite(resolved.idleTimeoutSeconds) && resolved.idleTimeoutSeconds > 0, '--idle-timeout', resolved.idleTimeoutSeconds, 'a number of seconds above 0')
+  if (resolved.maxConnections !== undefined) {
+    check(Number.isInteger(resolved.maxConnections) && resolved.maxConnections >= 0, '--max-connections', resolved.maxConnections, 'an integer of at least 0 (0 = no cap)')
+  }
   check(LOG_LEVELS.includes(resolved.logLevel), '--log-level', resolved.logLevel, `one of ${LOG_LEVELS.join(', ')}`)
   return resolved
 }
@@ -99,6 +120,19 @@ export interface AdmissionDefaults {
 export function admissionDefaults(runs: number, hasSyncTools: boolean): AdmissionDefaults {
   if (!hasSyncTools) return { maxConcurrency: 10_000, queue: 1_000 }
   return { maxConcurrency: runs, queue: Math.max(1, Math.ceil(runs / 8)) }
+}
+
+function keyFromFile(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new UsageError(`--api-key-file ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? messageOf(err)})`, { flag: '--api-key-file' })
+  }
+  const key = text.trim()
+  if (key === '') throw new UsageError(`--api-key-file ${file}: the file is empty; write the key in it`, { flag: '--api-key-file' })
+  return key
 }
 
 function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {

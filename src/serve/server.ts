@@ -11,6 +11,7 @@ import { createCompiledFlow, type FlowParts } from '../executor/compiled.js'
 import type { CompiledFlow } from '../executor/types.js'
 import { StartupError, messageOf } from '../errors.js'
 import { buildApp, type AppOptions, type FloodgateApp } from './app.js'
+import { defaultMaxConnections } from './connections.js'
 import { admissionDefaults, resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js'
 
 export interface StartServerOptions extends ServeOptions {
@@ -28,6 +29,7 @@ export interface RunningServer {
   app: FloodgateApp
   flow: CompiledFlow
   options: ResolvedServeOptions
+  logger: Logger
   /** How many workers' runs this process holds: all of them for a pool-bound flow, else 1. */
   holds: number
   /** Stops accepting, lets runs in progress finish (up to the grace period), stops the pool. */
@@ -48,6 +50,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       admission: { maxConcurrency: resolved.maxConcurrency ?? defaults.maxConcurrency, queue: resolved.queue ?? defaults.queue },
       timeoutMs: resolved.timeoutSeconds * 1000,
       bodyLimit: resolved.bodyLimit,
+      headersTimeoutMs: resolved.headerTimeoutSeconds * 1000,
+      idleTimeoutMs: resolved.idleTimeoutSeconds * 1000,
+      maxConnections: resolved.maxConnections ?? defaultMaxConnections(flow.poolStats().threads),
       apiKey: resolved.apiKey,
       logger,
       metricsSource: options.metricsSource
@@ -67,13 +72,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     app,
     flow,
     options: resolved,
+    logger,
     holds,
-    close: () => (closing ??= drain(app, flow, resolved.graceSeconds * 1000))
+    close: () => (closing ??= drain(app, flow, resolved.graceSeconds * 1000, logger))
   }
 }
 
 /** Stops accepting, waits for requests in progress up to `graceMs`, then cuts what is left. */
-async function drain(app: FloodgateApp, flow: CompiledFlow, graceMs: number): Promise<void> {
+async function drain(app: FloodgateApp, flow: CompiledFlow, graceMs: number, logger: Logger): Promise<void> {
+  app.draining.active = true
   const timer = setTimeout(() => app.server.closeAllConnections(), graceMs)
   // close() closes the connections idle at that moment; keep-alive connections whose run finishes later
   // become idle afterwards and would hold the server open until the grace period ends.
@@ -85,6 +92,7 @@ async function drain(app: FloodgateApp, flow: CompiledFlow, graceMs: number): Pr
     clearInterval(sweep)
     await flow.close()
   }
+  if (app.draining.refused > 0) logger.warn({ refused: app.draining.refused }, 'drained: requests that arrived meanwhile were answered 503 (shutting down)')
 }
 
 const IDLE_SWEEP_MS = 50

@@ -32,9 +32,11 @@ test('a missing folder', async () => {
   assert.equal(await failure('/nonexistent/flow'), '/nonexistent/flow: flow folder not found')
 })
 
-test('unparseable yaml names file, line and column', async (t) => {
+test('unparseable yaml names file, line and column, on one line with no dangling colon', async (t) => {
   const { message, file } = await dagFailure(t, 'nodes:\n- name: a\n  inputs: {q: ${inputs.question}}\n')
-  assert.equal(message, `${file}: invalid YAML: Unexpected flow-map-start at node end at line 3, column 16:`)
+  assert.equal(message, `${file}: invalid YAML: Unexpected flow-map-start at node end at line 3, column 16; quote values that hold \${...}, e.g. "\${inputs.question}"`)
+  const other = await dagFailure(t, 'nodes:\n- name: a\n  inputs: {q: [1, 2}\n')
+  assert.equal(other.message, `${other.file}: invalid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 3, column 20`)
 })
 
 test('unknown node type', async (t) => {

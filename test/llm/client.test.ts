@@ -66,8 +66,10 @@ test('the request carries the model, parameters, messages and key', async (t) =>
 })
 
 test('retries 429 (honouring retry-after) and 5xx, then succeeds', async (t) => {
+  const arrivals: number[] = []
   const llm = await fakeLlm(t, (res, attempt) => {
-    if (attempt === 1) sendJson(res, 429, { error: { message: 'slow down', type: 'requests' } }, { 'retry-after': '0' })
+    arrivals.push(performance.now())
+    if (attempt === 1) sendJson(res, 429, { error: { message: 'slow down', type: 'requests' } }, { 'retry-after': '1' })
     else if (attempt === 2) sendJson(res, 500, { error: { message: 'oops', type: 'server_error' } })
     else sendJson(res, 200, completion('third time lucky'))
   })
@@ -75,6 +77,12 @@ test('retries 429 (honouring retry-after) and 5xx, then succeeds', async (t) => 
   const result = await flow.execute({ question: 'hi' })
   assert.equal(result.outputs.answer, 'third time lucky')
   assert.equal(llm.requests.length, 3)
+  // The server asked for 1 s; without a retry-after the first backoff is 375-500 ms.
+  const afterRetryAfter = arrivals[1]! - arrivals[0]!
+  assert.ok(afterRetryAfter >= 950, `retried ${Math.round(afterRetryAfter)} ms after "retry-after: 1"`)
+  // A 500 gives no retry-after: the backoff (375-500 ms; no upper bound here, timers run late on a busy machine).
+  const afterBackoff = arrivals[2]! - arrivals[1]!
+  assert.ok(afterBackoff >= 370, `retried ${Math.round(afterBackoff)} ms after a 500`)
 })
 
 test('gives up after max_retries, naming node, URL, status and attempts', async (t) => {

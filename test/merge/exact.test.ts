@@ -1,6 +1,6 @@
 // The issue's proof: the same samples recorded by 4 shards and by 1 single run, the shards merged with
 // `floodgate merge`, give the single run's totals, percentiles, errors and per-second history.
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -13,6 +13,8 @@ import { mulberry32 } from '../../src/mock/index.js'
 import { LOCUST_PERCENTILES, type EndpointStats, type GeneratorStats, type LoadConfig, type LoadResult } from '../../src/load/index.js'
 import { historyCsv } from '../../src/report/csv.js'
 import { runMerge } from './helpers/cli.js'
+import type { CliResult } from '../helpers/cli.js'
+import { HAND_PERCENTILES, handMadeResults } from '../load/helpers/hand-made.js'
 
 const SHARDS = 4
 const SECONDS = 12
@@ -80,20 +82,25 @@ function assertSameStats(merged: EndpointStats, single: EndpointStats, label: st
   for (const p of LOCUST_PERCENTILES) assertClose(merged.percentiles[String(p)], single.percentiles[String(p)], `${label} p${p}`)
 }
 
-test('4 shards merged give the totals, percentiles, errors and history of the single run', async (t) => {
+/** Writes each result as shard-<i>.json and runs `floodgate merge` on them; out is the output folder. */
+async function mergeShards(t: TestContext, shards: LoadResult[]): Promise<{ out: string; run: CliResult }> {
   const dir = await mkdtemp(join(tmpdir(), 'floodgate-merge-'))
   t.after(() => rm(dir, { recursive: true, force: true }))
-  const { single, shards } = record()
-  assert.ok(shards.every((s) => s.aggregated.requests > 0), 'every shard has samples')
   const files = await Promise.all(shards.map(async (s, i) => {
     const file = join(dir, `shard-${i}.json`)
     await writeFile(file, JSON.stringify(s))
     return file
   }))
-
   const out = join(dir, 'merged')
   const run = await runMerge([...files, '--out', out])
   assert.equal(run.code, 0, run.stderr)
+  return { out, run }
+}
+
+test('4 shards merged give the totals, percentiles, errors and history of the single run', async (t) => {
+  const { single, shards } = record()
+  assert.ok(shards.every((s) => s.aggregated.requests > 0), 'every shard has samples')
+  const { out, run } = await mergeShards(t, shards)
   assert.equal(run.stderr, '', 'no warning: all 4 shards of one run')
   assert.match(run.stdout, new RegExp(`Merged 4 result\\(s\\): ${single.aggregated.requests} requests, ${single.aggregated.failures} failures`))
   const merged = JSON.parse(await readFile(join(out, 'merged.json'), 'utf8')) as LoadResult
@@ -134,4 +141,16 @@ test('4 shards merged give the totals, percentiles, errors and history of the si
   assert.match(await readFile(join(out, 'merged_failures.csv'), 'utf8'), /HTTPError\('503 Server Error/)
   assert.match(await readFile(join(out, 'merged_exceptions.csv'), 'utf8'), /^Count,Message,Traceback,Nodes/)
   assert.match(await readFile(join(out, 'report.html'), 'utf8'), /Floodgate load report/)
+})
+
+test('the hand-made run (1..100 ms over 10 s) in 3 shards merges to its hand-computed figures and CSV row', async (t) => {
+  const { out } = await mergeShards(t, handMadeResults(3))
+  const merged = JSON.parse(await readFile(join(out, 'merged.json'), 'utf8')) as LoadResult
+  const a = merged.aggregated
+  assert.deepEqual([a.requests, a.failures, a.minMs, a.maxMs, a.meanMs, a.avgContentBytes, a.rps, a.failuresPerSec], [100, 10, 1, 100, 50.5, 90, 10, 1])
+  assert.deepEqual(a.percentiles, HAND_PERCENTILES)
+  // Every cell of Locust's Aggregated row: count, failures, median, average, min, max, size, rates, percentiles.
+  const stats = (await readFile(join(out, 'merged_stats.csv'), 'utf8')).split('\r\n')
+  assert.equal(stats[2], ',Aggregated,100,10,50.015,50.5,1,100,90,10,1,50.015,66.047,75.007,80.063,90.047,95.039,98.047,99.007,100,100,100')
+  assert.equal(stats[1], 'POST,/score,100,10,50.015,50.5,1,100,90,10,1,50.015,66.047,75.007,80.063,90.047,95.039,98.047,99.007,100,100,100')
 })

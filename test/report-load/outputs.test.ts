@@ -43,19 +43,25 @@ test('one run writes Locust CSVs, the JSON result and an offline HTML page', asy
   assert.ok(failures.startsWith(LOCUST.failures))
   assert.equal(readFileSync(`${prefix}_exceptions.csv`, 'utf8'), LOCUST.exceptions)
 
+  const json = JSON.parse(readFileSync(`${prefix}.json`, 'utf8'))
   const rows = stats.trim().split('\r\n').map((l) => l.split(','))
   assert.equal(rows.length, 3)
   assert.deepEqual(rows[1].slice(0, 2), ['POST', '/score'])
   assert.deepEqual(rows[2].slice(0, 2), ['', 'Aggregated'])
   assert.equal(Number(rows[2][2]), server.count())
   assert.equal(Number(rows[2][3]), Math.floor(server.count() / 10))
-  for (const v of rows[2].slice(4)) assert.ok(Number.isFinite(Number(v)), `numeric cell ${v}`)
+  // Each cell is the JSON result's figure for its column (csv.ts keeps 6 decimals), so a swapped column fails.
+  const a = json.aggregated
+  const expected = [a.medianMs, a.meanMs, a.minMs, a.maxMs, a.avgContentBytes, a.rps, a.failuresPerSec,
+    ...['50', '66', '75', '80', '90', '95', '98', '99', '99.9', '99.99', '100'].map((p) => a.percentiles[p])]
+  assert.deepEqual(rows[2].slice(4).map(Number), expected.map((v: number) => Math.round(v * 1e6) / 1e6))
+  assert.deepEqual(rows[1].slice(2), rows[2].slice(2), 'one endpoint: its row is the Aggregated row')
+  assert.ok(a.minMs <= a.medianMs && a.medianMs <= a.percentiles['99'] && a.percentiles['99'] <= a.maxMs, JSON.stringify(a))
   const hist = history.trim().split('\r\n').slice(1)
   assert.ok(hist.length >= 2, 'one history row per second')
   for (const line of hist) assert.equal(line.split(',').length, 24)
   assert.match(failures, /^POST,\/score,HTTPError\('503 Server Error: Service Unavailable for url: http:\/\/127\.0\.0\.1:\d+\/score'\),\d+\r$/m)
 
-  const json = JSON.parse(readFileSync(`${prefix}.json`, 'utf8'))
   assert.equal(json.version, LOAD_RESULT_VERSION)
   assert.equal(json.tool, 'floodgate')
   assert.equal(json.interrupted, false)

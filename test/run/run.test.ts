@@ -16,7 +16,8 @@ nodes:
     q: \${inputs.question}
     n: \${inputs.n}
 `)
-const ECHO = 'export default async function echo(inputs) { return inputs }\n'
+// Takes 200 ms, so the trace's timings can be checked against a duration the test controls.
+const ECHO = 'export default async function echo(inputs) { await new Promise((r) => setTimeout(r, 200)); return inputs }\n'
 
 test('floodgate run prints outputs and the per-node timing table', async (t) => {
   const url = await mockServer(t, 1000)
@@ -34,13 +35,21 @@ test('floodgate run prints outputs and the per-node timing table', async (t) => 
 
 test('floodgate run --json prints {outputs, trace}', async (t) => {
   const dir = await flowDir(t, { 'flow.dag.yaml': ECHO_FLOW, 'echo.mjs': ECHO })
+  const before = Date.now()
   const r = await runCli(['run', dir, '--json', '--inputs', '{"question": "a", "n": 2}', '--input', 'n=5'])
+  const after = Date.now()
   assert.equal(r.code, 0, r.stderr)
   const out = JSON.parse(r.stdout) as { outputs: Record<string, unknown>; trace: { nodes: Array<Record<string, unknown>>; durationMs: number; startedAt: number } }
   assert.deepEqual(out.outputs, { echo: { q: 'a', n: 5 } })
   assert.equal(out.trace.nodes.length, 1)
-  assert.deepEqual(Object.keys(out.trace.nodes[0]!).sort(), ['durationMs', 'node', 'ranOn', 'startMs', 'status'])
-  assert.equal(typeof out.trace.durationMs, 'number')
+  const node = out.trace.nodes[0] as { node: string; ranOn: string; status: string; startMs: number; durationMs: number }
+  assert.deepEqual(Object.keys(node).sort(), ['durationMs', 'node', 'ranOn', 'startMs', 'status'])
+  assert.deepEqual([node.node, node.ranOn, node.status], ['a', 'loop', 'ok'])
+  // The tool waits 200 ms: the node and the run took at least that, the node inside the run.
+  assert.ok(node.durationMs >= 195 && node.durationMs < 2000, `node took ${node.durationMs} ms`)
+  assert.ok(node.startMs >= 0 && node.startMs + node.durationMs <= out.trace.durationMs, JSON.stringify(out.trace))
+  assert.ok(out.trace.durationMs >= 195 && out.trace.durationMs < 2000, `run took ${out.trace.durationMs} ms`)
+  assert.ok(out.trace.startedAt >= before && out.trace.startedAt + out.trace.durationMs <= after, `startedAt ${out.trace.startedAt}`)
 })
 
 test('usage errors exit 2 with the message on stderr', async (t) => {

@@ -4,6 +4,11 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { version } from '../../src/version.js'
 import { assertServes, call, score, serveFixture } from './helpers.js'
+import { postForEvents } from '../helpers/sse.js'
+import { Writable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
+import pino from 'pino'
+import type { RunTrace } from '../../src/executor/types.js'
 
 test('typed flow: inputs, defaults, bad input and the envelope', async (t) => {
   const server = await serveFixture('typed')
@@ -237,4 +242,60 @@ test('streaming output: SSE when asked, joined JSON otherwise', async (t) => {
   )
   const metrics = await call(`${server.url}/metrics`)
   assert.match(metrics.text, /\nfloodgate_runs_in_progress 0\n/)
+
+  await t.test('each event is sent as its chunk is made, not held until the stream ends', async () => {
+    // Four chunks 300 ms apart: the first event arrives ~0.9 s before the body ends when delivered as
+    // made; a server that buffered the stream would send every event in the last instant.
+    const slow = await postForEvents(`${server.url}/score`, { words: ['a', 'b', 'c', 'd'], delay_ms: 300 })
+    assert.equal(slow.status, 200)
+    assert.deepEqual(slow.events.map((e) => e.text), ['data: {"source":"fixture"}', 'data: {"answer":"a"}', 'data: {"answer":"b"}', 'data: {"answer":"c"}', 'data: {"answer":"d"}'])
+    const lead = slow.endedAt - slow.events[0]!.at
+    assert.ok(lead > 500, `the first event came only ${Math.round(lead)} ms before the body ended`)
+  })
+
+  await t.test('a stream that fails midway ends with an event: error carrying the envelope', async () => {
+    const broken = await postForEvents(`${server.url}/score`, { words: ['a', 'b', 'c'], fail_after: 1 })
+    assert.equal(broken.status, 200, 'the headers went out with the first event')
+    assert.equal(broken.rest, '')
+    assert.deepEqual(broken.events.map((e) => e.text), [
+      'data: {"source":"fixture"}',
+      'data: {"answer":"a"}',
+      'event: error\ndata: {"error":{"code":"SystemError","message":"internal server error: the talk broke off after 1 chunk(s)","inner_error":{"code":"INTERNAL"}}}'
+    ])
+    const after = await call(`${server.url}/metrics`)
+    assert.match(after.text, /\nfloodgate_runs_in_progress 0\n/, 'the failed stream gave its slot back')
+  })
+})
+
+test('a client-supplied request id is in the request log line and in the run trace', async (t) => {
+  const lines: Array<Record<string, unknown>> = []
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>)
+      done()
+    }
+  })
+  const server = await serveFixture('typed', { logger: pino({ level: 'info' }, sink) })
+  t.after(() => server.close())
+  // Observes the runs the server starts (the real flow still runs them): the trace is the run's own.
+  const traces: RunTrace[] = []
+  const start = server.flow.start.bind(server.flow)
+  server.flow.start = (inputs, options) => {
+    const run = start(inputs, options)
+    run.promise.then((r) => traces.push(r.trace), () => {})
+    return run
+  }
+  const given = await score(server.url, { question: 'hi' }, { 'x-request-id': 'client-id-42' })
+  assert.equal(given.status, 200)
+  const ms = await score(server.url, { question: 'hi' }, { 'x-ms-client-request-id': 'ms-client-7' })
+  assert.equal(ms.status, 200)
+  for (let i = 0; i < 50 && lines.filter((l) => l.msg === 'request').length < 2; i++) await sleep(10)
+  const logged = lines.filter((l) => l.msg === 'request')
+  assert.deepEqual(logged.map((l) => [l.reqId, l.method, l.url, l.status]), [['client-id-42', 'POST', '/score', 200], ['ms-client-7', 'POST', '/score', 200]])
+  assert.deepEqual(traces.map((trace) => trace.requestId), ['client-id-42', 'ms-client-7'])
+  // An id too long to be a request id (over 200 characters) is replaced by a fresh one, everywhere.
+  const long = await score(server.url, { question: 'hi' }, { 'x-request-id': 'x'.repeat(201) })
+  const fresh = String(long.headers['x-request-id'])
+  assert.match(fresh, /^[0-9a-f-]{36}$/)
+  assert.equal(traces[2]?.requestId, fresh)
 })

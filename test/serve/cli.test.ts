@@ -2,39 +2,15 @@
 // restart of a killed worker. Each test stops every process it starts.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createServer } from 'node:net'
-import type { ChildProcess } from 'node:child_process'
+import { connect, createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { runCli, spawnCli, waitForLine } from '../helpers/cli.js'
+import { runCli } from '../helpers/cli.js'
+import { READY, exited, logLines, serve, stop, workerPids } from './cli-helpers.js'
 import { call, fixture, score, startMockApi } from './helpers.js'
 
-const READY = /listening on (http:\/\/\S+) \(workers (\d+), threads (\d+)\)/
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode })
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
-}
-
-/** Starts `floodgate serve`, returns its URL and a way to read everything it printed. */
-async function serve(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawnCli(['serve', ...args], { env })
-  let output = ''
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
-  const m = await waitForLine(child, READY, 60_000)
-  return { child, url: m[1], output: () => output }
-}
-
-function stop(child: ChildProcess): Promise<unknown> {
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  return exited(child)
-}
-
-function workerPids(output: string): number[] {
-  return output
-    .split('\n')
-    .filter((l) => l.includes('"worker ready"'))
-    .map((l) => (JSON.parse(l) as { workerPid: number }).workerPid)
+/** The per-request log lines (pino JSON) in a server's output. */
+function requestLines(output: string): Array<Record<string, unknown>> {
+  return logLines(output).filter((l) => l.msg === 'request')
 }
 
 for (const workers of ['1', '2']) {
@@ -77,10 +53,7 @@ test('--workers 1: SIGTERM with runs in flight lets them finish, then exits 0', 
   assert.deepEqual(answers.map((a) => (a.body as { tag: string }).tag), ['a', 'b'])
   const { code } = await exited(child)
   assert.equal(code, 0, output())
-  const lines = output()
-    .split('\n')
-    .filter((l) => l.includes('"msg":"request"'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
+  const lines = requestLines(output())
   assert.equal(lines.length, 2, 'one log line per request')
   for (const line of lines) {
     assert.equal(line.method, 'POST')
@@ -91,11 +64,42 @@ test('--workers 1: SIGTERM with runs in flight lets them finish, then exits 0', 
   }
 })
 
+/** Resolves with the error code of a fresh TCP connection to `url`'s port, or 'connected'. */
+function connectOutcome(url: string): Promise<string> {
+  const { hostname, port } = new URL(url)
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname)
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve('connected')
+    })
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message))
+  })
+}
+
+test('--workers 1: after SIGTERM new connections are refused, and a run past --grace is cut at the grace period', async (t) => {
+  const { child, url, output } = await serve([fixture('wait'), '--port', '0', '--workers', '1', '--grace', '1'])
+  t.after(() => stop(child))
+  assert.equal(await connectOutcome(url), 'connected')
+  const long = score(url, { ms: 20_000 }).then((r) => `answered ${r.status}`, (err: Error) => `cut: ${err.message}`)
+  await sleep(300)
+  const signalledAt = performance.now()
+  child.kill('SIGTERM')
+  await sleep(200)
+  assert.equal(await connectOutcome(url), 'ECONNREFUSED', 'a new connection after SIGTERM')
+  const { code } = await exited(child)
+  const exitMs = performance.now() - signalledAt
+  assert.equal(code, 0, output())
+  // The 20 s run is cut when the 1 s grace period ends, not before and not when it would have finished.
+  assert.ok(exitMs >= 900 && exitMs < 5000, `exited ${Math.round(exitMs)} ms after SIGTERM with --grace 1`)
+  assert.match(await long, /^cut: /)
+})
+
 test('cluster: the study flow answers in about 1.25 s; a SIGKILLed worker is restarted; SIGTERM drains and exits 0', async (t) => {
   const mock = await startMockApi(1000)
   t.after(() => mock.close())
   const example = new URL('../../examples/promptflow-serve/static_async', import.meta.url).pathname
-  const { child, url, output } = await serve([example, '--port', '0', '--workers', '2', '--threads', '1'], { MOCK_API_ENDPOINT: mock.url })
+  const { child, url, output } = await serve([example, '--port', '0', '--workers', '2', '--threads', '1', '--log-level', 'debug'], { MOCK_API_ENDPOINT: mock.url })
   t.after(() => stop(child))
 
   const started = performance.now()
@@ -109,6 +113,11 @@ test('cluster: the study flow answers in about 1.25 s; a SIGKILLed worker is res
 
   const pids = workerPids(output())
   assert.equal(pids.length, 2)
+  // Each worker reports the admission limits it took: the async defaults, none given.
+  for (const line of output().split('\n').filter((l) => l.includes('"worker ready"'))) {
+    const ready = JSON.parse(line) as { maxConcurrency: number; queue: number }
+    assert.deepEqual([ready.maxConcurrency, ready.queue], [10_000, 1_000])
+  }
   process.kill(pids[0], 'SIGKILL')
   // Wait until the primary has seen the death: a connection the dying worker accepted in its last
   // instant is reset with it.
@@ -122,10 +131,19 @@ test('cluster: the study flow answers in about 1.25 s; a SIGKILLed worker is res
   const statuses = await Promise.all(Array.from({ length: 6 }, () => call(`${url}/health`).then((r) => r.status)))
   assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200])
 
-  // /metrics sums every worker: the count of /health answers includes the ones served by either worker.
+  // /metrics sums every worker. Send /health on fresh connections until both live workers have answered
+  // some (their log lines name the process), so that one worker's own count cannot equal the total.
+  let sent = 1 + statuses.length
+  const healthPids = (): Set<number> => new Set(requestLines(output()).filter((l) => l.url === '/health').map((l) => Number(l.pid)))
+  for (let i = 0; i < 40 && healthPids().size < 2; i++) {
+    assert.equal((await call(`${url}/health`, { headers: { connection: 'close' } })).status, 200)
+    sent++
+    await sleep(20)
+  }
+  assert.equal(healthPids().size, 2, `both workers answered /health:\n${output()}`)
   const metrics = await call(`${url}/metrics`)
   const healthCount = Number(/floodgate_http_requests_total\{route="\/health",status="200"\} (\d+)/.exec(metrics.text)?.[1])
-  assert.ok(healthCount >= 6, `aggregated /health count ${healthCount}`)
+  assert.equal(healthCount, sent, 'the /health answers of both workers, summed')
 
   const inFlight = [score(url, { question: 'a' }), score(url, { question: 'b' }), score(url, { question: 'c' })]
   await sleep(300)

@@ -57,11 +57,18 @@ test('an entry added after the list emptied gets its own timer', async (t) => {
   assert.deepEqual(expired, ['a', 'b'])
 })
 
-test('close stops expiry', async () => {
+test('close stops expiry, however many entries were added', async () => {
   const deadlines = new Deadlines(20)
   const expired: string[] = []
   deadlines.add(entry('a', expired))
   deadlines.close()
+  await sleep(60)
+  assert.deepEqual(expired, [])
+  // One timer for the whole list: a second add must not arm another that close() would not know of.
+  const more = new Deadlines(20)
+  more.add(entry('b', expired))
+  more.add(entry('c', expired))
+  more.close()
   await sleep(60)
   assert.deepEqual(expired, [])
 })

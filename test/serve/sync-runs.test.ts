@@ -66,7 +66,8 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 test('--workers 2 --threads 1, every node a sync tool: one process holds both workers\' runs', async (t) => {
-  const child = spawnCli(['serve', fixture('sync'), '--port', '0', '--workers', '2', '--threads', '1'])
+  // At debug the primary logs each worker ready at start-up (at info only those started again).
+  const child = spawnCli(['serve', fixture('sync'), '--port', '0', '--workers', '2', '--threads', '1', '--log-level', 'debug'])
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()))

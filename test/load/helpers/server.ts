@@ -7,14 +7,21 @@ export interface TestServer {
   port: number
   /** Requests received (counted on arrival). */
   count(): number
+  /** TCP connections open now. */
+  openConnections(): number
   close(): Promise<void>
 }
 
 export async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_q, res) => res.end('ok')): Promise<TestServer> {
   let received = 0
+  let open = 0
   const server = http.createServer((req, res) => {
     received++
     handler(req, res)
+  })
+  server.on('connection', (socket) => {
+    open++
+    socket.once('close', () => open--)
   })
   server.keepAliveTimeout = 60_000
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
@@ -23,6 +30,7 @@ export async function startServer(handler: (req: http.IncomingMessage, res: http
     url: `http://127.0.0.1:${port}`,
     port,
     count: () => received,
+    openConnections: () => open,
     close: () => new Promise<void>((done) => {
       server.closeAllConnections()
       server.close(() => done())

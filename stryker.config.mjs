@@ -1,0 +1,75 @@
+// StrykerJS mutation testing over the modules whose correctness is the product's promise. Each module is
+// mutated against its own fast test files only (the tap runner runs node:test files, which print TAP
+// when not on a terminal). `npm run test:mutation` (scripts/mutation.mjs) runs Stryker once per module
+// with FLOODGATE_MUTATION_MODULE set; without it this file mutates every module against every listed
+// test file. Not part of `npm test`: see docs/mutation.md for how long it takes.
+
+/** name -> the source files mutated, and the test files that must kill their mutants. */
+export const modules = {
+  'load-stats': {
+    mutate: ['src/load/histogram.ts', 'src/load/recorder.ts', 'src/load/stats.ts', 'src/load/merge.ts'],
+    tests: ['test/load/stats.test.ts', 'test/load/merge.test.ts', 'test/merge/exact.test.ts']
+  },
+  'open-loop': {
+    mutate: ['src/load/open.ts'],
+    tests: ['test/load/arrivals.test.ts', 'test/load/open.test.ts']
+  },
+  admission: {
+    mutate: ['src/serve/admission.ts'],
+    tests: ['test/serve/admission.test.ts']
+  },
+  deadlines: {
+    mutate: ['src/serve/deadlines.ts'],
+    tests: ['test/serve/deadlines.test.ts']
+  },
+  // Scheduling and cancellation of a run (4.5 s of tests per mutant) apart from the pool (11 s: it
+  // starts threads and waits out timeouts), so that a run.ts mutant does not pay for the pool's tests.
+  'executor-run': {
+    mutate: ['src/executor/run.ts'],
+    tests: ['test/executor/run.test.ts', 'test/executor/scheduling.test.ts']
+  },
+  'executor-pool': {
+    mutate: ['src/executor/pool.ts'],
+    tests: ['test/executor/pool.test.ts']
+  },
+  sse: {
+    mutate: ['src/serve/stream.ts', 'src/llm/stream.ts'],
+    tests: ['test/serve/stream.test.ts', 'test/llm/stream.test.ts', 'test/llm/client.test.ts']
+  },
+  retries: {
+    mutate: ['src/llm/retry.ts'],
+    tests: ['test/llm/retry.test.ts', 'test/llm/client.test.ts']
+  },
+  analysis: {
+    mutate: ['src/report/analysis.ts'],
+    tests: ['test/report/analysis.test.ts', 'test/report/analysis-rules.test.ts']
+  }
+}
+
+const selected = process.env.FLOODGATE_MUTATION_MODULE
+const chosen = selected ? [modules[selected]] : Object.values(modules)
+if (chosen[0] === undefined) throw new Error(`FLOODGATE_MUTATION_MODULE: no module "${selected}" (modules: ${Object.keys(modules).join(', ')})`)
+const reportDir = `reports/mutation/${selected ?? 'all'}`
+
+export default {
+  testRunner: 'tap',
+  plugins: ['@stryker-mutator/tap-runner'],
+  tap: {
+    testFiles: [...new Set(chosen.flatMap((m) => m.tests))],
+    // TypeScript through tsx, as `npm test` runs it.
+    nodeArgs: ['--import', 'tsx'],
+    forceBail: true
+  },
+  mutate: chosen.flatMap((m) => m.mutate),
+  // Per test file: a mutant runs only the files that reached it.
+  coverageAnalysis: 'perTest',
+  // Other work shares this machine's two cores; timing tests need one of them.
+  concurrency: 1,
+  // Timing tests wait on purpose; a mutant that makes them hang is cut at 3x their normal time plus this.
+  timeoutMS: 15_000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `${reportDir}/mutation.html` },
+  jsonReporter: { fileName: `${reportDir}/mutation.json` },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true
+}

@@ -8,7 +8,7 @@
 //   named below.
 
 /** Usable by every folder. Each may import those before it here. */
-export const BASE = ['errors', 'version', 'process']
+export const BASE = ['errors', 'version', 'random', 'process']
 
 /** The data's paths, in order: a folder may import the base and the folders before it on its path. */
 export const PATHS = [
@@ -26,10 +26,12 @@ export const TOP = ['bench', 'index', 'cli']
 /** Files another folder may import besides the folder's index.ts, and why. */
 export const CONTRACTS = {
   'flow/plan.ts': "the compiled plan, flow's product and executor's input: executor reads it without loading the flow loader",
+  'load/result.ts': "LoadResult, the one format of a run's measurements: load writes it, report, bench and merge read it",
   'flow/types.ts': 'the input and output definitions: types only, shared by flow, executor and serve',
   'executor/types.ts': 'what running a compiled flow looks like from outside: types only',
   'serve/command.ts': "`floodgate serve`: it imports only what each path runs, so a cluster primary loads no fastify, flow or pool code",
   'serve/options.ts': 'the serve options and their defaults, read by the CLI without loading the server',
+  'report/bench/data.ts': 'the files a bench run saves (src/bench writes them, the bench report reads them back): types and a version',
   'llm/register.ts': "registers the llm and prompt node types without loading the llm client (it loads on a flow's first llm node)"
 }
 

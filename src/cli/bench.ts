@@ -4,13 +4,9 @@
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import { interruptedExitCode, onStopSignal, type StopSignal } from '../process/index.js'
-import { parseCount, parseDuration, parsePositive } from '../load/parse.js'
-import { runBench, type RunBenchOptions } from '../bench/run.js'
-import { ProgressPrinter, textTable } from '../bench/terminal.js'
-import { analysisTable, resultsTable } from '../report/bench-tables.js'
-import { studyColumnsFor } from '../report/study.js'
-import { fmtRate } from '../report/bench-format.js'
-import { llmTable } from '../report/llm-tables.js'
+import { parseCount, parseDuration, parsePositive } from '../load/index.js'
+import { ProgressPrinter, runBench, textTable, type RunBenchOptions } from '../bench/index.js'
+import { analysisTable, fmtRate, llmTable, resultsTable, studyColumnsFor } from '../report/index.js'
 
 interface Flags {
   out?: string

@@ -9,13 +9,8 @@ import {
   evaluateThresholds, parseCount, parseDuration, parseHeader, parsePositive, parseThreshold, runLoad,
   type LoadOptions, type LoadResult, type LoadTick, type Threshold
 } from '../load/index.js'
-import { CPU_WARNING } from '../load/generator.js'
-import { applyShard, parseShard } from '../load/shard.js'
-import { parseArrival, parseBurstiness, parseStreamMode } from '../load/llm-options.js'
-import { finalReport, liveLine } from '../report/console.js'
-import { writeLocustCsv } from '../report/csv.js'
-import { writeLlmCsv } from '../report/llm-csv.js'
-import { writeLoadHtml } from '../report/load-html.js'
+import { applyShard, CPU_WARNING, parseArrival, parseBurstiness, parseShard, parseStreamMode } from '../load/index.js'
+import { finalReport, liveLine, writeLlmCsv, writeLoadHtml, writeLocustCsv } from '../report/index.js'
 
 /** The command's flags as commander gives them (exported for tests of their checks). */
 export interface Flags {

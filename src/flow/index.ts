@@ -14,7 +14,7 @@ export { registerNodeType, type NodeTypeContext, type NodeTypeLoader } from './n
 export type { LoadedTool } from './code-tool.js'
 export { Where, isPlainObject, typeName } from './where.js'
 export { INPUT, LITERAL, parseRef } from './references.js'
-export { parseYamlText } from './yaml-file.js'
+export { parseYamlText, yamlMessage } from './yaml-file.js'
 export { inexactJsonNumber } from './json-numbers.js'
 export type * from './types.js'
 export type { FlowParts, NodePlace, Plan, PlanNode, PlanOutput, PoolTool, ToolFn } from './plan.js'

@@ -1,6 +1,6 @@
 // Prints the folder-level import graph of src/: one line per arrow between folders, with how many import
 // statements make it, each checked against the layers of scripts/layers.mjs (the rule eslint runs).
-//   node scripts/import-graph.mjs                 the graph between folders of src/
+//   node scripts/import-graph.mjs                 the graph between folders of src/ (exit 1 if one is refused)
 //   node scripts/import-graph.mjs --closure FILE  the src/ files FILE loads when it starts, statically
 //                                                 (e.g. a worker thread's entry: what each thread holds)
 // Type-only imports count: they are dependencies too, even if the compiler erases them.
@@ -54,7 +54,8 @@ function closure(file) {
   return [...seen].map((p) => relative(root, p)).sort()
 }
 
-function graph() {
+/** Every folder arrow of src/ with its import count, and every import scripts/layers.mjs refuses. */
+export function analyse() {
   const arrows = new Map()
   const problems = []
   for (const file of sourceFiles(src)) {
@@ -73,22 +74,35 @@ function graph() {
       arrows.set(key, arrow)
     }
   }
+  return { arrows, problems }
+}
+
+function graph() {
+  const { arrows, problems } = analyse()
   const lines = [...arrows].sort(([a], [b]) => a.localeCompare(b)).map(([key, { count, problems: kinds }]) =>
     `${key.padEnd(28)} ${String(count).padStart(3)}${kinds.size ? `   ${[...kinds].sort().join(', ')}` : ''}`)
   const against = [...arrows.values()].filter((a) => a.problems.has('against the layers')).length
   const internals = problems.filter((p) => p.includes('public face')).length
-  return [
+  const text = [
     `folder imports in src/ (arrow, import statements; marked where scripts/layers.mjs refuses them)`,
     ...lines,
     '',
     `${arrows.size} arrows, ${against} against the layers; ${internals} imports into another folder's internals`
   ].join('\n')
+  return { text, problems }
 }
 
-const args = process.argv.slice(2)
-if (args[0] === '--closure') {
-  const files = closure(args[1])
-  process.stdout.write(`${files.length} files\n${files.join('\n')}\n`)
-} else {
-  process.stdout.write(`${graph()}\n`)
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2)
+  if (args[0] === '--closure') {
+    const files = closure(args[1])
+    process.stdout.write(`${files.length} files\n${files.join('\n')}\n`)
+  } else {
+    const { text, problems } = graph()
+    process.stdout.write(`${text}\n`)
+    if (problems.length) {
+      process.stdout.write(`\n${problems.join('\n')}\n`)
+      process.exitCode = 1
+    }
+  }
 }

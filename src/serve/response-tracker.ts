@@ -33,7 +33,7 @@ interface Watched extends ServerResponse {
   [kError]?: unknown
 }
 
-export class Exchanges {
+export class ResponseTracker {
   private readonly onClose: (this: ServerResponse) => void
 
   constructor(metrics: ServeMetrics, logger: Logger | undefined, private readonly connections: ConnectionGuard | null) {

@@ -1,16 +1,16 @@
 // One request/response on an undici dispatcher, through its low-level handler API: no Response
 // object, no body stream; body bytes are counted (and kept only when a scenario asks for them), and
 // handed to a stream reader when the response is read as a stream (stream-reader.ts), stamped with
-// their arrival time. One Exchange is reused for every request of a closed-loop user.
+// their arrival time. One MeasuredRequest is reused for every request of a closed-loop user.
 import type { Dispatcher } from 'undici'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Plan } from './options.js'
 import type { StreamReader } from './stream-reader.js'
 import { chatSpecs } from './openai.js'
 
-export type ExchangeDone = (ex: Exchange, error: Error | null) => void
+export type MeasuredRequestDone = (ex: MeasuredRequest, error: Error | null) => void
 
-export class Exchange implements Dispatcher.DispatchHandler {
+export class MeasuredRequest implements Dispatcher.DispatchHandler {
   status = 0
   bytes = 0
   /** performance.now() the latency counts from: send time (closed loop) or intended send time (open loop). */
@@ -20,7 +20,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   chunks: Buffer[] | null = null
   private finished = false
 
-  constructor(private readonly done: ExchangeDone, keepBody = false, readonly stream: StreamReader | null = null) {
+  constructor(private readonly done: MeasuredRequestDone, keepBody = false, readonly stream: StreamReader | null = null) {
     if (keepBody) this.chunks = []
   }
 

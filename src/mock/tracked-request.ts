@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { MockStats } from './stats.js'
 
-export class Exchange {
+export class TrackedRequest {
   timer: NodeJS.Timeout | null = null
   private settled = false
 

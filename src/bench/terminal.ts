@@ -1,6 +1,6 @@
 // What `floodgate bench` prints: one live progress line per variant (rewritten in place on a terminal,
-// every few seconds otherwise), then the comparison tables.
-import { fmtCount, fmtMs, type Table } from '../report/index.js'
+// every few seconds otherwise). The tables at the end are the report's (report/bench/terminal.ts).
+import { fmtCount, fmtMs } from '../report/index.js'
 import type { LoadProgress } from './variant.js'
 
 const NON_TTY_EVERY_SEC = 10
@@ -37,11 +37,4 @@ export class ProgressPrinter {
     this.lastPrinted = -Infinity
     this.out.write(`${line}\n`)
   }
-}
-
-/** A table as aligned text: first column left, the others right. */
-export function textTable(t: Table): string {
-  const widths = t.header.map((h, i) => Math.max(h.length, ...t.rows.map((r) => (r[i] ?? '').length)))
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')
-  return [line(t.header), widths.map((w) => '-'.repeat(w)).join('  '), ...t.rows.map(line)].join('\n')
 }

@@ -5,8 +5,8 @@ import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import { interruptedExitCode, onStopSignal, type StopSignal } from '../process/index.js'
 import { parseCount, parseDuration, parsePositive } from '../load/index.js'
-import { ProgressPrinter, runBench, textTable, type RunBenchOptions } from '../bench/index.js'
-import { analysisTable, fmtRate, llmTable, resultsTable, studyColumnsFor } from '../report/index.js'
+import { ProgressPrinter, runBench, type RunBenchOptions } from '../bench/index.js'
+import { fmtRate, terminalReport } from '../report/index.js'
 
 interface Flags {
   out?: string
@@ -72,15 +72,7 @@ export function registerBench(program: Command): void {
           process.exitCode = interruptedExitCode(signal)
           return
         }
-        const { input } = run.report
-        const users = input.records.find((r) => r.result)?.meta.load.users ?? 0
-        process.stdout.write(`\n${textTable(resultsTable(input.records, studyColumnsFor(users)))}\n\n${textTable(analysisTable(input.analyses))}\n\n`)
-        for (const a of input.analyses) process.stdout.write(`${a.name}: ${a.verdict.text}\n`)
-        if (input.llm.length) {
-          process.stdout.write(`\nStreams (ms):\n${textTable(llmTable(input.llm))}\n\n`)
-          for (const a of input.llm) process.stdout.write(`${a.name}: ${a.verdict.text}\n`)
-        }
-        process.stdout.write(`\nreport: ${run.report.markdown}\n        ${run.report.html}\n`)
+        process.stdout.write(`\n${terminalReport(run.report.input)}\nreport: ${run.report.markdown}\n        ${run.report.html}\n`)
         if (run.interrupted) process.exitCode = interruptedExitCode(signal)
         else if (run.records.some((r) => r.meta.status === 'failed')) process.exitCode = 1
       } finally {

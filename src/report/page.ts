@@ -9,6 +9,10 @@ export interface PageSection {
   heading: string
   /** Trusted HTML built by the caller (escape data with escapeHtml). */
   html: string
+  /** A chart drawn right under the html (a summary's chart, before the page's other charts). */
+  chart?: Chart
+  /** The section element's id, for links and tests. */
+  id?: string
 }
 
 export interface PageSpec {
@@ -44,14 +48,18 @@ function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')
 }
 
-/** An HTML table; cells are escaped. Numeric-looking cells are right-aligned. */
-export function htmlTable(header: string[], rows: (string | number)[][]): string {
-  const td = (v: string | number, tag: string) => {
+/**
+ * An HTML table; cells are escaped. Numeric-looking cells are right-aligned; `classOf` may give a body
+ * cell a class of its own (a verdict's colour).
+ */
+export function htmlTable(header: string[], rows: (string | number)[][], classOf?: (row: number, column: number) => string | undefined): string {
+  const td = (v: string | number, tag: string, extra?: string) => {
     const s = String(v)
-    return `<${tag}${/^-?[\d.,]+%?$/.test(s) ? ' class="n"' : ''}>${escapeHtml(s)}</${tag}>`
+    const classes = [/^-?[\d.,]+%?$/.test(s) ? 'n' : undefined, extra].filter(Boolean).join(' ')
+    return `<${tag}${classes ? ` class="${classes}"` : ''}>${escapeHtml(s)}</${tag}>`
   }
   return `<table><thead><tr>${header.map((h) => td(h, 'th')).join('')}</tr></thead><tbody>${
-    rows.map((r) => `<tr>${r.map((c) => td(c, 'td')).join('')}</tr>`).join('')}</tbody></table>`
+    rows.map((r, i) => `<tr>${r.map((c, j) => td(c, 'td', classOf?.(i, j))).join('')}</tr>`).join('')}</tbody></table>`
 }
 
 const STYLE = `body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:1200px;color:#222;padding:0 16px}
@@ -59,20 +67,30 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 .sub{color:#666;margin-bottom:12px}table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0}
 th,td{border:1px solid #e2e2e2;padding:4px 8px;text-align:left;vertical-align:top}th{background:#f6f6f6}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.chart{height:320px;margin:8px 0 20px}
-pre{white-space:pre-wrap;font-size:12px;background:#f8f8f8;padding:8px}.bad{color:#c9302c;font-weight:600}.good{color:#2d7d2d}`
+pre{white-space:pre-wrap;font-size:12px;background:#f8f8f8;padding:8px}.bad{color:#c9302c;font-weight:600}.good{color:#2d7d2d}
+.warn{color:#a35f00;font-weight:600}.shed{color:#1f5f9f;font-weight:600}.none{color:#666}`
 
 export function renderPage(spec: PageSpec): string {
-  const section = (s: PageSection) => `<h2>${escapeHtml(s.heading)}</h2>\n${s.html}`
-  const charts = spec.charts.map((c, i) => `<h2>${escapeHtml(c.title)}</h2><div class="chart" id="chart${i}"></div>`).join('\n')
-  const options = scriptJson(spec.charts.map((c) => c.option))
+  // Every chart, the sections' own first, is numbered in one list: chart<i> draws options[i].
+  const all: Chart[] = []
+  const chartDiv = (c: Chart, heading: boolean) => {
+    all.push(c)
+    return `${heading ? `<h2>${escapeHtml(c.title)}</h2>` : `<div class="sub">${escapeHtml(c.title)}</div>`}<div class="chart" id="chart${all.length - 1}"></div>`
+  }
+  const section = (s: PageSection) => `<section${s.id ? ` id="${escapeHtml(s.id)}"` : ''}><h2>${escapeHtml(s.heading)}</h2>\n${s.html}` +
+    `${s.chart ? chartDiv(s.chart, false) : ''}</section>`
+  const lead = (spec.lead ?? []).map(section).join('\n')
+  const charts = spec.charts.map((c) => chartDiv(c, true)).join('\n')
+  const sections = spec.sections.map(section).join('\n')
+  const options = scriptJson(all.map((c) => c.option))
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(spec.title)}</title><style>${STYLE}</style>
 <script>${echarts().replace(/<\/script/gi, '<\\/script')}</script></head>
 <body><h1>${escapeHtml(spec.title)}</h1>${spec.subtitle ? `<div class="sub">${escapeHtml(spec.subtitle)}</div>` : ''}
-${(spec.lead ?? []).map(section).join('\n')}
+${lead}
 ${charts}
-${spec.sections.map(section).join('\n')}
+${sections}
 <script>
 (function () {
   var options = ${options};

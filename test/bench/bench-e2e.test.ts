@@ -14,7 +14,6 @@ const COLUMNS: [string, string][] = [
   ['Request Count', 'Request Count'], ['Failure Count', 'Failure Count'],
   ['Median Response Time (ms)', 'Median Response Time'], ['Average Response Time (ms)', 'Average Response Time'],
   ['Min Response Time (ms)', 'Min Response Time'], ['Max Response Time (ms)', 'Max Response Time'],
-  ['Requests/s', 'Requests/s'], ['Failures/s', 'Failures/s'],
   ...LOCUST_PERCENTILES.map((p): [string, string] => [`${p}%`, `${p}%`])
 ]
 
@@ -34,7 +33,8 @@ test('floodgate bench runs each variant, keeps going past a failing one, and its
   assert.match(r.stdout, /^broken: FAILED: broken: service broken: exited with code \d+ before it was ready \(floodgate serve .*no-such-flow/m)
   assert.match(r.stdout, /^test-mock: \d+ requests, [\d.]+ req\/s, 0 failures$/m)
   assert.match(r.stdout, /^async: \d+ requests, [\d.]+ req\/s, 0 failures$/m)
-  assert.match(r.stdout, /^Metric +test-mock +async +study sync/m)
+  assert.match(r.stdout, /^Summary:\n- test-mock answered /m)
+  assert.match(r.stdout, /^Metric +test-mock +async$/m)
   assert.deepEqual(processesWithMark(mark), [], 'no process of the bench is left running')
 
   const broken = JSON.parse(readFileSync(join(out, 'broken/variant.json'), 'utf8')) as VariantMeta
@@ -42,7 +42,7 @@ test('floodgate bench runs each variant, keeps going past a failing one, and its
 
   // Every figure of the results table is the CSV's Aggregated row.
   const markdown = readFileSync(join(out, 'report.md'), 'utf8')
-  assert.match(markdown, /> \*\*broken failed:\*\* broken: service broken: exited/)
+  assert.match(markdown, /^- broken failed before it was measured: service broken: exited/m)
   const table = resultsFromMarkdown(markdown)
   for (const variant of ['test-mock', 'async']) {
     const csv = aggregatedRow(join(out, variant, `${variant}_stats.csv`))
@@ -52,7 +52,11 @@ test('floodgate bench runs each variant, keeps going past a failing one, and its
       // The report rounds to 2 decimals: at most half a hundredth off.
       assert.ok(Math.abs(shown - csv.get(column)!) <= 0.005 + 1e-9, `${variant} ${row}: report ${shown}, CSV ${csv.get(column)}`)
     }
-    assert.match(markdown, new RegExp(`### ${variant}\\n\\n\\*\\*(healthy|machine-bound|below ideal|backpressure|generator-bound): `))
+    // Locust's Requests/s, split: answered (2xx) = Requests/s - Failures/s; nothing failed here.
+    const answered = table.get('Answered (2xx) req/s')!.get(variant)!
+    assert.ok(Math.abs(answered - (csv.get('Requests/s')! - csv.get('Failures/s')!)) <= 0.01, `${variant} answered ${answered}`)
+    assert.equal(table.get('Refused (503) req/s')!.get(variant), 0)
+    assert.match(markdown, new RegExp(`### ${variant}\\n\\n\\*\\*(healthy|degraded|machine-bound|below ideal|backpressure|generator-bound): `))
   }
 
   // The samples cover every process: the mock and the server's processes, and the generator.
@@ -64,7 +68,7 @@ test('floodgate bench runs each variant, keeps going past a failing one, and its
   assert.deepEqual(samples.nodeTimings.map((n) => n.node), ['chat', 'node1', 'node2', 'node3'])
 
   const charts = readdirSync(join(out, 'charts'))
-  for (const name of ['comparison-rps', 'async-rps', 'async-latency', 'async-users', 'async-cpu', 'async-memory', 'async-server', 'test-mock-cpu']) {
+  for (const name of ['summary', 'comparison-rps', 'async-rps', 'async-latency', 'async-users', 'async-cpu', 'async-memory', 'async-server', 'test-mock-cpu']) {
     assert.ok(charts.includes(`${name}.svg`), `chart ${name}.svg written`)
     assert.match(markdown, new RegExp(`\\(charts/${name}\\.svg\\)`))
   }

@@ -29,7 +29,7 @@ test('floodgate bench --target URL loads an already running service and reports 
   const result = JSON.parse(readFileSync(join(out, 'target/result.json'), 'utf8')) as LoadResult
   // Warm-up requests plus the load's: every one reached the service.
   assert.equal((await mock.stats()).received, result.aggregated.requests + 2)
-  assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /### target\n\n\*\*(healthy|below ideal|machine-bound)/)
+  assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /### target\n\n\*\*(healthy|degraded|below ideal|machine-bound)/)
 })
 
 test('bad flags are usage errors naming the flag', async () => {

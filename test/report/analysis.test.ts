@@ -158,7 +158,7 @@ test('generator-bound: a saturated generator is named before anything else it co
 })
 
 test('a generator busy for one second of a run that reached its ideal is not generator-bound', () => {
-  const result = syntheticResult({ users: 500, spawnRate: 50, runTimeSec: 60, rps: 200, medianMs: 1001, generatorCpuMax: 109 })
+  const result = syntheticResult({ users: 500, spawnRate: 50, runTimeSec: 60, rps: 200, medianMs: 1001, p99Ms: 1050, generatorCpuMax: 109 })
   const a = analyzeVariant(syntheticMeta('test-mock', 'direct', { declaredServiceTimeSec: 1 }), result)
   assert.equal(a.verdict.kind, 'healthy')
   const short = syntheticResult({ users: 500, spawnRate: 50, runTimeSec: 60, rps: 120, medianMs: 1300, generatorCpuMax: 109 })

@@ -1,5 +1,6 @@
-// Opens report.html in headless Chromium as a user would: every chart drawn, no console errors, no
-// network requests (the page must work offline), and a screenshot for the README.
+// Opens report.html in headless Chromium as a user would: the answer (the summary and the comparison
+// chart) on the first screen, every chart drawn, no console errors, no network requests (the page must
+// work offline), and a screenshot for the README.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -14,7 +15,7 @@ import { writeSyntheticBench } from './helpers/synthetic.js'
 const CHROMIUM = '/usr/bin/chromium'
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (apt-get install chromium)`
 
-test('report.html renders every chart offline in Chromium, with no console errors', { skip }, async (t) => {
+test('report.html opens on the summary and the comparison chart, and renders every chart offline in Chromium with no console errors', { skip }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'fg-report-html-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   writeSyntheticBench(dir)
@@ -26,7 +27,8 @@ test('report.html renders every chart offline in Chromium, with no console error
       '--disable-sync', '--no-first-run']
   })
   t.after(() => browser.close())
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  const SCREEN = { width: 1280, height: 800 }
+  const page = await browser.newPage({ viewport: SCREEN })
   const problems: string[] = []
   const requests: string[] = []
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()))
@@ -44,12 +46,29 @@ test('report.html renders every chart offline in Chromium, with no console error
     for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 0 && (data[i]! < 240 || data[i + 1]! < 240 || data[i + 2]! < 240)) ink++
     return { id: d.id, drawn: ink > 500, width: canvas.width }
   }))
-  // comparison + per variant (rps, latency, users, cpu, memory, queues) for the two variants with results.
-  assert.equal(charts.length, 13)
+  // The first screen holds the summary (one sentence per variant) and the comparison chart, drawn; the
+  // verdict table comes next, then the details.
+  const box = async (selector: string) => {
+    const b = await page.locator(selector).boundingBox()
+    assert.ok(b, `${selector} is on the page`)
+    return b
+  }
+  const summary = await box('#summary')
+  const comparison = await box('#summary .chart')
+  assert.ok(summary.y + summary.height <= SCREEN.height, `the summary ends at ${summary.y + summary.height} px, within the first ${SCREEN.height}`)
+  assert.ok(comparison.y + comparison.height <= SCREEN.height, `the comparison chart ends at ${comparison.y + comparison.height} px`)
+  assert.equal(await page.locator('#summary li').count(), 3, 'one sentence per variant, the failed one included')
+  assert.ok((await box('#verdicts')).y >= summary.y + summary.height, 'the verdicts after the summary')
+  assert.ok((await box('#results')).y > (await box('#verdicts')).y, 'the details after the verdicts')
+  assert.equal(charts[0]!.id, 'chart0')
+  assert.equal(await page.locator('#summary #chart0').count(), 1, 'the first chart drawn is the comparison, inside the summary')
+  // summary + answered req/s over time + per variant (rps, latency, users, cpu, memory, queues) for the two variants with results.
+  assert.equal(charts.length, 14)
   for (const c of charts) assert.ok(c.drawn && c.width > 0, `chart ${c.id} is drawn`)
   const text = await page.textContent('body')
   assert.match(text!, /backpressure: all 64 run slots/)
-  assert.match(text!, /broken failed/)
+  assert.match(text!, /broken failed before it was measured/)
+  assert.match(text!, /Reference, not measured in this run\. Source: PromptFlow 1\.18/)
   assert.deepEqual(problems, [])
   assert.deepEqual(requests, [])
 

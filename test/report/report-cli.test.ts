@@ -14,21 +14,26 @@ test('floodgate report rebuilds report.md, the SVG charts and report.html from t
   writeSyntheticBench(dir)
   const r = await runCli(['report', dir], { timeoutMs: 60_000 })
   assert.equal(r.code, 0, r.stderr)
-  assert.match(r.stdout, /^static-async: healthy: /m)
-  assert.match(r.stdout, /^static-sync: backpressure: all 64 run slots \(8 workers x 8 threads\) taken 100% of the time .* against a pool capacity of 51\.12 req\/s \(64 runs at once \/ 1\.25 s per run; \d+% of it\)/m)
+  // The terminal leads with the summary, then the verdict table, then this run's results.
+  assert.match(r.stdout, /^Summary:\n- static-async answered 168\.3 req\/s \(101% of the ideal 166\.7 req\/s\).*\n- static-sync answered 37\.93 req\/s .*limited by its 64 run slots \(capacity 51\.12 req\/s\).*\n- broken failed before it was measured: /m)
+  assert.match(r.stdout, /^static-sync +37\.9 +0\.0 +166\.7 +22\.8% .* backpressure$/m)
+  assert.ok(r.stdout.indexOf('Summary:') < r.stdout.indexOf('Variant ') && r.stdout.indexOf('Variant ') < r.stdout.indexOf('Results of this run:'))
 
   const markdown = readFileSync(join(dir, 'report.md'), 'utf8')
   const table = resultsFromMarkdown(markdown)
   const sync = JSON.parse(readFileSync(join(dir, 'static-sync/result.json'), 'utf8')) as LoadResult
   assert.equal(table.get('Request Count')!.get('static-sync'), sync.aggregated.requests)
   assert.equal(table.get('Median Response Time (ms)')!.get('static-sync'), 8200)
-  // The study's archived 500-user run is the reference for a 500-user bench.
-  assert.equal(table.get('Requests/s')!.get('study sync (Flask, 500 users)'), 41.17)
-  assert.ok(Number.isNaN(table.get('Failures/s')!.get('study flex async (500 users)')!))
-  assert.match(markdown, /> \*\*broken failed:\*\* broken: service broken: exited with code 1 before it was ready/)
-  assert.match(markdown, /\| static-sync \| 1\.25 s \| 458\.3 \| 166\.7 \| [\d.]+ \| \d+\.\d% \| 6,950 ms \| 23,750 ms \| [\d.]+ ms \| 0 \| backpressure \|/)
+  assert.equal(table.get('Answered (2xx) req/s')!.get('static-sync'), Math.round(sync.aggregated.rps * 100) / 100)
+  assert.equal(table.get('Refused (503) req/s')!.get('static-sync'), 0)
+  // The study's archived 500-user run is the reference for a 500-user bench, in its own labelled section.
+  assert.match(markdown, /## Reference: The study's published figures\n\n_Reference, not measured in this run\.[^\n]*\n\n\| Metric \| study sync \(Flask, 500 users\) \| study async DAG \(500 users\) \| study flex async \(500 users\) \|\n[^\n]*\n(\|[^\n]*\n)*\| Requests\/s \| 41\.17 \| 166\.23 \| 166\.47 \|\n\| Failures\/s \| — \| — \| — \|/)
+  assert.match(markdown, /- broken failed before it was measured: service broken: exited with code 1 before it was ready\./)
+  assert.match(markdown, /### broken\n\n\*\*failed:\*\* broken: service broken: exited with code 1 before it was ready/)
+  assert.match(markdown, /\| static-sync \| 37\.9 \| 0\.0 \| 166\.7 \| 22\.8% \| 8,200 ms \| 25,000 ms \| 6,950 ms \| 23,750 ms \| 1\.0 ms \| [\d.]+ ms \| 0 \| backpressure \|/)
 
   const svgs = readdirSync(join(dir, 'charts'))
+  assert.ok(svgs.includes('summary.svg'), 'the comparison chart of the summary')
   assert.deepEqual(svgs.filter((f) => f.startsWith('static-sync')).sort(), [
     'static-sync-cpu.svg', 'static-sync-latency.svg', 'static-sync-memory.svg', 'static-sync-rps.svg', 'static-sync-server.svg', 'static-sync-users.svg'
   ])

@@ -12,6 +12,7 @@ export type FindingKind =
   | 'machine-bound'
   | 'failing'
   | 'healthy'
+  | 'degraded'
   | 'below-ideal'
   | 'no-data'
 
@@ -20,6 +21,17 @@ export interface Finding {
   /** One sentence whose every figure comes from the measurements. */
   text: string
 }
+
+/**
+ * What a verdict means for the reader, and its colour in report.html: good (at the ideal, tail bounded),
+ * shed (503s refused at once by the server's admission control: the intended behaviour under overload,
+ * not a failure), warn (a bound missed, or the figures limited by the generator or the machine), bad
+ * (requests queued without bound, or failed), none (no verdict).
+ */
+export type Tone = 'good' | 'shed' | 'warn' | 'bad' | 'none'
+
+/** "healthy" needs the p99 overhead within max(ms, share x service time) and the event-loop delay within its bound. */
+export const HEALTH_LIMITS = { p99OverheadMs: 100, p99OverheadShareOfService: 0.1, eventLoopDelayMs: 100 }
 
 export interface ErrorExplanation {
   /** "reset", "503", "timeout", "refused", "closed", "http 500", ... */
@@ -76,8 +88,13 @@ export interface VariantAnalysis {
   /** Users averaged over the run, spawn ramp included. */
   avgUsers: number
   idealRps: number | null
-  /** Successful requests per second completed while users were sending (the run time). */
+  /** Successful (2xx) requests per second completed while users were sending (the run time). */
   achievedRps: number
+  /** Requests refused with 503 per second over the same window. */
+  refusedRps: number
+  /** Median and p99 of the requests the server ran (503s refused at once left out, see servedPercentiles). */
+  medianMs: number | null
+  p99Ms: number | null
   percentOfIdeal: number | null
   medianOverheadMs: number | null
   p99OverheadMs: number | null
@@ -87,6 +104,10 @@ export interface VariantAnalysis {
   runsInProgressMax: number | null
   rejectedByServer: number | null
   inFlightMax: number
+  /** Highest event-loop delay (p99 of each /metrics scrape) in the load window, ms; null when not scraped. */
+  eventLoopDelayMaxMs: number | null
+  /** The p99 overhead "healthy" allows this variant (HEALTH_LIMITS), ms; null without a service time. */
+  p99OverheadBoundMs: number | null
   errors: ErrorExplanation[]
   findings: Finding[]
   verdict: Finding
@@ -165,6 +186,19 @@ export function achievedThroughput(result: LoadResult): number {
   const ok = points.reduce((sum, h) => sum + h.requests - h.failures, 0)
   const span = Math.min(points.at(-1)!.t, end) - start
   return span > 0 ? ok / span : 0
+}
+
+/** Requests refused with 503 per second, over the window achievedThroughput uses (503s are their share of its failures). */
+export function refusedThroughput(result: LoadResult): number {
+  const refused = result.errors.filter((e) => e.status === 503).reduce((n, e) => n + e.occurrences, 0)
+  if (refused === 0) return 0
+  const { start, end } = activeWindow(result)
+  const points = result.history.filter((h) => within(h.t, end))
+  const share = refused / (result.aggregated.failures || refused)
+  if (points.length === 0) return result.durationSec > 0 ? refused / result.durationSec : 0
+  const failed = points.reduce((sum, h) => sum + h.failures, 0)
+  const span = Math.min(points.at(-1)!.t, end) - start
+  return span > 0 ? (failed * share) / span : 0
 }
 
 /** The closed-loop law: N users each cycling through service time + wait make N / cycle requests per second. */
@@ -411,13 +445,32 @@ function failing({ a }: Context): Finding | null {
   }
 }
 
+/** Why a run at the ideal with no failures is not healthy: each bound it missed, with the machine's load when high. */
+function missedBounds(a: VariantAnalysis): string[] {
+  const out: string[] = []
+  if (a.p99OverheadMs !== null && a.p99OverheadBoundMs !== null && a.p99OverheadMs > a.p99OverheadBoundMs) {
+    out.push(`p99 overhead ${fmtMs(a.p99OverheadMs)} over its ${fmtMs(a.p99OverheadBoundMs)} bound`)
+  }
+  if (a.eventLoopDelayMaxMs !== null && a.eventLoopDelayMaxMs > HEALTH_LIMITS.eventLoopDelayMs) {
+    out.push(`event-loop delay peaked at ${fmtMs(a.eventLoopDelayMaxMs)}, over its ${fmtMs(HEALTH_LIMITS.eventLoopDelayMs)} bound`)
+  }
+  return out
+}
+
 function healthy({ a }: Context): Finding | null {
   if (a.percentOfIdeal === null || a.percentOfIdeal < 97 || a.failures > 0) return null
   const cpu = a.cpu.serverMsPerRequest !== null ? `, ${fmtMs(a.cpu.serverMsPerRequest, 2)} of server CPU per request` : ''
+  const reached = `${fmtPct(a.percentOfIdeal, 1)} of the ideal ${fmtRate(a.idealRps!)}`
+  const missed = missedBounds(a)
+  if (missed.length) {
+    const busy = a.cpu.machineBusyPercent !== null && a.cpu.machineBusyPercent >= 90 ? `; the machine was ${fmtPct(a.cpu.machineBusyPercent, 0)} busy` : ''
+    return { kind: 'degraded', text: `degraded: ${reached} with no failures, but ${missed.join(' and ')}${busy}` }
+  }
+  const loop = a.eventLoopDelayMaxMs !== null ? `, event-loop delay at most ${fmtMs(a.eventLoopDelayMaxMs)}` : ''
   return {
     kind: 'healthy',
-    text: `healthy: ${fmtPct(a.percentOfIdeal, 1)} of the ideal ${fmtRate(a.idealRps!)}` +
-      `${a.medianOverheadMs !== null ? `, median overhead ${fmtMs(a.medianOverheadMs)}, p99 overhead ${fmtMs(a.p99OverheadMs!)}` : ''}, no failures${cpu}`
+    text: `healthy: ${reached}` +
+      `${a.medianOverheadMs !== null ? `, median overhead ${fmtMs(a.medianOverheadMs)}, p99 overhead ${fmtMs(a.p99OverheadMs!)}` : ''}${loop}, no failures${cpu}`
   }
 }
 
@@ -465,6 +518,23 @@ function servedPercentiles(result: LoadResult): { medianMs: number; p99Ms: numbe
 /** In order of precedence: the first that applies is the verdict; all that apply are findings. */
 const RULES = [admission, backpressure, generatorBound, machineBound, failing, healthy]
 
+/** The tone of each verdict; admission is shedding by design only when the server's admission control counted the 503s. */
+const TONES: Record<FindingKind, (a: VariantAnalysis) => Tone> = {
+  healthy: () => 'good',
+  admission: (a) => (a.rejectedByServer ? 'shed' : 'bad'),
+  degraded: () => 'warn',
+  'below-ideal': () => 'warn',
+  'generator-bound': () => 'warn',
+  'machine-bound': () => 'warn',
+  backpressure: () => 'bad',
+  failing: () => 'bad',
+  'no-data': () => 'none'
+}
+
+export function verdictTone(a: VariantAnalysis): Tone {
+  return TONES[a.verdict.kind](a)
+}
+
 export function analyzeVariant(meta: VariantMeta, result: LoadResult, samples?: VariantSamples): VariantAnalysis {
   const window = { start: result.startedAt / 1000, end: result.endedAt / 1000 }
   const agg = result.aggregated
@@ -482,6 +552,7 @@ export function analyzeVariant(meta: VariantMeta, result: LoadResult, samples?: 
   const rejectedByServer = maxOf(metrics, (m) => m.rejectedTotal)
   const serviceMs = serviceTimeSec === null ? null : serviceTimeSec * 1000
   const served = servedPercentiles(result)
+  const loopSec = maxOf(metrics, (m) => m.eventLoopDelaySec)
   const a: VariantAnalysis = {
     name: meta.name,
     requests: agg.requests,
@@ -493,6 +564,9 @@ export function analyzeVariant(meta: VariantMeta, result: LoadResult, samples?: 
     avgUsers,
     idealRps,
     achievedRps,
+    refusedRps: refusedThroughput(result),
+    medianMs: agg.requests ? served.medianMs : null,
+    p99Ms: agg.requests ? served.p99Ms : null,
     percentOfIdeal: idealRps ? (achievedRps / idealRps) * 100 : null,
     medianOverheadMs: serviceMs === null || !agg.requests ? null : served.medianMs - serviceMs,
     p99OverheadMs: serviceMs === null || !agg.requests ? null : served.p99Ms - serviceMs,
@@ -502,6 +576,8 @@ export function analyzeVariant(meta: VariantMeta, result: LoadResult, samples?: 
     runsInProgressMax: maxOf(metrics, (m) => m.runsInProgress),
     rejectedByServer,
     inFlightMax: result.history.reduce((m, h) => Math.max(m, h.inFlight), 0),
+    eventLoopDelayMaxMs: loopSec === null ? null : loopSec * 1000,
+    p99OverheadBoundMs: serviceMs === null ? null : Math.max(HEALTH_LIMITS.p99OverheadMs, HEALTH_LIMITS.p99OverheadShareOfService * serviceMs),
     errors: analyzeErrors(result, rejectedByServer),
     findings: [],
     verdict: { kind: 'no-data', text: '' }

@@ -3,6 +3,7 @@
 // report.html renders them in the browser (page.ts), svg.ts renders them to files for report.md.
 import type { LoadResult } from '../../load/result.js'
 import type { ProcessSeries, VariantRecord } from './data.js'
+import type { VariantAnalysis } from './analysis.js'
 import { lineChart, loadCharts, type Chart } from '../load/charts.js'
 import { llmBenchCharts } from './llm-charts.js'
 
@@ -92,7 +93,7 @@ export function loadChartsOf(name: string, result: LoadResult): NamedChart[] {
   return loadCharts(result).slice(0, ids.length).map((c, i) => ({ ...c, id: `${name}-${ids[i] ?? i}`, title: `${name}: ${c.title}` }))
 }
 
-/** Every variant's successful requests/s on one chart: the study's comparison at a glance. */
+/** Every variant's successful requests/s over time on one chart. */
 export function comparisonChart(records: VariantRecord[]): NamedChart | null {
   const runs = records.filter((r) => r.result?.history.length)
   if (runs.length === 0) return null
@@ -101,10 +102,40 @@ export function comparisonChart(records: VariantRecord[]): NamedChart | null {
     const byT = new Map(r.result!.history.map((h) => [Math.round(h.t - r.result!.startedAt / 1000), h.rps - h.failuresPerSec]))
     return { name: r.meta.name, values: xs.map((t) => byT.get(t) ?? null) }
   })
-  return { id: 'comparison-rps', title: 'Successful requests/s, every variant', option: lineChart(xs, series, 'req/s') }
+  return { id: 'comparison-rps', title: 'Answered (2xx) requests/s over time, every variant', option: lineChart(xs, series, 'req/s') }
 }
 
-/** All charts of a report, in reading order: the comparison, then per variant, then the streams' (if any). */
+/**
+ * The report's answer in one picture, per variant: answered (2xx) and refused (503) requests/s stacked on
+ * the left axis, p50 and p99 of the answered requests on the right one.
+ */
+export function summaryChart(analyses: VariantAnalysis[]): NamedChart | null {
+  const shown = analyses.filter((a) => a.requests > 0)
+  if (shown.length === 0) return null
+  const round = (v: number | null, digits: number) => (v === null ? null : Number(v.toFixed(digits)))
+  const bar = (name: string, color: string, data: (number | null)[], extra: Record<string, unknown>) =>
+    ({ name, type: 'bar', color, data, barMaxWidth: 36, ...extra })
+  return {
+    id: 'summary',
+    title: 'Answered and refused requests/s (left) and p50 / p99 response time (right), per variant',
+    option: {
+      animation: false,
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0 },
+      grid: { left: 60, right: 70, top: 36, bottom: 40 },
+      xAxis: { type: 'category', data: shown.map((a) => a.name) },
+      yAxis: [{ type: 'value', name: 'req/s' }, { type: 'value', name: 'ms' }],
+      series: [
+        bar('answered (2xx) req/s', '#2d7d2d', shown.map((a) => round(a.achievedRps, 1)), { stack: 'rps' }),
+        bar('refused (503) req/s', '#9aa5b1', shown.map((a) => round(a.refusedRps, 1)), { stack: 'rps' }),
+        bar('p50 ms', '#5b8ff9', shown.map((a) => round(a.medianMs, 0)), { yAxisIndex: 1 }),
+        bar('p99 ms', '#e8684a', shown.map((a) => round(a.p99Ms, 0)), { yAxisIndex: 1 })
+      ]
+    }
+  }
+}
+
+/** The detail charts of a report, in reading order: answered req/s over time, then per variant, then the streams' (if any). */
 export function benchCharts(records: VariantRecord[]): NamedChart[] {
   const charts: NamedChart[] = []
   const comparison = comparisonChart(records)

@@ -1,12 +1,15 @@
-// report.md: the study's results table with this machine's columns beside the study's published ones,
-// the analysis with its evidence, and the charts as SVG files beside the report.
+// report.md, in report.html's order: the summary (one sentence per variant) and the comparison chart, the
+// verdict table, then the details: this run's results in the study's format, the analysis of each
+// variant with its evidence, streams, the reference figures with their provenance, and the charts as SVG
+// files beside the report.
 import type { VariantAnalysis } from './analysis.js'
 import type { LlmVariantAnalysis } from './llm-analysis.js'
 import { llmTable } from './llm-tables.js'
 import type { BenchManifest, VariantRecord } from './data.js'
 import { analysisTable, details, resultsTable, type Table } from './tables.js'
 import { fmtCount, fmtSec } from './format.js'
-import { PROMPTFLOW_ON_2_CORES, studyColumnsFor } from './study.js'
+import { summaryLines } from './summary.js'
+import { provenanceText, references } from './reference.js'
 
 export interface ReportInput {
   manifest: BenchManifest
@@ -51,36 +54,37 @@ function variantSection(a: VariantAnalysis, record: VariantRecord): string {
   const lines = [`### ${a.name}`, '', `**${a.verdict.text}**`, '']
   for (const f of a.findings.slice(1)) lines.push(`- ${f.text}`)
   for (const e of a.errors) lines.push(`- ${e.text}`)
-  for (const d of details(a, record)) lines.push(`- ${d}`)
+  for (const d of details(a)) lines.push(`- ${d}`)
   if (record.meta.status === 'interrupted') lines.push('- Interrupted before the end: figures cover the part that ran.')
   return lines.join('\n')
 }
 
-function referenceSection(users: number): string {
-  const rows = PROMPTFLOW_ON_2_CORES.filter((r) => r.users === users)
-  const list = rows.length ? rows : PROMPTFLOW_ON_2_CORES
-  return markdownTable({
-    header: ['PromptFlow 1.18 on 2 cores', 'async req/s', 'async % of ideal', 'async p99', 'async CPU / request', 'async failures', 'sync req/s', 'sync median'],
-    rows: list.map((r) => [r.run, r.asyncRps.toFixed(1), `${r.asyncPercentOfIdeal}%`, `${fmtCount(r.asyncP99Ms)} ms`,
-      r.asyncCpuMsPerRequest === undefined ? '—' : `${r.asyncCpuMsPerRequest} ms`, r.asyncFailures, r.syncRps.toFixed(1), `${fmtCount(r.syncMedianMs)} ms`])
-  })
+export interface ChartFile {
+  file: string
+  title: string
 }
 
-/** `charts` are SVG file names relative to report.md, with their titles. */
-export function renderMarkdown(input: ReportInput, charts: { file: string; title: string }[]): string {
+/** `summary` is the comparison chart's SVG (relative to report.md), `charts` the detail charts'. */
+export function renderMarkdown(input: ReportInput, summary: ChartFile | null, charts: ChartFile[]): string {
   const { manifest, records, analyses } = input
   const users = records.find((r) => r.result)?.meta.load.users ?? 0
-  const out: string[] = [`# Floodgate bench: ${manifest.name}`, '', runSummary(manifest, records), '']
-  const failed = records.filter((r) => r.meta.status === 'failed')
-  for (const r of failed) out.push(`> **${r.meta.name} failed:** ${r.meta.error ?? 'unknown error'}`, '')
-  out.push('## Results', '', 'Response times in ms; the study\'s published figures on the right (— where it published none).', '',
-    markdownTable(resultsTable(records, studyColumnsFor(users))), '')
-  out.push('## Analysis', '', 'Ideal = average users / (service time + mean wait), the closed-loop limit with the spawn ramp counted; ' +
-    'overhead = response time minus service time; server CPU = CPU time of the target\'s processes over the load / requests. See docs/bench.md.', '',
+  const out: string[] = [`# Floodgate bench: ${manifest.name}`, '', runSummary(manifest, records), '', '## Summary', '']
+  for (const l of summaryLines(records, analyses)) out.push(`- ${l.text}`)
+  out.push('')
+  if (summary) out.push(`![${summary.title}](${summary.file})`, '')
+  out.push('## Verdicts', '', 'Ideal = average users / (service time + mean wait), the closed-loop limit with the spawn ramp counted; ' +
+    'answered = 2xx, refused = 503; p50 and p99 of the answered requests; overhead = response time minus service time; ' +
+    'server CPU = CPU time of the target\'s processes over the load / requests. See docs/bench.md for each verdict and its bounds.', '',
     markdownTable(analysisTable(analyses)), '')
+  out.push('## Results of this run', '', 'In the study\'s format, response times in ms; Locust\'s Requests/s split into answered (2xx), ' +
+    'refused (503) and other failures, which add up to it.', '', markdownTable(resultsTable(records)), '')
+  out.push('## Analysis, per variant', '')
   for (const a of analyses) out.push(variantSection(a, records.find((r) => r.meta.name === a.name)!), '')
+  for (const r of records.filter((x) => x.meta.status === 'failed')) out.push(`### ${r.meta.name}`, '', `**failed:** ${r.meta.error ?? 'unknown error'}`, '')
   out.push(...llmSection(input.llm))
-  out.push('## Reference: PromptFlow measured on this kind of machine', '', referenceSection(users), '')
+  for (const ref of references(users)) {
+    out.push(`## Reference: ${ref.title}`, '', `_${provenanceText(ref.provenance)}_`, '', markdownTable(ref.table), '')
+  }
   if (charts.length) {
     out.push('## Charts', '')
     for (const c of charts) out.push(`![${c.title}](${c.file})`, '')

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { analyzeVariant, type VariantAnalysis } from './analysis.js'
 import { analyzeLlm } from './llm-analysis.js'
-import { benchCharts } from './charts.js'
+import { benchCharts, summaryChart } from './charts.js'
 import { readBench } from './files.js'
 import { renderBenchHtml } from './html.js'
 import { renderMarkdown, type ReportInput } from './markdown.js'
@@ -24,11 +24,13 @@ export function analyzeBench(dir: string): ReportInput {
 
 export async function writeBenchReport(dir: string): Promise<WrittenReport> {
   const input = analyzeBench(dir)
+  const summary = summaryChart(input.analyses)
   const charts = benchCharts(input.records)
-  const files = await writeSvgCharts(join(dir, 'charts'), charts)
+  const all = summary ? [summary, ...charts] : charts
+  const files = (await writeSvgCharts(join(dir, 'charts'), all)).map((f, i) => ({ file: `charts/${f}`, title: all[i]!.title }))
   const markdown = join(dir, 'report.md')
   const html = join(dir, 'report.html')
-  writeFileSync(markdown, renderMarkdown(input, charts.map((c, i) => ({ file: `charts/${files[i]}`, title: c.title }))))
-  writeFileSync(html, renderBenchHtml(input, charts))
+  writeFileSync(markdown, renderMarkdown(input, summary ? files[0]! : null, summary ? files.slice(1) : files))
+  writeFileSync(html, renderBenchHtml(input, summary, charts))
   return { markdown, html, input }
 }

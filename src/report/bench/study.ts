@@ -9,6 +9,25 @@ export interface StudyColumn {
   stats: Partial<Omit<EndpointStats, 'percentiles' | 'method' | 'name'>> & { percentiles: Record<string, number> }
 }
 
+/** Where a set of reference figures comes from: they were not measured by the run whose report shows them. */
+export interface Provenance {
+  source: string
+  date: string
+  machine: string
+}
+
+export const STUDY_PROVENANCE: Provenance = {
+  source: 'the published performance study of PromptFlow\'s pf serve (Locust\'s stats; summary in SEED.md)',
+  date: '2024',
+  machine: '8 logical CPUs, 16 GB, Locust and the mock on the same host'
+}
+
+export const PROMPTFLOW_PROVENANCE: Provenance = {
+  source: 'PromptFlow 1.18\'s own serving (gunicorn, as its Docker image runs it) with the study\'s flows and mock and real Locust 2.12 (SEED.md)',
+  date: 'recorded 2026-11-27',
+  machine: '2 cores; generator, mock and server on the same machine'
+}
+
 /** The study run: 1000 users, spawn rate 10/s, 5 minutes, 8 logical CPUs. */
 export const STUDY_1000: StudyColumn[] = [
   {

@@ -9,8 +9,13 @@ import { analysisTable, resultsTable } from '../report/bench-tables.js'
 import { studyColumnsFor } from '../report/study.js'
 import { fmtRate } from '../report/bench-format.js'
 import { llmTable } from '../report/llm-tables.js'
+import { BenchSession } from '../ui/bench-session.js'
+import { uiOptions, type UiFlags } from '../ui/options.js'
+import { startUiServer, type UiServer } from '../ui/server.js'
+import { addUiFlags, uiBanner } from './ui-flags.js'
+import { untilSignal } from './signals.js'
 
-interface Flags {
+interface Flags extends UiFlags {
   out?: string
   users?: string
   spawnRate?: string
@@ -39,7 +44,7 @@ export function benchOptions(file: string | undefined, flags: Flags): RunBenchOp
 }
 
 export function registerBench(program: Command): void {
-  program
+  const command = program
     .command('bench')
     .argument('[bench.yaml]', 'the matrix to run (default: the study, examples/promptflow-serve/bench.yaml)')
     .description('run a load-test matrix (services x load profile x variants) and write an analysed report')
@@ -50,26 +55,43 @@ export function registerBench(program: Command): void {
     .option('--full', "the file's full: profile (the study's run: 1000 users, 10/s, 5 min)")
     .option('--only <variant>', 'run only these variants (repeat or comma-separate)', collect, [])
     .option('--target <url>', 'benchmark an already running service at this URL with the same load and report')
+  addUiFlags(command, 'the bench (the variant running, the ones done and their verdicts); it stays up after the bench until Ctrl-C')
     .action(async (file: string | undefined, flags: Flags) => {
       const options = benchOptions(file, flags)
+      const ui = uiOptions(flags)
       const controller = new AbortController()
       const stop = () => {
         if (!controller.signal.aborted) process.stderr.write('\nfloodgate bench: stopping (results so far are kept)...\n')
         controller.abort()
       }
+      const printer = new ProgressPrinter()
+      let pageStopped = false
+      const session = ui ? new BenchSession(`Floodgate bench: ${file ?? 'the study'}`, () => { pageStopped = true; stop() }) : null
+      let server: UiServer | null = null
+      if (ui && session) {
+        server = await startUiServer(ui, session)
+        session.publish = server.publish
+        process.stdout.write(uiBanner(server.url, ui.tokenGenerated))
+      }
       process.on('SIGINT', stop)
       process.on('SIGTERM', stop)
-      const printer = new ProgressPrinter()
       try {
         const run = await runBench({
           ...options,
           signal: controller.signal,
-          onProgress: (variant, p) => printer.update(variant, p),
-          onVariant: (r) => printer.done(r.meta.status === 'failed'
-            ? `${r.meta.name}: FAILED: ${r.meta.error}`
-            : `${r.meta.name}: ${r.meta.status === 'interrupted' ? 'interrupted, ' : ''}${r.result?.aggregated.requests ?? 0} requests, ` +
-              `${fmtRate(r.result?.aggregated.rps ?? 0)}, ${r.result?.aggregated.failures ?? 0} failures`)
+          onProgress: (variant, p) => {
+            printer.update(variant, p)
+            session?.progress(variant, p)
+          },
+          onVariant: (r) => {
+            session?.variantDone(r)
+            printer.done(r.meta.status === 'failed'
+              ? `${r.meta.name}: FAILED: ${r.meta.error}`
+              : `${r.meta.name}: ${r.meta.status === 'interrupted' ? 'interrupted, ' : ''}${r.result?.aggregated.requests ?? 0} requests, ` +
+                `${fmtRate(r.result?.aggregated.rps ?? 0)}, ${r.result?.aggregated.failures ?? 0} failures`)
+          }
         })
+        session?.finished(run.report, run.interrupted)
         if (run.report === null) {
           process.exitCode = 130
           return
@@ -88,6 +110,14 @@ export function registerBench(program: Command): void {
       } finally {
         process.off('SIGINT', stop)
         process.off('SIGTERM', stop)
+        if (server) {
+          // The page stays up for its downloads until Ctrl-C (at once if the bench was stopped by one).
+          if (!controller.signal.aborted || pageStopped) {
+            process.stdout.write('The live page stays up for its downloads: Ctrl-C to quit.\n')
+            await untilSignal()
+          }
+          await server.close()
+        }
       }
     })
 }

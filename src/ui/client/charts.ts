@@ -1,7 +1,7 @@
 // The live charts: the HTML report's line charts (report/charts.ts builds the same ECharts options),
 // fed one point a second; x is seconds since the test started. Changes made to the load are vertical
 // marks. Stream charts (TTFT, tokens/s) appear once a stream was measured.
-import { lineChart, type ChartOption } from '../../report/charts.js'
+import { eventMarkLine, lineChart, type ChartOption } from '../../report/charts.js'
 import type { ChartPoint, LiveMessage } from '../messages.js'
 import { $, escapeHtml } from './dom.js'
 
@@ -58,14 +58,6 @@ function create(def: ChartDef): Live {
   return { def, chart, data: def.series.map(() => []) }
 }
 
-function markLine(): Record<string, unknown> {
-  return {
-    symbol: 'none', silent: true, lineStyle: { color: '#444', type: 'dashed' },
-    label: { formatter: '{b}', position: 'insideEndTop', fontSize: 10 },
-    data: marks.map((k) => ({ xAxis: k.x, name: k.text }))
-  }
-}
-
 export function renderCharts(m: LiveMessage): void {
   const start = (m.startedAt ?? 0) / 1000
   const x = (p: ChartPoint) => Math.max(0, Math.round((p.t - start) * 10) / 10)
@@ -81,7 +73,7 @@ export function renderCharts(m: LiveMessage): void {
     const add = existing ? fresh : points
     if (!add.length) continue
     for (const p of add) def.series.forEach((s, i) => c.data[i]!.push([x(p), s.value(p) ?? null]))
-    c.chart.setOption({ series: c.data.map((data, i) => (i === 0 ? { data, markLine: markLine() } : { data })) })
+    c.chart.setOption({ series: c.data.map((data, i) => (i === 0 ? { data, markLine: eventMarkLine(marks) } : { data })) })
   }
 }
 

@@ -2,7 +2,7 @@
 // test starts at once; without, the page starts it. The page stays up after a test (its downloads, a
 // new test) until Ctrl-C; Ctrl-C during a test stops it and still writes every output.
 import { UsageError } from '../errors.js'
-import { evaluateThresholds, type LoadOptions, type LoadResult, type LoadTick, type Threshold, type ThresholdOutcome } from '../load/index.js'
+import { evaluateThresholds, resolveOptions, type LoadOptions, type LoadResult, type LoadTick, type Threshold, type ThresholdOutcome } from '../load/index.js'
 import { finalReport } from '../report/console.js'
 import { LoadSession } from '../ui/load-session.js'
 import type { UiOptions } from '../ui/options.js'
@@ -41,6 +41,7 @@ export async function runLoadUi(url: string | undefined, f: Flags, ui: UiOptions
     throw new UsageError('missing <url>: with --run-time, --ui starts the test at once; give the URL, or leave --run-time out and start the test from the page', { flag: '<url>' })
   }
   const first = optionsOf(url ?? (f.openai === undefined ? PAGE_URL_PLACEHOLDER : undefined), f)
+  resolveOptions(first)
   const jsonl = f.progress === 'jsonl'
   const log = (s: string) => (jsonl ? process.stderr : process.stdout).write(`${s}\n`)
   const mode = first.rate === undefined ? 'closed' : 'open'

@@ -20,10 +20,10 @@ export class LiveRun {
     this.unsent.push(point)
   }
 
-  tick(tick: LoadTick, events: string[] = []): void {
+  tick(tick: LoadTick): void {
     const prevT = this.history.at(-1)?.t
     this.history.push(tick.point)
-    this.add(chartPoint(tick.point, events))
+    this.add(chartPoint(tick.point))
     if (tick.live) {
       const { rows, counts } = statsRows(tick.live, this.counts, prevT === undefined ? 1 : tick.point.t - prevT)
       this.live = tick.live

@@ -4,7 +4,7 @@ import { llmStats } from '../load/llm-stats.js'
 import type { EndpointStats, HistoryPoint, LoadResult } from '../load/result.js'
 import type { ChartPoint, StatsRow, StreamTotals } from './messages.js'
 
-export function chartPoint(p: HistoryPoint, events: string[] = []): ChartPoint {
+export function chartPoint(p: HistoryPoint): ChartPoint {
   const point: ChartPoint = {
     t: p.t, users: p.users, inFlight: p.inFlight, rps: p.rps, failuresPerSec: p.failuresPerSec,
     p50: p.p50, p95: p.p95, p99: p.p99, cpuPercent: p.cpuPercent ?? null
@@ -14,8 +14,6 @@ export function chartPoint(p: HistoryPoint, events: string[] = []): ChartPoint {
     point.ttftP95 = p.llm.ttftP95
     point.tokensPerSec = p.llm.tokensPerSec
   }
-  const all = [...(p.events ?? []), ...events]
-  if (all.length) point.events = all
   return point
 }
 

@@ -3,7 +3,7 @@
 // page's message; Edit goes to the run's LoadControl, Stop to its abort signal. When a test ends, the
 // command's `finish` writes every output its flags asked for, whatever stopped it.
 import { UsageError, messageOf } from '../errors.js'
-import { LoadControl, eventText, runLoad, type LoadOptions, type LoadResult, type LoadTick } from '../load/index.js'
+import { LoadControl, eventText, resolveOptions, runLoad, type LoadOptions, type LoadResult, type LoadTick } from '../load/index.js'
 import type { ThresholdOutcome } from '../load/thresholds.js'
 import { downloadFile, downloadLinks } from './downloads.js'
 import { LiveRun } from './live-run.js'
@@ -33,7 +33,6 @@ export class LoadSession implements UiBackend {
   private control = new LoadControl()
   private abort = new AbortController()
   private test = new LiveRun()
-  private pendingEvents: string[] = []
   private last: { result: LoadResult; outcomes: ThresholdOutcome[] } | null = null
   private notice = ''
   private running: Promise<void> = Promise.resolve()
@@ -63,11 +62,12 @@ export class LoadSession implements UiBackend {
   start(values: Record<string, unknown>): string {
     if (this.busy) throw new UsageError('a test is already running: stop it first')
     const options = this.spec.makeOptions(values)
+    // Every value checked now, so a bad one is the page's 400, not a test that fails to start.
+    resolveOptions(options)
     this.form = { ...this.form, ...pick(values) }
     this.control = new LoadControl()
     this.abort = new AbortController()
     this.test = new LiveRun()
-    this.pendingEvents = []
     this.run++
     this.startedAt = Date.now()
     this.state = 'running'
@@ -86,10 +86,8 @@ export class LoadSession implements UiBackend {
   edit(values: Record<string, unknown>): string {
     if (this.state !== 'running') throw new UsageError('no test is running: start one first')
     const event = this.control.change(values)
-    const text = eventText(event)
-    this.pendingEvents.push(text)
     this.form = { ...this.form, ...pick(values) }
-    return text
+    return eventText(event)
   }
 
   message(full: boolean): LiveMessage {
@@ -121,8 +119,7 @@ export class LoadSession implements UiBackend {
 
   private onTick(tick: LoadTick): void {
     this.spec.onTick?.(tick)
-    this.test.tick(tick, this.pendingEvents)
-    this.pendingEvents = []
+    this.test.tick(tick)
     this.publish()
   }
 

@@ -21,8 +21,6 @@ export interface ChartPoint {
   ttftP50?: number | null
   ttftP95?: number | null
   tokensPerSec?: number
-  /** Changes made to the load in this second. */
-  events?: string[]
 }
 
 /** Locust's statistics table row (one per name, then Aggregated). Times in ms. */

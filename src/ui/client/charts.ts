@@ -1,6 +1,6 @@
 // The live charts: the HTML report's line charts (report/charts.ts builds the same ECharts options),
 // fed one point a second; x is seconds since the test started. Changes made to the load are vertical
-// marks. Stream charts (TTFT, tokens/s) appear once a stream was measured.
+// marks at the moment they were made. Stream charts (TTFT, tokens/s) appear once a stream was measured.
 import { eventMarkLine, lineChart, type ChartOption } from '../../report/charts.js'
 import type { ChartPoint, LiveMessage } from '../messages.js'
 import { $, escapeHtml } from './dom.js'
@@ -41,7 +41,6 @@ interface Live { def: ChartDef; chart: EChart; data: [number, number | null][][]
 
 const live = new Map<string, Live>()
 let points: ChartPoint[] = []
-let marks: { x: number; text: string }[] = []
 
 function wanted(def: ChartDef, m: LiveMessage): boolean {
   if (def.open && m.mode !== 'open') return false
@@ -64,7 +63,8 @@ export function renderCharts(m: LiveMessage): void {
   const known = points.at(-1)?.t ?? -Infinity
   const fresh = m.points.filter((p) => p.t > known)
   points.push(...fresh)
-  for (const p of fresh) for (const text of p.events ?? []) marks.push({ x: x(p), text })
+  // At the moment each change was made (the points only know the second it fell in).
+  const marks = m.events.map((e) => ({ x: Math.round((e.at / 1000 - start) * 10) / 10, text: e.text }))
   for (const def of DEFS) {
     if (!wanted(def, m)) continue
     const existing = live.get(def.id)
@@ -83,7 +83,6 @@ export function resetCharts(): void {
   live.clear()
   $('charts').innerHTML = ''
   points = []
-  marks = []
 }
 
 export function resizeCharts(): void {

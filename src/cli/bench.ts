@@ -1,19 +1,14 @@
 // `floodgate bench [bench.yaml]`: re-runs the study (or the user's matrix), prints progress and the
-// comparison tables, and writes the report. Exit 0 when every variant ran, 1 when one failed, 130 on Ctrl-C.
+// comparison tables, and writes the report. Exit 0 when every variant ran, 1 when one failed; stopped by a
+// signal, it keeps what ran and exits 130 (SIGINT, Ctrl-C) or 143 (SIGTERM).
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
-import { parseCount, parseDuration, parsePositive } from '../load/parse.js'
-import { runBench, type RunBenchOptions } from '../bench/run.js'
-import { ProgressPrinter, textTable } from '../bench/terminal.js'
-import { analysisTable, resultsTable } from '../report/bench-tables.js'
-import { studyColumnsFor } from '../report/study.js'
-import { fmtRate } from '../report/bench-format.js'
-import { llmTable } from '../report/llm-tables.js'
-import { BenchSession } from '../ui/bench-session.js'
-import { uiOptions, type UiFlags } from '../ui/options.js'
-import { startUiServer, type UiServer } from '../ui/server.js'
+import { interruptedExitCode, onStopSignal, untilStopSignal, type StopSignal } from '../process/index.js'
+import { parseCount, parseDuration, parsePositive } from '../load/index.js'
+import { ProgressPrinter, runBench, textTable, type RunBenchOptions } from '../bench/index.js'
+import { analysisTable, fmtRate, llmTable, resultsTable, studyColumnsFor } from '../report/index.js'
+import { BenchSession, startUiServer, uiOptions, type UiFlags, type UiServer } from '../ui/index.js'
 import { addUiFlags, uiBanner } from './ui-flags.js'
-import { untilSignal } from './signals.js'
 
 interface Flags extends UiFlags {
   out?: string
@@ -60,6 +55,7 @@ export function registerBench(program: Command): void {
       const options = benchOptions(file, flags)
       const ui = uiOptions(flags)
       const controller = new AbortController()
+      let signal: StopSignal = 'SIGINT'
       const stop = () => {
         if (!controller.signal.aborted) process.stderr.write('\nfloodgate bench: stopping (results so far are kept)...\n')
         controller.abort()
@@ -73,8 +69,10 @@ export function registerBench(program: Command): void {
         session.publish = server.publish
         process.stdout.write(uiBanner(server.url, ui.tokenGenerated))
       }
-      process.on('SIGINT', stop)
-      process.on('SIGTERM', stop)
+      const removeSignalListeners = onStopSignal((s) => {
+        signal = s
+        stop()
+      })
       try {
         const run = await runBench({
           ...options,
@@ -93,7 +91,7 @@ export function registerBench(program: Command): void {
         })
         session?.finished(run.report, run.interrupted)
         if (run.report === null) {
-          process.exitCode = 130
+          process.exitCode = interruptedExitCode(signal)
           return
         }
         const { input } = run.report
@@ -105,16 +103,15 @@ export function registerBench(program: Command): void {
           for (const a of input.llm) process.stdout.write(`${a.name}: ${a.verdict.text}\n`)
         }
         process.stdout.write(`\nreport: ${run.report.markdown}\n        ${run.report.html}\n`)
-        if (run.interrupted) process.exitCode = 130
+        if (run.interrupted) process.exitCode = interruptedExitCode(signal)
         else if (run.records.some((r) => r.meta.status === 'failed')) process.exitCode = 1
       } finally {
-        process.off('SIGINT', stop)
-        process.off('SIGTERM', stop)
+        removeSignalListeners()
         if (server) {
           // The page stays up for its downloads until Ctrl-C (at once if the bench was stopped by one).
           if (!controller.signal.aborted || pageStopped) {
             process.stdout.write('The live page stays up for its downloads: Ctrl-C to quit.\n')
-            await untilSignal()
+            await untilStopSignal()
           }
           await server.close()
         }

@@ -3,12 +3,10 @@
 // new test) until Ctrl-C; Ctrl-C during a test stops it and still writes every output.
 import { UsageError } from '../errors.js'
 import { evaluateThresholds, resolveOptions, type LoadOptions, type LoadResult, type LoadTick, type Threshold, type ThresholdOutcome } from '../load/index.js'
-import { finalReport } from '../report/console.js'
-import { LoadSession } from '../ui/load-session.js'
-import type { UiOptions } from '../ui/options.js'
-import { startUiServer } from '../ui/server.js'
+import { interruptedExitCode, onStopSignal, type StopSignal } from '../process/index.js'
+import { finalReport } from '../report/index.js'
+import { LoadSession, startUiServer, type UiOptions } from '../ui/index.js'
 import { uiBanner } from './ui-flags.js'
-import { untilSignal } from './signals.js'
 import type { Flags } from './load.js'
 
 /** What `floodgate load` does with and without the page (given by load.ts, so imports go one way). */
@@ -77,16 +75,23 @@ export async function runLoadUi(url: string | undefined, f: Flags, ui: UiOptions
   if (f.runTimeGiven) session.start({})
   else log('Waiting for the page to start the test (Ctrl-C to quit).')
 
-  const signal = await untilSignal()
+  // The first Ctrl-C stops the test (or quits when none runs); a second one meanwhile must not kill the
+  // command while it writes the test's outputs (src/process/signals.ts).
+  let removeSignalListeners = () => {}
+  const signal = await new Promise<StopSignal>((resolve) => { removeSignalListeners = onStopSignal(resolve) })
   const interrupted = session.busy
-  if (interrupted) {
-    process.stderr.write(`\n${signal}: stopping users, letting requests in flight finish, writing outputs...\n`)
-    if (session.stoppable) session.stop()
-    await session.done
+  try {
+    if (interrupted) {
+      process.stderr.write(`\n${signal}: stopping users, letting requests in flight finish, writing outputs...\n`)
+      if (session.stoppable) session.stop()
+      await session.done
+    }
+    await server.close()
+  } finally {
+    removeSignalListeners()
   }
-  await server.close()
   if (interrupted) {
-    process.exitCode = signal === 'SIGINT' ? 130 : 143
+    process.exitCode = interruptedExitCode(signal)
     return
   }
   // Quitting after the tests: the last one's thresholds decide, as without --ui.

@@ -2,10 +2,9 @@
 // ones done, with the analysis's verdict; Stop ends the bench as Ctrl-C does (what ran is kept and
 // reported). A bench's load is not edited mid-run: its variants must stay comparable.
 import { HttpRequestError, UsageError } from '../errors.js'
-import type { LoadProgress } from '../bench/variant.js'
-import type { LoadResult } from '../load/result.js'
-import { analyzeVariant } from '../report/analysis.js'
-import type { VariantRecord } from '../report/bench-data.js'
+import type { LoadProgress, VariantRecord } from '../bench/index.js'
+import type { LoadResult } from '../load/index.js'
+import { analyzeVariant } from '../report/index.js'
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { downloadFile, downloadLinks } from './downloads.js'

@@ -1,11 +1,8 @@
 // The page's Download Data: the same files the flags write (Locust's CSVs, the streams' CSVs, the JSON
 // result, the HTML report), made from the current run so far or the last one, named after its start.
 import { HttpRequestError, UsageError } from '../errors.js'
-import type { LoadResult } from '../load/result.js'
-import type { ThresholdOutcome } from '../load/thresholds.js'
-import { exceptionsCsv, failuresCsv, historyCsv, statsCsv } from '../report/csv.js'
-import { llmHistoryCsv, llmStatsCsv } from '../report/llm-csv.js'
-import { loadHtml } from '../report/load-html.js'
+import type { LoadResult, ThresholdOutcome } from '../load/index.js'
+import { exceptionsCsv, failuresCsv, historyCsv, llmHistoryCsv, llmStatsCsv, loadHtml, statsCsv } from '../report/index.js'
 import type { Download } from './messages.js'
 import type { DownloadFile } from './server.js'
 

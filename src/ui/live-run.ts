@@ -1,7 +1,6 @@
 // One test as a page follows it: its chart points (all, and those not yet sent), and from each tick's
 // snapshot Locust's rows, the failures, exceptions and streams. Shared by the load, bench and status pages.
-import type { LoadTick } from '../load/local.js'
-import type { HistoryPoint, LoadResult } from '../load/result.js'
+import type { HistoryPoint, LoadResult, LoadTick } from '../load/index.js'
 import { chartPoint, statsRows, streamTotals, type Counts } from './live.js'
 import type { ChartPoint, StatsRow, StreamTotals } from './messages.js'
 

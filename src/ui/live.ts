@@ -1,7 +1,6 @@
 // From the load's own figures to what the page shows: a history second to a chart point, the run so
 // far to Locust's table rows (current RPS from two successive snapshots) and the streams' totals. Pure.
-import { llmStats } from '../load/llm-stats.js'
-import type { EndpointStats, HistoryPoint, LoadResult } from '../load/result.js'
+import { llmStats, type EndpointStats, type HistoryPoint, type LoadResult } from '../load/index.js'
 import type { ChartPoint, StatsRow, StreamTotals } from './messages.js'
 
 export function chartPoint(p: HistoryPoint): ChartPoint {

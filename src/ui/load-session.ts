@@ -3,8 +3,7 @@
 // page's message; Edit goes to the run's LoadControl, Stop to its abort signal. When a test ends, the
 // command's `finish` writes every output its flags asked for, whatever stopped it.
 import { UsageError, messageOf } from '../errors.js'
-import { LoadControl, eventText, resolveOptions, runLoad, type LoadOptions, type LoadResult, type LoadTick } from '../load/index.js'
-import type { ThresholdOutcome } from '../load/thresholds.js'
+import { LoadControl, eventText, resolveOptions, runLoad, type LoadOptions, type LoadResult, type LoadTick, type ThresholdOutcome } from '../load/index.js'
 import { downloadFile, downloadLinks } from './downloads.js'
 import { LiveRun } from './live-run.js'
 import type { LiveMessage, RunState, StartForm } from './messages.js'

@@ -1,6 +1,6 @@
 // What the live page receives: one LiveMessage per second over Server-Sent Events (GET /api/events),
 // and the same object from GET /api/state. Shared by the server and the page's script (types only).
-import type { ErrorEntry, ExceptionEntry } from '../load/result.js'
+import type { ErrorEntry, ExceptionEntry } from '../load/index.js'
 
 export type UiKind = 'load' | 'bench' | 'status'
 export type RunState = 'ready' | 'running' | 'stopping' | 'stopped'

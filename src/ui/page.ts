@@ -1,7 +1,7 @@
 // The live page's HTML: a header with the run's figures and its buttons, the start/edit form, and
 // Locust's tabs (statistics, charts, failures, exceptions, download data) plus events, streams and, for
 // bench, the variants. Scripts come from this server only; the token rides on their URLs.
-import { escapeHtml } from '../report/page.js'
+import { escapeHtml } from '../report/index.js'
 
 const STYLE = `*{box-sizing:border-box}[hidden]{display:none!important}body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
 header{display:flex;flex-wrap:wrap;align-items:center;gap:18px;padding:10px 20px;background:#1f2d3d;color:#fff}

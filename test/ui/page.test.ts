@@ -25,8 +25,13 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
 
 /** Points drawn in the requests/s chart. */
 const drawnPoints = (page: Page) => page.evaluate(() => {
-  const el = document.getElementById('chart-rps')
-  const chart = el && (window as unknown as { echarts: { getInstanceByDom(e: HTMLElement): { getOption(): { series: { data: unknown[] }[] } } } }).echarts.getInstanceByDom(el)
+  // Runs in the page; the test's compiler has Node's globals, not the DOM's, hence the page's own types here.
+  const win = globalThis as unknown as {
+    document: { getElementById(id: string): object | null }
+    echarts: { getInstanceByDom(e: object): { getOption(): { series: { data: unknown[] }[] } } | undefined }
+  }
+  const el = win.document.getElementById('chart-rps')
+  const chart = el && win.echarts.getInstanceByDom(el)
   return chart ? chart.getOption().series[0]!.data.length : 0
 })
 

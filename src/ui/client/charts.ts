@@ -1,7 +1,7 @@
-// The live charts: the HTML report's line charts (report/charts.ts builds the same ECharts options),
+// The live charts: the HTML report's line charts (report/load/charts.ts builds the same ECharts options),
 // fed one point a second; x is seconds since the test started. Changes made to the load are vertical
 // marks at the moment they were made. Stream charts (TTFT, tokens/s) appear once a stream was measured.
-import { eventMarkLine, lineChart, type ChartOption } from '../../report/charts.js'
+import { eventMarkLine, lineChart, type ChartOption } from '../../report/load/charts.js'
 import type { ChartPoint, LiveMessage } from '../messages.js'
 import { $, escapeHtml } from './dom.js'
 

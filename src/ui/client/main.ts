@@ -8,6 +8,8 @@ import { setupForm, showForm } from './form.js'
 import { $, api } from './dom.js'
 
 let last: LiveMessage | null = null
+/** Messages received so far: a control's answer must not cover the notice of a newer message. */
+let received = 0
 let tab = new URLSearchParams(location.search).get('tab') ?? 'charts'
 
 function showTab(name: string): void {
@@ -43,6 +45,7 @@ function render(m: LiveMessage): void {
   if (last && m.run !== last.run) resetCharts()
   if (m.state === 'ready' && m.canStart && (!last || last.state !== 'ready')) showForm('start', m)
   last = m
+  received++
   header(m)
   renderCharts(m)
   renderTables(m)
@@ -63,8 +66,10 @@ showTab(tab)
 connect()
 
 async function post(path: string, body: Record<string, unknown>): Promise<boolean> {
+  const sent = received
   const res = await fetch(api(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
   const answer = (await res.json()) as { success: boolean; message: string }
-  $('notice').textContent = answer.message
+  // Stop's "stopping..." arriving after the message that says the test stopped would read as still stopping.
+  if (!answer.success || received === sent) $('notice').textContent = answer.message
   return answer.success
 }

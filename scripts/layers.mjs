@@ -20,8 +20,11 @@ export const PATHS = [
   ['load', 'report']
 ]
 
-/** On top of every path: each may import every folder above and those before it here. */
-export const TOP = ['bench', 'index', 'cli']
+/**
+ * On top of every path: each may import every folder above and those before it here. ui, the live page
+ * (`--ui`), shows a load's and a bench's progress: it reads bench's types, and the CLI serves it.
+ */
+export const TOP = ['bench', 'ui', 'index', 'cli']
 
 /** Files another folder may import besides the folder's index.ts, and why. */
 export const CONTRACTS = {
@@ -31,6 +34,8 @@ export const CONTRACTS = {
   'executor/types.ts': 'what running a compiled flow looks like from outside: types only',
   'serve/command.ts': "`floodgate serve`: it imports only what each path runs, so a cluster primary loads no fastify, flow or pool code",
   'serve/options.ts': 'the serve options and their defaults, read by the CLI without loading the server',
+  'report/load/charts.ts': "the load charts' ECharts options, plain data with no Node imports: the report renders them and the live page's browser script (ui/client, bundled by esbuild) draws the same ones",
+  'report/escape.ts': "escapeHtml with no Node imports, for the reports and the live page's browser script (ui/client)",
   'report/bench/data.ts': 'the files a bench run saves (src/bench writes them, the bench report reads them back): types and a version',
   'llm/register.ts': "registers the llm and prompt node types without loading the llm client (it loads on a flow's first llm node)"
 }

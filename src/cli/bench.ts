@@ -3,12 +3,14 @@
 // signal, it keeps what ran and exits 130 (SIGINT, Ctrl-C) or 143 (SIGTERM).
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
-import { interruptedExitCode, onStopSignal, type StopSignal } from '../process/index.js'
+import { interruptedExitCode, onStopSignal, untilStopSignal, type StopSignal } from '../process/index.js'
 import { parseCount, parseDuration, parsePositive } from '../load/index.js'
 import { ProgressPrinter, runBench, type RunBenchOptions } from '../bench/index.js'
 import { fmtRate, terminalReport } from '../report/index.js'
+import { BenchSession, startUiServer, uiOptions, type UiFlags, type UiServer } from '../ui/index.js'
+import { addUiFlags, uiBanner } from './ui-flags.js'
 
-interface Flags {
+interface Flags extends UiFlags {
   out?: string
   users?: string
   spawnRate?: string
@@ -37,7 +39,7 @@ export function benchOptions(file: string | undefined, flags: Flags): RunBenchOp
 }
 
 export function registerBench(program: Command): void {
-  program
+  const command = program
     .command('bench')
     .argument('[bench.yaml]', 'the matrix to run (default: the study, examples/promptflow-serve/bench.yaml)')
     .description('run a load-test matrix (services x load profile x variants) and write an analysed report')
@@ -48,26 +50,46 @@ export function registerBench(program: Command): void {
     .option('--full', "the file's full: profile (the study's run: 1000 users, 10/s, 5 min)")
     .option('--only <variant>', 'run only these variants (repeat or comma-separate)', collect, [])
     .option('--target <url>', 'benchmark an already running service at this URL with the same load and report')
+  addUiFlags(command, 'the bench (the variant running, the ones done and their verdicts); it stays up after the bench until Ctrl-C')
     .action(async (file: string | undefined, flags: Flags) => {
       const options = benchOptions(file, flags)
+      const ui = uiOptions(flags)
       const controller = new AbortController()
       let signal: StopSignal = 'SIGINT'
+      const stop = () => {
+        if (!controller.signal.aborted) process.stderr.write('\nfloodgate bench: stopping (results so far are kept)...\n')
+        controller.abort()
+      }
+      const printer = new ProgressPrinter()
+      let pageStopped = false
+      const session = ui ? new BenchSession(`Floodgate bench: ${file ?? 'the study'}`, () => { pageStopped = true; stop() }) : null
+      let server: UiServer | null = null
+      if (ui && session) {
+        server = await startUiServer(ui, session)
+        session.publish = server.publish
+        process.stdout.write(uiBanner(server.url, ui.tokenGenerated))
+      }
       const removeSignalListeners = onStopSignal((s) => {
         signal = s
-        process.stderr.write('\nfloodgate bench: stopping (results so far are kept)...\n')
-        controller.abort()
+        stop()
       })
-      const printer = new ProgressPrinter()
       try {
         const run = await runBench({
           ...options,
           signal: controller.signal,
-          onProgress: (variant, p) => printer.update(variant, p),
-          onVariant: (r) => printer.done(r.meta.status === 'failed'
-            ? `${r.meta.name}: FAILED: ${r.meta.error}`
-            : `${r.meta.name}: ${r.meta.status === 'interrupted' ? 'interrupted, ' : ''}${r.result?.aggregated.requests ?? 0} requests, ` +
-              `${fmtRate(r.result?.aggregated.rps ?? 0)}, ${r.result?.aggregated.failures ?? 0} failures`)
+          onProgress: (variant, p) => {
+            printer.update(variant, p)
+            session?.progress(variant, p)
+          },
+          onVariant: (r) => {
+            session?.variantDone(r)
+            printer.done(r.meta.status === 'failed'
+              ? `${r.meta.name}: FAILED: ${r.meta.error}`
+              : `${r.meta.name}: ${r.meta.status === 'interrupted' ? 'interrupted, ' : ''}${r.result?.aggregated.requests ?? 0} requests, ` +
+                `${fmtRate(r.result?.aggregated.rps ?? 0)}, ${r.result?.aggregated.failures ?? 0} failures`)
+          }
         })
+        session?.finished(run.report, run.interrupted)
         if (run.report === null) {
           process.exitCode = interruptedExitCode(signal)
           return
@@ -77,6 +99,14 @@ export function registerBench(program: Command): void {
         else if (run.records.some((r) => r.meta.status === 'failed')) process.exitCode = 1
       } finally {
         removeSignalListeners()
+        if (server) {
+          // The page stays up for its downloads until Ctrl-C (at once if the bench was stopped by one).
+          if (!controller.signal.aborted || pageStopped) {
+            process.stdout.write('The live page stays up for its downloads: Ctrl-C to quit.\n')
+            await untilStopSignal()
+          }
+          await server.close()
+        }
       }
     })
 }

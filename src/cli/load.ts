@@ -11,9 +11,14 @@ import {
 } from '../load/index.js'
 import { applyShard, CPU_WARNING, parseArrival, parseBurstiness, parseShard, parseStreamMode } from '../load/index.js'
 import { finalReport, liveLine, writeLlmCsv, writeLoadHtml, writeLocustCsv } from '../report/index.js'
+import { uiOptions, type UiFlags } from '../ui/index.js'
+import { addUiFlags } from './ui-flags.js'
+import { runLoadUi } from './load-ui.js'
 
 /** The command's flags as commander gives them (exported for tests of their checks). */
-export interface Flags {
+export interface Flags extends UiFlags {
+  /** Whether --run-time was on the command line (with --ui, the test then starts at once). */
+  runTimeGiven?: boolean
   method?: string
   body?: string
   bodyFile?: string
@@ -109,7 +114,12 @@ function streamingOptions(options: LoadOptions, f: Flags): void {
   if (f.drain !== undefined) options.drainSec = /^\s*0*(\.0*)?\s*s?\s*$/.test(f.drain) ? 0 : parseDuration(f.drain, '--drain')
 }
 
-function progressLine(tick: LoadTick): string {
+/** Flags -> LoadOptions, with --shard's part applied. */
+export function optionsOf(url: string | undefined, f: Flags): LoadOptions {
+  return f.shard === undefined ? toOptions(url, f) : applyShard(toOptions(url, f), parseShard(f.shard))
+}
+
+export function progressLine(tick: LoadTick): string {
   const p = tick.point
   const llm = p.llm ? { ttftP50: p.llm.ttftP50, tokensPerSec: Math.round(p.llm.tokensPerSec * 10) / 10 } : {}
   return JSON.stringify({
@@ -118,16 +128,35 @@ function progressLine(tick: LoadTick): string {
   }) + '\n'
 }
 
-async function writeOutputs(f: Flags, result: LoadResult, outcomes: ReturnType<typeof evaluateThresholds>, log: (s: string) => void): Promise<void> {
+/** Writes what --json, --csv and --html ask for; returns the files written. */
+export async function writeOutputs(f: Flags, result: LoadResult, outcomes: ReturnType<typeof evaluateThresholds>, log: (s: string) => void): Promise<string[]> {
+  const written: string[] = []
   if (f.json) {
     await mkdir(dirname(f.json), { recursive: true })
     await writeFile(f.json, JSON.stringify({ ...result, thresholds: outcomes }, null, 2) + '\n')
     log(`Wrote ${f.json}`)
+    written.push(f.json)
   }
-  if (f.csv) log(`Wrote ${[...await writeLocustCsv(f.csv, result), ...await writeLlmCsv(f.csv, result)].join(', ')}`)
+  if (f.csv) {
+    const files = [...await writeLocustCsv(f.csv, result), ...await writeLlmCsv(f.csv, result)]
+    log(`Wrote ${files.join(', ')}`)
+    written.push(...files)
+  }
   if (f.html) {
     await writeLoadHtml(f.html, result, outcomes)
     log(`Wrote ${f.html}`)
+    written.push(f.html)
+  }
+  return written
+}
+
+/** The console's side of each tick: the CPU warning, and a line every 2 s (or JSON lines every second). */
+export function tickPrinter(f: Flags, mode: 'closed' | 'open'): (tick: LoadTick) => void {
+  let ticks = 0
+  return (tick) => {
+    if (tick.cpuWarning) process.stderr.write(`${CPU_WARNING}\n`)
+    if (f.progress === 'jsonl') process.stdout.write(progressLine(tick))
+    else if (!f.quiet && ++ticks % 2 === 0) process.stdout.write(`${liveLine(tick, mode)}\n`)
   }
 }
 
@@ -137,7 +166,9 @@ async function runCommand(url: string | undefined, f: Flags): Promise<void> {
   }
   const jsonl = f.progress === 'jsonl'
   const thresholds: Threshold[] = f.threshold.map(parseThreshold)
-  const options = f.shard === undefined ? toOptions(url, f) : applyShard(toOptions(url, f), parseShard(f.shard))
+  const ui = uiOptions(f)
+  if (ui) return runLoadUi(url, f, ui, thresholds, { optionsOf, tickPrinter, writeOutputs })
+  const options = optionsOf(url, f)
   const out = (s: string) => process.stdout.write(s)
   const log = (s: string) => (jsonl ? process.stderr : process.stdout).write(`${s}\n`)
 
@@ -148,12 +179,7 @@ async function runCommand(url: string | undefined, f: Flags): Promise<void> {
     process.stderr.write(`\n${s}: stopping users, letting requests in flight finish (up to 2 s), writing outputs...\n`)
     controller.abort()
   })
-  let ticks = 0
-  const onTick = (tick: LoadTick) => {
-    if (tick.cpuWarning) process.stderr.write(`${CPU_WARNING}\n`)
-    if (jsonl) out(progressLine(tick))
-    else if (!f.quiet && ++ticks % 2 === 0) out(`${liveLine(tick, options.rate === undefined ? 'closed' : 'open')}\n`)
-  }
+  const onTick = tickPrinter(f, options.rate === undefined ? 'closed' : 'open')
   let result: LoadResult
   try {
     result = await runLoad(options, { onTick, signal: controller.signal })
@@ -175,7 +201,7 @@ async function runCommand(url: string | undefined, f: Flags): Promise<void> {
 }
 
 export function registerLoad(program: Command): void {
-  program
+  const command = program
     .command('load')
     .description('Load-test an HTTP endpoint (Locust-compatible user model and CSV output)')
     .argument('[url]', 'the URL each user requests (its origin for --scenario); not with --openai')
@@ -212,5 +238,6 @@ export function registerLoad(program: Command): void {
     .option('--burstiness <b>', 'open loop, random arrivals: gamma shape of the gaps (1 = Poisson, < 1 burstier, > 1 more regular)')
     .option('--seed <n>', 'seed of random arrivals and synthetic prompts (default 42)')
     .option('--drain <duration>', 'how long requests in flight may finish after the run time (default 2s)')
-    .action((url: string | undefined, flags: Flags) => runCommand(url, flags))
+  addUiFlags(command, 'the test; without --run-time the test is started from the page')
+    .action((url: string | undefined, flags: Flags, cmd: Command) => runCommand(url, { ...flags, runTimeGiven: cmd.getOptionValueSource('runTime') === 'cli' }))
 }

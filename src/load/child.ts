@@ -4,8 +4,10 @@ import { onStopSignal } from '../process/index.js'
 import { runLocal } from './local.js'
 import type { ChildMessage, ParentMessage } from './processes.js'
 import type { Plan } from './options.js'
+import { LoadControl } from './control.js'
 
 const controller = new AbortController()
+const control = new LoadControl()
 const send = (m: ChildMessage) => process.send?.(m)
 const stop = () => controller.abort()
 // Ctrl-C reaches the whole process group: stop like the parent does, and report what ran.
@@ -14,9 +16,11 @@ process.on('disconnect', stop)
 
 process.on('message', (m: ParentMessage) => {
   if (m.type === 'stop') return stop()
+  // The parent checked the change and records it; this process applies its share.
+  if (m.type === 'change') return void control.applyChange(m.change, 'parent')
   if (m.type !== 'run') return
   const plan: Plan = { ...m.plan, body: m.body === undefined ? undefined : Buffer.from(m.body, 'base64') }
-  runLocal(plan, { signal: controller.signal, startAt: m.startAt, onTick: (tick) => send({ type: 'tick', tick }) })
+  runLocal(plan, { signal: controller.signal, control, live: m.live, startAt: m.startAt, onTick: (tick) => send({ type: 'tick', tick }) })
     .then((result) => send({ type: 'result', result }))
     .catch((err: Error) => send({ type: 'error', message: err.message, stack: err.stack ?? '' }))
     .finally(() => process.disconnect?.())

@@ -17,6 +17,7 @@ class ClosedUser {
   private timer: NodeJS.Timeout | undefined
   private waitEndedAt = 0
   private backoffSec = FIRST_BACKOFF_SEC
+  private retired = false
   private readonly sendNow = () => this.send()
 
   constructor(private readonly ctx: RunContext, private readonly ep: EndpointTotals) {
@@ -34,6 +35,15 @@ class ClosedUser {
     this.timer = undefined
   }
 
+  /** Waiting: leaves now; mid-request: leaves when its answer is recorded (onDone). */
+  retire(): void {
+    this.retired = true
+    if (this.timer) {
+      this.stop()
+      void this.client.close()
+    }
+  }
+
   close(): Promise<void> {
     return this.client.destroy()
   }
@@ -41,6 +51,10 @@ class ClosedUser {
   private send(): void {
     this.timer = undefined
     if (this.ctx.stopped) return
+    if (this.retired) {
+      void this.client.close()
+      return
+    }
     this.exchange.reset(performance.now())
     this.ctx.inFlight++
     this.client.dispatch(this.ctx.nextSpec(), this.exchange)

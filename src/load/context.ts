@@ -5,6 +5,7 @@ import { httpFailure, streamCutFailure, streamFailure, transportFailure, type Fa
 import type { EndpointTotals } from './stats.js'
 import { requestSpecs, type MeasuredRequest, type RequestSpec } from './measured-request.js'
 import { StreamReader } from './stream-reader.js'
+import type { LoadChange } from './control.js'
 
 export interface Driver {
   /** Starts sending (users spawn from now on, or arrivals begin). */
@@ -15,6 +16,8 @@ export interface Driver {
   users(): number
   /** Destroys every connection; requests still in flight are abandoned. */
   close(): Promise<void>
+  /** A change made while running (LoadControl checked it against the run's mode). */
+  change(change: LoadChange): void
 }
 
 export class RunContext {

@@ -4,6 +4,7 @@ import { runProcesses } from './processes.js'
 import { resolveOptions, type LoadOptions } from './options.js'
 import { loadScenario } from './scenario.js'
 import type { LoadResult } from './result.js'
+import { markHistory } from './control.js'
 
 export { mergeResults } from './merge.js'
 export { checkLoadResult, checkShape, readLoadResult, type Shape } from './result-file.js'
@@ -14,6 +15,7 @@ export { evaluateThresholds, type ThresholdOutcome } from './thresholds.js'
 export { waitSeconds } from './wait.js'
 export { decodeHistogram, encodeHistogram, percentileMs } from './histogram.js'
 export type { LoadOptions } from './options.js'
+export { resolveOptions } from './options.js'
 export type { LoadTick, RunHooks } from './local.js'
 export type { ScenarioUser, ScenarioResponse, ScenarioRequestOptions, ScenarioFunction, ScenarioChatOptions } from './scenario.js'
 export type { ChatMessage, ChatPrompt } from './prompts.js'
@@ -24,6 +26,7 @@ export { parseArrival, parseBurstiness, parseStreamMode } from './llm-options.js
 export { parseSlo } from './slo.js'
 export { applyShard, parseShard, type Shard } from './shard.js'
 export { CPU_WARNING } from './generator.js'
+export { LoadControl, eventText, type LoadChange } from './control.js'
 export * from './result.js'
 
 /**
@@ -31,10 +34,15 @@ export * from './result.js'
  * are merged exactly. Stops at the run time or when `signal` aborts (the result is then `interrupted`).
  * Bad options throw UsageError (naming the flag); an unreachable host still completes, all failures.
  */
-export async function runLoad(options: LoadOptions, hooks: Pick<RunHooks, 'onTick' | 'signal'> = {}): Promise<LoadResult> {
+export async function runLoad(options: LoadOptions, hooks: Pick<RunHooks, 'onTick' | 'signal' | 'control' | 'live'> = {}): Promise<LoadResult> {
   const plan = resolveOptions(options)
-  if (plan.config.processes <= 1) return runLocal(plan, hooks)
   // Load the scenario here once, so a broken module is reported as such, not as a child's crash.
-  if (plan.config.scenario) await loadScenario(plan.config.scenario)
-  return runProcesses(plan, hooks)
+  if (plan.config.processes > 1 && plan.config.scenario) await loadScenario(plan.config.scenario)
+  const result = plan.config.processes <= 1 ? await runLocal(plan, hooks) : await runProcesses(plan, hooks)
+  const events = hooks.control?.events ?? []
+  if (events.length) {
+    result.events = [...events]
+    markHistory(result.history, events)
+  }
+  return result
 }

@@ -9,11 +9,13 @@ import { scenarioLoop, loadScenario } from './scenario.js'
 import { GeneratorSampler } from './generator.js'
 import type { Plan } from './options.js'
 import type { HistoryPoint, LoadResult } from './result.js'
-
+import type { LoadControl } from './control.js'
 
 export interface LoadTick {
   /** The second that just ended (its window figures and the running totals). */
   point: HistoryPoint
+  /** With `RunHooks.live`: the run so far (tables, failures, exceptions), its `history` left empty. */
+  live?: LoadResult
   elapsedSec: number
   totalSec: number
   cpuPercent: number
@@ -27,6 +29,10 @@ export interface RunHooks {
   signal?: AbortSignal
   /** Epoch ms to start at (child processes start together); default now. */
   startAt?: number
+  /** Changes the running load (users, spawn rate, rate) from outside: the web UI's Edit. */
+  control?: LoadControl
+  /** Adds `live` to every tick: once a second, never per request. */
+  live?: boolean
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -70,10 +76,12 @@ export async function runLocal(plan: Plan, hooks: RunHooks = {}): Promise<LoadRe
     const s = sampler.sample()
     point.cpuPercent = s.cpuPercent
     point.rssBytes = s.rssBytes
-    hooks.onTick?.({
+    const tick: LoadTick = {
       point, elapsedSec: (now - t0) / 1000, totalSec: plan.config.runTimeSec,
       cpuPercent: s.cpuPercent, rssBytes: s.rssBytes, cpuWarning: s.warn
-    })
+    }
+    if (hooks.live) tick.live = recorder.snapshot(plan.config, startedAt, Date.now(), (now - t0) / 1000, sampler.stats())
+    hooks.onTick?.(tick)
   }
   const tick = () => {
     closeWindow(nextSec)
@@ -83,7 +91,9 @@ export async function runLocal(plan: Plan, hooks: RunHooks = {}): Promise<LoadRe
   ticker = setTimeout(tick, nextSec * 1000 - Date.now())
 
   driver.start()
+  hooks.control?.attach(plan.config.mode, (change) => driver.change(change))
   await sleep(runMs, signal)
+  hooks.control?.attach(plan.config.mode, null)
   const interrupted = signal?.aborted === true
   const stoppedAt = performance.now()
   ctx.stopped = true

@@ -178,6 +178,7 @@ export function mergeResults(results: LoadResult[]): LoadResult {
   const cpuMax = Math.max(0, ...history.map((p) => p.cpuPercent ?? 0))
   const llm = mergeLlm(results)
   const cpuSec = sumOf(results, (r) => r.generator.cpuSec)
+  const events = results.flatMap((r) => r.events ?? []).sort((a, b) => a.at - b.at)
   return withLlmStats({
     version: LOAD_RESULT_VERSION,
     tool: 'floodgate',
@@ -203,6 +204,7 @@ export function mergeResults(results: LoadResult[]): LoadResult {
       ...(cpuSec !== undefined ? { cpuSec } : {})
     },
     histograms,
-    ...(llm ? { llm } : {})
+    ...(llm ? { llm } : {}),
+    ...(events.length ? { events } : {})
   })
 }

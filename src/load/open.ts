@@ -7,6 +7,7 @@ import { Pool } from 'undici'
 import { MeasuredRequest, clientOptions } from './measured-request.js'
 import { arrivalSchedule, type Schedule } from './arrival-schedule.js'
 import type { Driver, RunContext } from './context.js'
+import type { LoadChange } from './control.js'
 import type { EndpointTotals } from './stats.js'
 
 // The schedule's arithmetic lives with the schedules; kept importable from here.
@@ -22,7 +23,8 @@ export class OpenLoop implements Driver {
   private t0 = 0
   private readonly maxInFlight: number
   /** Arrivals in the run time only (t in [0, run time)): a late stop timer must not add more. */
-  private readonly schedule: Schedule
+  private schedule: Schedule
+  private startedAt = 0
   /** Seconds from t0 of the next arrival; null when none is left. */
   private nextAt: number | null
 
@@ -38,6 +40,20 @@ export class OpenLoop implements Driver {
 
   start(): void {
     this.t0 = performance.now()
+    this.startedAt = this.t0
+    this.tick()
+  }
+
+  /** A new constant rate from now to the end of the run time (a --ramp-to ramp ends here). */
+  change(change: LoadChange): void {
+    if (this.ctx.stopped || !('rate' in change)) return
+    const { rate } = change
+    const now = performance.now()
+    const leftSec = this.ctx.plan.config.runTimeSec - (now - this.startedAt) / 1000
+    this.stop()
+    this.t0 = now
+    this.schedule = arrivalSchedule(this.ctx.plan.arrival, rate, rate, Math.max(0, leftSec))
+    this.nextAt = this.schedule.next()
     this.tick()
   }
 

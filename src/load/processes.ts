@@ -9,10 +9,12 @@ import { combinePoints, mergeResults } from './merge.js'
 import type { LoadTick, RunHooks } from './local.js'
 import type { Plan } from './options.js'
 import type { HistoryPoint, LoadResult } from './result.js'
+import type { LoadChange } from './control.js'
 
 export type ParentMessage =
-  | { type: 'run'; plan: Omit<Plan, 'body'>; body?: string; startAt: number }
+  | { type: 'run'; plan: Omit<Plan, 'body'>; body?: string; startAt: number; live?: boolean }
   | { type: 'stop' }
+  | { type: 'change'; change: LoadChange }
 
 export type ChildMessage =
   | { type: 'ready' }
@@ -91,7 +93,9 @@ class TickMerger {
     this.pending.delete(t)
     if (!ticks.length) return
     const point = combinePoints(t, ticks.map((x) => x.point), this.latest)
+    const lives = ticks.map((x) => x.live).filter((x): x is LoadResult => x !== undefined)
     this.onTick?.({
+      ...(lives.length ? { live: mergeResults(lives) } : {}),
       point,
       elapsedSec: Math.max(...ticks.map((x) => x.elapsedSec)),
       totalSec: ticks[0].totalSec,
@@ -111,6 +115,14 @@ export async function runProcesses(plan: Plan, hooks: RunHooks = {}): Promise<Lo
     (tick) => merger.add(i, tick)
   ))
   const stopAll = () => children.forEach((c) => c.send({ type: 'stop' }))
+  // Each child takes its share of a change, as of the plan: users and spawn rate split, the rate divided.
+  hooks.control?.attach(plan.config.mode, (change) => {
+    const users = 'users' in change ? shares(change.users, children.length) : []
+    children.forEach((c, i) => c.send({
+      type: 'change',
+      change: 'users' in change ? { users: users[i]!, spawnRate: change.spawnRate / children.length } : { rate: change.rate / children.length }
+    }))
+  })
   hooks.signal?.addEventListener('abort', stopAll, { once: true })
   try {
     let timer: NodeJS.Timeout | undefined
@@ -125,7 +137,7 @@ export async function runProcesses(plan: Plan, hooks: RunHooks = {}): Promise<Lo
     const startAt = Date.now() + START_DELAY_MS
     children.forEach((c, i) => {
       const { body, ...rest } = parts[i]
-      c.send({ type: 'run', plan: rest, ...(body ? { body: body.toString('base64') } : {}), startAt })
+      c.send({ type: 'run', plan: rest, ...(body ? { body: body.toString('base64') } : {}), startAt, ...(hooks.live ? { live: true } : {}) })
       if (hooks.signal?.aborted) c.send({ type: 'stop' })
     })
     await Promise.all(children.map((c) => c.exited))
@@ -134,6 +146,7 @@ export async function runProcesses(plan: Plan, hooks: RunHooks = {}): Promise<Lo
     throw err
   } finally {
     hooks.signal?.removeEventListener('abort', stopAll)
+    hooks.control?.attach(plan.config.mode, null)
   }
   const failed = children.find((c) => c.error)
   if (failed) throw new StartupError(`a load process failed: ${failed.error}`)

@@ -119,6 +119,13 @@ export class Recorder {
     return withLlmStats(this.result(config, startedAt, endedAt, durationSec, interrupted, generator))
   }
 
+  /** The run so far without its history (the live page's tables): once a second, off the hot path. */
+  snapshot(config: LoadConfig, startedAt: number, now: number, elapsedSec: number, generator: GeneratorStats): LoadResult {
+    const result = this.result(config, startedAt, now, Math.max(0.001, elapsedSec), false, generator)
+    result.history = []
+    return withLlmStats(result)
+  }
+
   private result(config: LoadConfig, startedAt: number, endedAt: number, durationSec: number,
     interrupted: boolean, generator: GeneratorStats): LoadResult {
     const endpoints = [...this.endpoints.values()].map((t) => toEndpointStats(t, durationSec))

@@ -93,7 +93,8 @@ const POINT: Shape = {
     t: 'number', users: 'number', requests: 'number', failures: 'number', rps: 'number', failuresPerSec: 'number',
     p50: 'number|null', p95: 'number|null', p99: 'number|null', inFlight: 'number', totalRequests: 'number', totalFailures: 'number',
     histogram: 'histogram?', totalMedianMs: 'number?', totalAvgMs: 'number?', totalMinMs: 'number?', totalMaxMs: 'number?',
-    totalAvgContentBytes: 'number?', cpuPercent: 'number?', rssBytes: 'number?', llm: { optional: POINT_LLM }
+    totalAvgContentBytes: 'number?', cpuPercent: 'number?', rssBytes: 'number?', llm: { optional: POINT_LLM },
+    events: { optional: { list: 'string' } }
   }
 }
 
@@ -113,7 +114,8 @@ const LOAD_RESULT: Shape = {
     dropped: 'number',
     generator: { fields: { processes: 'number', cpuPercentAvg: 'number', cpuPercentMax: 'number', rssMaxBytes: 'number', saturated: 'boolean' } },
     histograms: { record: 'histogram' },
-    llm: { optional: LLM }
+    llm: { optional: LLM },
+    events: { optional: { list: { fields: { at: 'number', kind: 'string', by: 'string' } } } }
   }
 }
 

@@ -106,6 +106,20 @@ export interface HistoryPoint {
   rssBytes?: number
   /** Streaming figures of this second, once a stream was measured (version 2). */
   llm?: HistoryLlm
+  /** Changes made to the running load in this second (see `LoadResult.events`), as text. */
+  events?: string[]
+}
+
+/** A change made to a running load (the web UI's Edit): new users and spawn rate, or a new open-loop rate. */
+export interface RunEvent {
+  /** Epoch ms. */
+  at: number
+  kind: 'users' | 'rate'
+  users?: number
+  spawnRate?: number
+  rate?: number
+  /** Who made it: "ui". */
+  by: string
 }
 
 export type ErrorKind =
@@ -184,4 +198,6 @@ export interface LoadResult {
    * was read as a stream. Written, never read back (reports recompute it).
    */
   llmStats?: Record<string, number | string | null>
+  /** Changes made while the load ran (users, spawn rate, rate), in order; absent when there were none. */
+  events?: RunEvent[]
 }

@@ -93,6 +93,7 @@ class User implements ScenarioUser {
   private readonly base: URL
   private sleepTimer: NodeJS.Timeout | undefined
   private wake: (() => void) | undefined
+  private retired = false
 
   constructor(readonly id: number, private readonly ctx: RunContext, private readonly fn: ScenarioFunction) {
     this.client = new Client(ctx.plan.origin, clientOptions(ctx.plan))
@@ -106,7 +107,7 @@ class User implements ScenarioUser {
   private async run(): Promise<void> {
     const { ctx } = this
     let waitEndedAt = performance.now()
-    while (!ctx.stopped) {
+    while (!ctx.stopped && !this.retired) {
       try {
         await this.fn(this)
       } catch (err) {
@@ -132,12 +133,18 @@ class User implements ScenarioUser {
     this.wake?.()
   }
 
+  /** Users lowered mid-run: the iteration in progress ends at its next wait, and no other starts. */
+  retire(): void {
+    this.retired = true
+    this.stop()
+  }
+
   close(): Promise<void> {
     return this.client.destroy()
   }
 
   sleep(seconds: number): Promise<void> {
-    if (this.ctx.stopped || !(seconds > 0)) return Promise.resolve()
+    if (this.ctx.stopped || this.retired || !(seconds > 0)) return Promise.resolve()
     return new Promise((done) => {
       this.wake = () => {
         this.wake = undefined
@@ -166,7 +173,7 @@ class User implements ScenarioUser {
 
   request(method: string, path: string, options: ScenarioRequestOptions = {}): Promise<ScenarioResponse> {
     const { ctx } = this
-    if (ctx.stopped) return Promise.reject(new RunStopped('the run has stopped'))
+    if (ctx.stopped || this.retired) return Promise.reject(new RunStopped('the run has stopped'))
     const url = new URL(path, this.base)
     if (url.origin !== this.base.origin) {
       return Promise.reject(new Error(`scenario request to ${url.origin}, but this run targets ${this.base.origin}`))

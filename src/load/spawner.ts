@@ -1,6 +1,7 @@
 // Starts users at a steady rate. Locust spawns in one-second steps (spawn_rate users at once, then a
 // pause); here user i starts at i / rate seconds, so the ramp is smooth and the server sees no bursts.
 import type { Driver } from './context.js'
+import type { LoadChange } from './control.js'
 
 export class Spawner {
   private timer: NodeJS.Timeout | undefined
@@ -38,24 +39,37 @@ export class Spawner {
 export interface SpawnedUser {
   start(): void
   stop(): void
+  /** Leaves the run (users lowered mid-run): no new request; its request in flight still finishes and counts. */
+  retire(): void
   close(): Promise<void>
 }
 
 /** A Driver made of users started by a Spawner: the closed loop and scenario users share it. */
 export class UserDriver implements Driver {
   private readonly list: SpawnedUser[] = []
-  private readonly spawner: Spawner
+  private readonly retired: SpawnedUser[] = []
+  private spawner: Spawner
+  private made = 0
 
-  constructor(total: number, perSecond: number, make: (index: number) => SpawnedUser) {
-    this.spawner = new Spawner(total, perSecond, (i) => {
-      const user = make(i)
-      this.list.push(user)
-      user.start()
-    })
+  constructor(total: number, perSecond: number, private readonly make: (index: number) => SpawnedUser) {
+    this.spawner = new Spawner(total, perSecond, () => this.spawnOne())
   }
 
   start(): void {
     this.spawner.start()
+  }
+
+  /**
+   * Moves to `users` at `perSecond` from the count running now, as Locust's edit does: more users are
+   * started at that rate, surplus ones retired at it (the newest first).
+   */
+  change(change: LoadChange): void {
+    if (!('users' in change)) return
+    const { users, spawnRate: perSecond } = change
+    this.spawner.stop()
+    const diff = users - this.list.length
+    this.spawner = new Spawner(Math.abs(diff), perSecond, diff > 0 ? () => this.spawnOne() : () => this.retireOne())
+    if (diff !== 0) this.spawner.start()
   }
 
   stop(): void {
@@ -68,6 +82,19 @@ export class UserDriver implements Driver {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.list.map((u) => u.close()))
+    await Promise.all([...this.list, ...this.retired].map((u) => u.close()))
+  }
+
+  private spawnOne(): void {
+    const user = this.make(this.made++)
+    this.list.push(user)
+    user.start()
+  }
+
+  private retireOne(): void {
+    const user = this.list.pop()
+    if (!user) return
+    user.retire()
+    this.retired.push(user)
   }
 }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { ConfigError } from '../errors.js'
 import type { Chart } from './load/charts.js'
+import { escapeHtml } from './escape.js'
 
 export interface PageSection {
   heading: string
@@ -39,9 +40,7 @@ function echarts(): string {
   return echartsSource
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string)
-}
+export { escapeHtml }
 
 /** JSON safe inside a <script> element. */
 function scriptJson(value: unknown): string {

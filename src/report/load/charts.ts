@@ -38,6 +38,15 @@ export function lineChart(x: number[], series: Series[], yName: string): ChartOp
   }
 }
 
+/** Dashed vertical marks at x (seconds), named: changes made to a running load. */
+export function eventMarkLine(marks: { x: number; text: string }[]): ChartOption {
+  return {
+    symbol: 'none', silent: true, lineStyle: { color: '#444', type: 'dashed' },
+    label: { formatter: '{b}', position: 'insideEndTop', fontSize: 10 },
+    data: marks.map((m) => ({ xAxis: m.x, name: m.text }))
+  }
+}
+
 const pick = (h: HistoryPoint[], f: (p: HistoryPoint) => number | null) => h.map(f)
 
 export function throughputChart(result: LoadResult): Chart {

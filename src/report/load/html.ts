@@ -6,6 +6,7 @@ import { LOCUST_PERCENTILES, type EndpointStats, type LoadResult } from '../../l
 import type { ThresholdOutcome } from '../../load/index.js'
 import { loadCharts } from './charts.js'
 import { llmCharts } from './llm-charts.js'
+import { eventsSection, markEvents } from './events.js'
 import { llmSection } from './llm-html.js'
 import { escapeHtml, htmlTable, renderPage, type PageSection } from '../page.js'
 
@@ -31,6 +32,8 @@ export function loadSections(result: LoadResult, outcomes: ThresholdOutcome[] = 
   }]
   const streams = llmSection(result)
   if (streams) lead.push(streams)
+  const events = eventsSection(result)
+  if (events) lead.push(events)
   if (outcomes.length) {
     lead.unshift({
       heading: 'Thresholds',
@@ -70,7 +73,7 @@ export function loadHtml(result: LoadResult, outcomes: ThresholdOutcome[] = []):
     title: `Floodgate load report: ${result.config.method} ${result.config.url}`,
     subtitle: `${new Date(result.startedAt).toISOString()} - ${result.aggregated.requests} requests, ${result.aggregated.failures} failures${result.interrupted ? ' - interrupted' : ''}`,
     lead,
-    charts: [...loadCharts(result), ...llmCharts(result)],
+    charts: markEvents([...loadCharts(result), ...llmCharts(result)], result),
     sections
   })
 }

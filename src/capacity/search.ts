@@ -241,16 +241,20 @@ export class Search {
         stopReason = step.stop
         break
       }
-      // Keep room for the confirmation of what was found: without it, a capacity is one lucky step.
+      // Once a load passed, a step runs only with room left to confirm what it may find: without the
+      // repeat, a capacity is one lucky step. Short of that room, the passing load is confirmed instead.
       const hi = this.failing()
       const lo = this.passing(hi)
       const unconfirmed = lo !== null && this.tallies.get(lo)!.passes < 2
       const each = this.expectedStepSec()
       const left = this.s.budgetSec - this.runner.elapsedSec()
-      if (step.purpose !== 'confirm' && unconfirmed && left < 2 * each && left >= each) step = { load: lo, purpose: 'confirm' }
-      else if (left < each) {
-        stopReason = 'budget'
-        break
+      const need = step.purpose !== 'confirm' && lo !== null ? 2 * each : each
+      if (left < need) {
+        if (unconfirmed && left >= each) step = { load: lo, purpose: 'confirm' }
+        else {
+          stopReason = 'budget'
+          break
+        }
       }
       const started = this.runner.elapsedSec()
       const verdict = await this.runner.run(step.load, step.purpose)

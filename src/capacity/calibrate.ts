@@ -12,6 +12,8 @@ import type { Calibration } from './predict.js'
 /** Requests continue until this long has passed (CPU is counted in 10 ms ticks), within MAX_REQUESTS. */
 const MIN_CALIBRATION_SEC = 2
 const MAX_REQUESTS = 200
+/** The processes' idle CPU (timers, watchdogs, pool housekeeping) is measured this long, with no request. */
+const IDLE_SEC = 1
 
 /** CPU ms of the processes and all their descendants now; null when none could be read. */
 function treeCpuMs(pids: number[]): number | null {
@@ -41,10 +43,25 @@ export interface CalibrateInput {
   metricsUrl: string | null
 }
 
+/**
+ * CPU per request at low load, with the processes' idle CPU over the same time taken off: at a request
+ * every second or so, timers and housekeeping would otherwise count as the requests' cost several times
+ * over (43 ms per request for the study's sync server, against about 5 under load).
+ */
+function perRequestMs(busyMs: number | null, busySec: number, idleMsPerSec: number | null, requests: number): number | null {
+  if (busyMs === null || idleMsPerSec === null || requests <= 0) return null
+  return Math.max(0, busyMs - idleMsPerSec * busySec) / requests
+}
+
 export async function calibrate(input: CalibrateInput): Promise<Calibration> {
   const what = `${input.what}: calibration`
   // The first request is cold (connections, compilation): its CPU and time are left out.
   const latenciesMs = await warmUp(what, input.url, input.spec, 1, input.timeoutSec)
+  const idle0 = treeCpuMs(input.pids)
+  const i0 = performance.now()
+  if (idle0 !== null) await new Promise((done) => setTimeout(done, IDLE_SEC * 1000))
+  const idle1 = treeCpuMs(input.pids)
+  const idleMsPerSec = idle0 !== null && idle1 !== null ? (idle1 - idle0) / ((performance.now() - i0) / 1000) : null
   const cpu0 = treeCpuMs(input.pids)
   const t0 = performance.now()
   latenciesMs.push(...await warmUp(what, input.url, input.spec, 1, input.timeoutSec))
@@ -60,7 +77,7 @@ export async function calibrate(input: CalibrateInput): Promise<Calibration> {
     requests: latenciesMs.length,
     latenciesMs,
     serviceSec: lowLoadServiceSec(latenciesMs) ?? first / 1000,
-    cpuMsPerRequest: cpu0 !== null && cpu1 !== null && elapsedSec > 0 ? (cpu1 - cpu0) / warm : null,
+    cpuMsPerRequest: perRequestMs(cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null, elapsedSec, idleMsPerSec, warm),
     cores: availableParallelism(),
     runSlots: slots && slots > 0 ? slots : null
   }

@@ -40,7 +40,7 @@ const OPEN_LOOP_SHARE = 0.9
 /** A step whose throughput is below this share of what its users ask for is saturated. */
 const SATURATED_SHARE = 0.9
 
-export function predict(cal: Calibration, mode: CapacityMode, wait: WaitModel, latencyBoundSec: number | null): Prediction {
+export function predict(cal: Calibration, mode: CapacityMode, wait: WaitModel, latencyBoundSec: number | null, lowest: number): Prediction {
   const limits: { limit: Limit; rps: number; why: string }[] = []
   if (cal.runSlots && cal.serviceSec > 0) {
     limits.push({ limit: 'pool', rps: cal.runSlots / cal.serviceSec, why: `${fmtCount(cal.runSlots)} run slots / ${fmtSec(cal.serviceSec)} per run` })
@@ -53,6 +53,13 @@ export function predict(cal: Calibration, mode: CapacityMode, wait: WaitModel, l
   }
   const response = Math.max(cal.serviceSec, latencyBoundSec ?? cal.serviceSec)
   const best = limits.sort((a, b) => a.rps - b.rps)[0]
+  if (latencyBoundSec !== null && cal.serviceSec > latencyBoundSec) {
+    // A response alone takes longer than the SLO allows: only the lowest load can tell whether any passes.
+    return {
+      maxRps: best?.rps ?? null, limitedBy: best?.limit ?? null, load: lowest,
+      text: `the service time alone, ${fmtSec(cal.serviceSec)}, exceeds the SLO's ${fmtSec(latencyBoundSec)}: the first step is the lowest load`
+    }
+  }
   if (!best) {
     const load = mode === 'users' ? (BLIND_IN_FLIGHT * cycleSec(cal.serviceSec, wait)) / Math.max(cal.serviceSec, 0.001) : BLIND_IN_FLIGHT / Math.max(cal.serviceSec, 0.001)
     return {

@@ -92,7 +92,7 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityRun
     const wait = waitModel(plan.load.wait)
     const boundMs = latencyBoundMs(r.slos)
     const boundSec = boundMs === null ? null : boundMs / 1000
-    const prediction = predict(cal, r.mode, wait, boundSec)
+    const prediction = predict(cal, r.mode, wait, boundSec, r.lowest)
     header.prediction = { max_rps: prediction.maxRps, limited_by: prediction.limitedBy, load: prediction.load, text: prediction.text }
     const shape = stepShape({ mode: r.mode, serviceSec: cal.serviceSec, wait, latencyBoundSec: boundSec, predictedRps: prediction.maxRps, stepTimeSec: r.stepTimeSec })
     header.step_shape = { run_sec: shape.runSec, ramp_sec: shape.rampSec, spawn_sec: shape.spawnSec, settle_sec: shape.settleSec, measure_sec: shape.measureSec }

@@ -39,8 +39,8 @@ const DEFAULT_MEASURE_SEC = 10
 const MAX_MEASURE_SEC = 30
 /** A response time allowed by the SLO longer than this does not lengthen the ramp further. */
 const MAX_SETTLE_SEC = 30
-/** Requests the default measurement aims for at the predicted rate, so that a p99 rests on ten of them. */
-const MEASURE_REQUESTS = 1000
+/** Requests the default measurement aims for at the predicted rate, so that a p99 rests on six of them. */
+const MEASURE_REQUESTS = 600
 
 /** One user's cycle when each response takes `responseSec`. */
 export function cycleSec(responseSec: number, wait: WaitModel): number {
@@ -49,7 +49,7 @@ export function cycleSec(responseSec: number, wait: WaitModel): number {
 
 export function stepShape(input: StepShapeInput): StepShape {
   const slowest = Math.min(MAX_SETTLE_SEC, Math.max(input.serviceSec, input.latencyBoundSec ?? input.serviceSec))
-  const spawnSec = input.mode === 'users' ? Math.max(1, cycleSec(input.serviceSec, input.wait)) : 0
+  const spawnSec = input.mode === 'users' ? cycleSec(input.serviceSec, input.wait) : 0
   const settleSec = input.mode === 'users' ? cycleSec(slowest, input.wait) : slowest
   const rampSec = Math.ceil(spawnSec + settleSec)
   const byRequests = input.predictedRps ? MEASURE_REQUESTS / input.predictedRps : 0

@@ -16,7 +16,8 @@ export function clock(sec: number): string {
 }
 
 export function calibrationLine(c: Calibration, p: Prediction, shape: StepShape): string {
-  const cpu = c.cpuMsPerRequest === null ? 'CPU not sampled' : `${fmtMs(c.cpuMsPerRequest, 2)} of CPU per request`
+  const cpu = c.cpuMsPerRequest === null ? 'CPU not sampled'
+    : c.cpuMsPerRequest === 0 ? 'CPU per request lost in the processes\' idle CPU (too small to measure here)' : `${fmtMs(c.cpuMsPerRequest, 2)} of CPU per request`
   const slots = c.runSlots === null ? '' : `, ${c.runSlots} run slots`
   return `calibration: ${c.requests} sequential requests, service time ${fmtSec(c.serviceSec)}, ${cpu}${slots}\n` +
     `prediction: ${p.text}\n` +

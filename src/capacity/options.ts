@@ -139,7 +139,8 @@ function fromFile(input: CapacityInput, flags: CapacityLoadFlags): { plan: Varia
   return { plan: { ...plan, load: withFlags(plan.load, flags) }, label }
 }
 
-export function resolveCapacity(input: CapacityInput): ResolvedCapacity {
+/** The search's own settings, checked: the SLOs, the mode and its bound, the budget. */
+export function searchSettings(input: Pick<CapacityInput, 'slo' | 'mode' | 'maxUsers' | 'maxRate' | 'budgetSec'>) {
   if (input.slo.length === 0) {
     throw new UsageError('capacity needs an SLO: give --slo, e.g. --slo p99<1500 (the threshold syntax of floodgate load; repeatable)', { flag: '--slo' })
   }
@@ -148,8 +149,17 @@ export function resolveCapacity(input: CapacityInput): ResolvedCapacity {
   if (mode !== 'users' && mode !== 'rate') throw new UsageError(`invalid --mode "${mode as string}": expected users or rate`, { flag: '--mode' })
   if (mode === 'rate' && input.maxUsers !== undefined) throw new UsageError('--max-users bounds --mode users; with --mode rate use --max-rate', { flag: '--max-users' })
   if (mode === 'users' && input.maxRate !== undefined) throw new UsageError('--max-rate bounds --mode rate; with --mode users use --max-users', { flag: '--max-rate' })
+  const highest = mode === 'users' ? input.maxUsers ?? DEFAULT_MAX_USERS : input.maxRate ?? DEFAULT_MAX_RATE
+  return {
+    slos, mode, unit: (mode === 'users' ? 'users' : 'rps') as CapacityUnit, lowest: Math.min(LOWEST, highest), highest,
+    budgetSec: input.budgetSec ?? DEFAULT_BUDGET_SEC
+  }
+}
+
+export function resolveCapacity(input: CapacityInput): ResolvedCapacity {
+  const settings = searchSettings(input)
   const flags = input.load ?? {}
-  if (mode === 'users' && flags.maxInFlight !== undefined) {
+  if (settings.mode === 'users' && flags.maxInFlight !== undefined) {
     throw new UsageError('--max-in-flight applies to --mode rate (the open loop); users keep one request each in flight', { flag: '--max-in-flight' })
   }
   if (input.variant !== undefined && input.target !== undefined) {
@@ -159,14 +169,10 @@ export function resolveCapacity(input: CapacityInput): ResolvedCapacity {
   const { plan, label } = input.target !== undefined && input.file === undefined
     ? { plan: targetOnly(new URL(input.target), flags), label: null }
     : fromFile(input, flags)
-  const highest = mode === 'users' ? input.maxUsers ?? DEFAULT_MAX_USERS : input.maxRate ?? DEFAULT_MAX_RATE
   const extraArgs: string[] = []
   if (flags.name !== undefined) extraArgs.push('--name', flags.name)
   if (flags.processes !== undefined) extraArgs.push('--processes', String(flags.processes))
-  const resolved: ResolvedCapacity = {
-    plan, fileLabel: label, slos, mode, unit: mode === 'users' ? 'users' : 'rps',
-    lowest: Math.min(LOWEST, highest), highest, budgetSec: input.budgetSec ?? DEFAULT_BUDGET_SEC, extraArgs
-  }
+  const resolved: ResolvedCapacity = { plan, fileLabel: label, ...settings, extraArgs }
   if (input.stepTimeSec !== undefined) resolved.stepTimeSec = input.stepTimeSec
   if (flags.maxInFlight !== undefined) resolved.maxInFlight = flags.maxInFlight
   return resolved

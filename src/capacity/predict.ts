@@ -40,6 +40,12 @@ const OPEN_LOOP_SHARE = 0.9
 /** A step whose throughput is below this share of what its users ask for is saturated. */
 const SATURATED_SHARE = 0.9
 
+/** Why the calibration gives no limit. */
+function unbounded(cal: Calibration): string {
+  const cpu = cal.cpuMsPerRequest === null ? 'no CPU sampled' : 'CPU per request too small to measure'
+  return `${cpu}, no run slots reported`
+}
+
 export function predict(cal: Calibration, mode: CapacityMode, wait: WaitModel, latencyBoundSec: number | null, lowest: number): Prediction {
   const limits: { limit: Limit; rps: number; why: string }[] = []
   if (cal.runSlots && cal.serviceSec > 0) {
@@ -64,7 +70,7 @@ export function predict(cal: Calibration, mode: CapacityMode, wait: WaitModel, l
     const load = mode === 'users' ? (BLIND_IN_FLIGHT * cycleSec(cal.serviceSec, wait)) / Math.max(cal.serviceSec, 0.001) : BLIND_IN_FLIGHT / Math.max(cal.serviceSec, 0.001)
     return {
       maxRps: null, limitedBy: null, load,
-      text: `nothing bounds the throughput before measuring (no CPU or run slots sampled): the first step keeps about ${BLIND_IN_FLIGHT} requests in flight`
+      text: `nothing bounds the throughput before measuring (${unbounded(cal)}): the first step keeps about ${BLIND_IN_FLIGHT} requests in flight`
     }
   }
   const load = mode === 'users' ? best.rps * cycleSec(response, wait) : best.rps * OPEN_LOOP_SHARE

@@ -8,8 +8,14 @@ import { ProgressPrinter, textTable } from '../bench/terminal.js'
 import { analysisTable, resultsTable } from '../report/bench-tables.js'
 import { studyColumnsFor } from '../report/study.js'
 import { fmtRate } from '../report/bench-format.js'
+import { runBenchCapacity, type BenchCapacityOptions } from '../capacity/bench.js'
+import { DEFAULT_BUDGET_SEC } from '../capacity/options.js'
+import { calibrationLine, findingLines, progressLine, StepPrinter, stepLine } from '../capacity/terminal.js'
+import { loadText } from '../capacity/summary.js'
+import { searchFlagsOn, searchOptions, type SearchFlags } from './capacity.js'
 
-interface Flags {
+interface Flags extends SearchFlags {
+  capacity?: boolean
   out?: string
   users?: string
   spawnRate?: string
@@ -21,8 +27,14 @@ interface Flags {
 
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').filter(Boolean)]
 
-export function benchOptions(file: string | undefined, flags: Flags): RunBenchOptions {
+export function benchOptions(file: string | undefined, flags: Flags): RunBenchOptions | BenchCapacityOptions {
   const options: RunBenchOptions = { full: Boolean(flags.full), only: flags.only }
+  const search = searchOptions(flags)
+  const given = (['slo', 'mode', 'maxUsers', 'maxRate', 'stepTimeSec', 'budgetSec'] as const).find((k) => k === 'slo' ? search.slo.length : search[k] !== undefined)
+  if (given && !flags.capacity) {
+    const flag = `--${given.replace(/Sec$/, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+    throw new UsageError(`${flag} belongs to the capacity search: add --capacity`, { flag })
+  }
   if (file !== undefined) options.file = file
   if (flags.out !== undefined) options.out = flags.out
   if (flags.users !== undefined) options.users = parseCount(flags.users, '--users')
@@ -34,11 +46,30 @@ export function benchOptions(file: string | undefined, flags: Flags): RunBenchOp
     }
     options.target = flags.target
   }
-  return options
+  return flags.capacity ? { ...options, capacity: search } : options
+}
+
+/** One line per step of each variant's search, then its finding. */
+function capacityHooks(settings: BenchCapacityOptions['capacity']): Pick<BenchCapacityOptions, 'onCapacityStart' | 'onCapacity' | 'capacityHooks'> {
+  const lines = new StepPrinter()
+  const budgetSec = settings.budgetSec ?? DEFAULT_BUDGET_SEC
+  const unit = settings.mode === 'rate' ? 'rps' : 'users'
+  return {
+    onCapacityStart: (variant) => lines.line(`\n${variant}: capacity search`),
+    capacityHooks: {
+      onCalibrated: (c, p, shape) => lines.line(calibrationLine(c, p, shape)),
+      onProgress: (index, load, p) => lines.progress(progressLine(index, loadText(load, unit), p)),
+      onStep: (step, elapsed) => lines.line(stepLine(step, elapsed, budgetSec))
+    },
+    onCapacity: (variant, run, error) => {
+      if (run) for (const line of findingLines(run.file)) lines.line(`${variant}: ${line}`)
+      if (error) lines.line(`${variant}: capacity search failed: ${error}`)
+    }
+  }
 }
 
 export function registerBench(program: Command): void {
-  program
+  const command = program
     .command('bench')
     .argument('[bench.yaml]', 'the matrix to run (default: the study, examples/promptflow-serve/bench.yaml)')
     .description('run a load-test matrix (services x load profile x variants) and write an analysed report')
@@ -49,6 +80,8 @@ export function registerBench(program: Command): void {
     .option('--full', "the file's full: profile (the study's run: 1000 users, 10/s, 5 min)")
     .option('--only <variant>', 'run only these variants (repeat or comma-separate)', collect, [])
     .option('--target <url>', 'benchmark an already running service at this URL with the same load and report')
+    .option('--capacity', 'then search each variant\'s capacity within --slo (as floodgate capacity does; --budget each) and add it to the comparison')
+  searchFlagsOn(command)
     .action(async (file: string | undefined, flags: Flags) => {
       const options = benchOptions(file, flags)
       const controller = new AbortController()
@@ -60,8 +93,10 @@ export function registerBench(program: Command): void {
       process.on('SIGTERM', stop)
       const printer = new ProgressPrinter()
       try {
-        const run = await runBench({
-          ...options,
+        const hooks = 'capacity' in options ? capacityHooks(options.capacity) : {}
+        const run = await ('capacity' in options ? runBenchCapacity : runBench)({
+          ...options as BenchCapacityOptions,
+          ...hooks,
           signal: controller.signal,
           onProgress: (variant, p) => printer.update(variant, p),
           onVariant: (r) => printer.done(r.meta.status === 'failed'
@@ -75,7 +110,7 @@ export function registerBench(program: Command): void {
         }
         const { input } = run.report
         const users = input.records.find((r) => r.result)?.meta.load.users ?? 0
-        process.stdout.write(`\n${textTable(resultsTable(input.records, studyColumnsFor(users)))}\n\n${textTable(analysisTable(input.analyses))}\n\n`)
+        process.stdout.write(`\n${textTable(resultsTable(input.records, studyColumnsFor(users)))}\n\n${textTable(analysisTable(input.analyses, input.records))}\n\n`)
         for (const a of input.analyses) process.stdout.write(`${a.name}: ${a.verdict.text}\n`)
         process.stdout.write(`\nreport: ${run.report.markdown}\n        ${run.report.html}\n`)
         if (run.interrupted) process.exitCode = 130

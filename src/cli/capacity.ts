@@ -6,7 +6,8 @@ import type { Command } from 'commander'
 import { FloodgateError, ThresholdError } from '../errors.js'
 import { parseCount, parseDuration, parseHeader, parsePositive } from '../load/index.js'
 import { runCapacity, type CapacityOptions } from '../capacity/run.js'
-import type { CapacityLoadFlags } from '../capacity/options.js'
+import { DEFAULT_BUDGET_SEC, type CapacityLoadFlags } from '../capacity/options.js'
+import type { BenchCapacitySettings } from '../capacity/bench.js'
 import { calibrationLine, findingLines, progressLine, StepPrinter, stepLine } from '../capacity/terminal.js'
 import { loadText } from '../capacity/summary.js'
 
@@ -33,6 +34,30 @@ interface Flags {
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
+/** The search's flags, shared with `floodgate bench --capacity`. */
+export type SearchFlags = Pick<Flags, 'slo' | 'mode' | 'maxUsers' | 'maxRate' | 'stepTime' | 'budget'>
+
+export function searchOptions(f: SearchFlags): BenchCapacitySettings {
+  const options: BenchCapacitySettings = { slo: f.slo }
+  if (f.mode !== undefined) options.mode = f.mode as CapacityOptions['mode']
+  if (f.maxUsers !== undefined) options.maxUsers = parseCount(f.maxUsers, '--max-users')
+  if (f.maxRate !== undefined) options.maxRate = parsePositive(f.maxRate, '--max-rate')
+  if (f.stepTime !== undefined) options.stepTimeSec = parseDuration(f.stepTime, '--step-time')
+  if (f.budget !== undefined) options.budgetSec = parseDuration(f.budget, '--budget')
+  return options
+}
+
+/** The search's options on a command: `floodgate capacity`'s, and `floodgate bench --capacity`'s. */
+export function searchFlagsOn(command: Command): Command {
+  return command
+    .option('--slo <expr>', 'an SLO in the threshold syntax of floodgate load, e.g. p99<1500 or fail_ratio<0.001 (repeatable)', collect, [])
+    .option('--mode <mode>', 'users (closed loop, with the wait between requests) or rate (open loop)')
+    .option('--max-users <n>', 'upper bound of --mode users (default 10000)')
+    .option('--max-rate <rps>', 'upper bound of --mode rate, requests/s (default 10000)')
+    .option('--step-time <t>', "each step's run time, e.g. 30s (default: its ramp, then 10-30 s measured)")
+    .option('--budget <t>', 'total time of the search, start-up included (default 5m)')
+}
+
 export function capacityOptions(file: string | undefined, f: Flags): CapacityOptions {
   const load: CapacityLoadFlags = {}
   if (f.method !== undefined) load.method = f.method
@@ -44,15 +69,10 @@ export function capacityOptions(file: string | undefined, f: Flags): CapacityOpt
   if (f.timeout !== undefined) load.timeoutSec = parsePositive(f.timeout, '--timeout')
   if (f.processes !== undefined) load.processes = parseCount(f.processes, '--processes')
   if (f.maxInFlight !== undefined) load.maxInFlight = parseCount(f.maxInFlight, '--max-in-flight')
-  const options: CapacityOptions = { slo: f.slo, load }
+  const options: CapacityOptions = { ...searchOptions(f), load }
   if (file !== undefined) options.file = file
   if (f.variant !== undefined) options.variant = f.variant
   if (f.target !== undefined) options.target = f.target
-  if (f.mode !== undefined) options.mode = f.mode as CapacityOptions['mode']
-  if (f.maxUsers !== undefined) options.maxUsers = parseCount(f.maxUsers, '--max-users')
-  if (f.maxRate !== undefined) options.maxRate = parsePositive(f.maxRate, '--max-rate')
-  if (f.stepTime !== undefined) options.stepTimeSec = parseDuration(f.stepTime, '--step-time')
-  if (f.budget !== undefined) options.budgetSec = parseDuration(f.budget, '--budget')
   if (f.out !== undefined) options.out = f.out
   return options
 }
@@ -70,7 +90,7 @@ async function runCommand(file: string | undefined, f: Flags): Promise<void> {
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
   const printer = new StepPrinter()
-  const budget = options.budgetSec ?? 300
+  const budget = options.budgetSec ?? DEFAULT_BUDGET_SEC
   try {
     const run = await runCapacity({
       ...options,
@@ -96,18 +116,13 @@ async function runCommand(file: string | undefined, f: Flags): Promise<void> {
 }
 
 export function registerCapacity(program: Command): void {
-  program
+  const command = program
     .command('capacity')
     .argument('[bench.yaml]', 'the variants (default: the study, examples/promptflow-serve/bench.yaml)')
     .description('find the highest load a variant (or --target URL) holds within its SLOs, and what saturates there')
     .option('--variant <name>', 'the variant of the bench file to measure (needed when it has several)')
     .option('--target <url>', 'measure an already running service at this URL instead (not sampled)')
-    .option('--slo <expr>', 'an SLO in the threshold syntax of floodgate load, e.g. p99<1500 or fail_ratio<0.001 (repeatable)', collect, [])
-    .option('--mode <mode>', 'users (closed loop, with the wait between requests) or rate (open loop)', 'users')
-    .option('--max-users <n>', 'upper bound of --mode users (default 10000)')
-    .option('--max-rate <rps>', 'upper bound of --mode rate, requests/s (default 10000)')
-    .option('--step-time <t>', "each step's run time, e.g. 30s (default: its ramp, then 10-30 s measured)")
-    .option('--budget <t>', 'total time of the search, start-up included', '5m')
+  searchFlagsOn(command)
     .option('--out <dir>', 'output folder (default reports/capacity-<timestamp>/)')
     .option('--method <method>', 'HTTP method (load flags: they override the bench file\'s profile)')
     .option('--body <json>', 'request body')

@@ -11,7 +11,7 @@ import { studyColumnsFor } from './study.js'
 const table = (t: Table) => htmlTable(t.header, t.rows)
 
 function analysisHtml(input: ReportInput): string {
-  const parts = [table(analysisTable(input.analyses))]
+  const parts = [table(analysisTable(input.analyses, input.records))]
   for (const a of input.analyses) {
     const record = input.records.find((r) => r.meta.name === a.name)!
     const cls = a.verdict.kind === 'healthy' ? 'good' : 'bad'

@@ -3,8 +3,8 @@
 // columns) and the analysis summary (one row per variant).
 import { LOCUST_PERCENTILES } from '../load/result.js'
 import type { VariantAnalysis } from './analysis.js'
-import type { VariantRecord } from './bench-data.js'
-import { cell, fmtMs, fmtPct, fmtSec } from './bench-format.js'
+import type { VariantCapacity, VariantRecord } from './bench-data.js'
+import { cell, fmtCount, fmtMs, fmtPct, fmtRate, fmtSec } from './bench-format.js'
 import type { StudyColumn } from './study.js'
 
 export interface Table {
@@ -38,10 +38,23 @@ export function resultsTable(records: VariantRecord[], study: StudyColumn[]): Ta
 
 const orDash = (v: number | null, f: (n: number) => string) => (v === null ? '—' : f(v))
 
-export function analysisTable(analyses: VariantAnalysis[]): Table {
+/** `floodgate bench --capacity`'s finding in a cell: "at least 300 users (41.2 req/s)", "none: 1 user broke p99<100". */
+export function capacityCell(c: VariantCapacity | undefined): string {
+  if (!c) return '—'
+  const load = (n: number) => (c.unit === 'users' ? `${fmtCount(n)} user${n === 1 ? '' : 's'}` : fmtRate(n))
+  if (c.capacity) return `${c.capacity.at_least ? 'at least ' : ''}${load(c.capacity.load)} (${fmtRate(c.capacity.achieved_rps)})`
+  if (c.first_failing) return `none: ${load(c.first_failing.load)} broke ${c.first_failing.broke}`
+  return `none found (${c.stop_reason})`
+}
+
+/** With `records` that carry capacity searches, a "Capacity within SLO" column (the SLOs in its header). */
+export function analysisTable(analyses: VariantAnalysis[], records: VariantRecord[] = []): Table {
+  const searched = records.filter((r) => r.capacity)
+  const slos = [...new Set(searched.flatMap((r) => r.capacity!.slo))]
+  const capacity = searched.length ? [`Capacity within ${slos.join(', ')}`] : []
   return {
     header: ['Variant', 'Service time', 'Users (avg)', 'Ideal req/s', 'Achieved req/s', '% of ideal',
-      'Median overhead', 'p99 overhead', 'Server CPU / request', 'Failures', 'Verdict'],
+      'Median overhead', 'p99 overhead', 'Server CPU / request', 'Failures', 'Verdict', ...capacity],
     rows: analyses.map((a) => [
       a.name,
       orDash(a.serviceTimeSec, fmtSec),
@@ -53,7 +66,8 @@ export function analysisTable(analyses: VariantAnalysis[]): Table {
       orDash(a.p99OverheadMs, (n) => fmtMs(n)),
       orDash(a.cpu.serverMsPerRequest, (n) => fmtMs(n, 2)),
       cell(a.failures),
-      a.verdict.kind
+      a.verdict.kind,
+      ...(capacity.length ? [capacityCell(records.find((r) => r.meta.name === a.name)?.capacity)] : [])
     ])
   }
 }

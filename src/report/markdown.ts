@@ -61,7 +61,7 @@ export function renderMarkdown(input: ReportInput, charts: { file: string; title
     markdownTable(resultsTable(records, studyColumnsFor(users))), '')
   out.push('## Analysis', '', 'Ideal = average users / (service time + mean wait), the closed-loop limit with the spawn ramp counted; ' +
     'overhead = response time minus service time; server CPU = CPU time of the target\'s processes over the load / requests. See docs/bench.md.', '',
-    markdownTable(analysisTable(analyses)), '')
+    markdownTable(analysisTable(analyses, records)), '')
   for (const a of analyses) out.push(variantSection(a, records.find((r) => r.meta.name === a.name)!), '')
   out.push('## Reference: PromptFlow measured on this kind of machine', '', referenceSection(users), '')
   if (charts.length) {

@@ -74,3 +74,19 @@ test('the CLI prints a usage error as one line, exit 2', async () => {
   assert.equal(r.stderr, 'floodgate: --max-users bounds --mode users; with --mode rate use --max-rate\n')
   assert.equal(r.stdout, '')
 })
+
+test('floodgate bench: the search\'s flags need --capacity, and --capacity needs an SLO, before any variant runs', async () => {
+  const cases: [string[], string][] = [
+    [['--slo', 'p99<500'], '--slo belongs to the capacity search: add --capacity'],
+    [['--max-users', '50'], '--max-users belongs to the capacity search: add --capacity'],
+    [['--budget', '2m'], '--budget belongs to the capacity search: add --capacity'],
+    [['--capacity'], 'capacity needs an SLO: give --slo, e.g. --slo p99<1500 (the threshold syntax of floodgate load; repeatable)'],
+    [['--capacity', '--slo', 'p99<500', '--mode', 'rate', '--max-users', '5'], '--max-users bounds --mode users; with --mode rate use --max-rate']
+  ]
+  const runs = await Promise.all(cases.map(([args]) => runCli(['bench', '--out', resolve(repoRoot, 'test-output/bench-never-written'), ...args])))
+  runs.forEach((r, i) => {
+    assert.equal(r.code, 2, r.stderr)
+    assert.equal(r.stderr, `floodgate: ${cases[i]![1]}\n`)
+    assert.equal(r.stdout, '')
+  })
+})

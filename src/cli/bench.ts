@@ -13,6 +13,7 @@ import { DEFAULT_BUDGET_SEC } from '../capacity/options.js'
 import { calibrationLine, findingLines, progressLine, StepPrinter, stepLine } from '../capacity/terminal.js'
 import { loadText } from '../capacity/summary.js'
 import { searchFlagsOn, searchOptions, type SearchFlags } from './capacity.js'
+import { llmTable } from '../report/llm-tables.js'
 
 interface Flags extends SearchFlags {
   capacity?: boolean
@@ -112,6 +113,10 @@ export function registerBench(program: Command): void {
         const users = input.records.find((r) => r.result)?.meta.load.users ?? 0
         process.stdout.write(`\n${textTable(resultsTable(input.records, studyColumnsFor(users)))}\n\n${textTable(analysisTable(input.analyses, input.records))}\n\n`)
         for (const a of input.analyses) process.stdout.write(`${a.name}: ${a.verdict.text}\n`)
+        if (input.llm.length) {
+          process.stdout.write(`\nStreams (ms):\n${textTable(llmTable(input.llm))}\n\n`)
+          for (const a of input.llm) process.stdout.write(`${a.name}: ${a.verdict.text}\n`)
+        }
         process.stdout.write(`\nreport: ${run.report.markdown}\n        ${run.report.html}\n`)
         if (run.interrupted) process.exitCode = 130
         else if (run.records.some((r) => r.meta.status === 'failed')) process.exitCode = 1

@@ -9,6 +9,7 @@ import type { LoadProfile, UrlService } from '../bench/config-types.js'
 import { planBench, type VariantPlan } from '../bench/plan.js'
 import { UsageError } from '../errors.js'
 import { parseWait, type Threshold } from '../load/index.js'
+import { parseSlo as parseRequestSlo } from '../load/slo.js'
 import type { CapacityUnit } from './data.js'
 import { parseSlo } from './slo.js'
 import type { CapacityMode } from './step-shape.js'
@@ -26,6 +27,8 @@ export interface CapacityLoadFlags {
   processes?: number
   /** Open loop only: requests in flight at most. */
   maxInFlight?: number
+  /** Goodput's per-request targets (`floodgate load --slo`, e.g. ttft<500), over the file's `slo:`. */
+  requestSlo?: string[]
 }
 
 export interface CapacityInput {
@@ -101,6 +104,17 @@ function withFlags(load: LoadProfile, flags: CapacityLoadFlags): LoadProfile {
       }
     }
   }
+  if (flags.requestSlo?.length) {
+    for (const text of flags.requestSlo) {
+      try {
+        parseRequestSlo(text)
+      } catch (err) {
+        if (err instanceof UsageError) throw new UsageError(err.message.replace(/^invalid --slo /, 'invalid --request-slo '), { flag: '--request-slo' })
+        throw err
+      }
+    }
+    out.slo = flags.requestSlo
+  }
   if (flags.method !== undefined) {
     if (!/^[A-Za-z]+$/.test(flags.method)) throw new UsageError(`invalid --method "${flags.method}"`, { flag: '--method' })
     out.method = flags.method.toUpperCase()
@@ -169,6 +183,9 @@ export function resolveCapacity(input: CapacityInput): ResolvedCapacity {
   const { plan, label } = input.target !== undefined && input.file === undefined
     ? { plan: targetOnly(new URL(input.target), flags), label: null }
     : fromFile(input, flags)
+  if (settings.slos.some((t) => t.metric === 'goodput') && !plan.load.slo?.length) {
+    throw new UsageError('--slo goodput needs the per-request targets it counts: give --request-slo, e.g. --request-slo ttft<500 (floodgate load\'s --slo; repeatable)', { flag: '--slo' })
+  }
   const extraArgs: string[] = []
   if (flags.name !== undefined) extraArgs.push('--name', flags.name)
   if (flags.processes !== undefined) extraArgs.push('--processes', String(flags.processes))

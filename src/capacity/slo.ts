@@ -5,15 +5,24 @@ import { parseThreshold, type Threshold, type ThresholdOutcome } from '../load/i
 
 const TIME_METRICS = new Set<Threshold['metric']>(['percentile', 'avg', 'med', 'max', 'min'])
 
+/** Stream figures the load generator keeps per second, so that a step's steady part has them (load/window.ts). */
+const PER_SECOND_STREAM = new Set(['ttft', 'itl'])
+
 /** One --slo: a threshold of `floodgate load`, the message naming --slo. */
 export function parseSlo(text: string): Threshold {
+  let t: Threshold
   try {
-    return parseThreshold(text)
+    t = parseThreshold(text)
   } catch (err) {
     // One parser for both flags; only the flag's name in its message differs.
     if (err instanceof UsageError) throw new UsageError(err.message.replace(/^invalid --threshold /, 'invalid --slo '), { flag: '--slo' })
     throw err
   }
+  if (t.metric === 'stream' && !PER_SECOND_STREAM.has(t.stream!.metric)) {
+    throw new UsageError(`invalid --slo "${text}": a step is judged on its steady seconds, and ${t.stream!.metric === 'e2el' ? 'e2e' : t.stream!.metric} is kept ` +
+      'for a whole run only; SLOs on streams: ttft_ and itl_ (p50..p100, avg, min, max), goodput, tokens_per_s', { flag: '--slo' })
+  }
+  return t
 }
 
 /** An SLO on response time (ms) that an upper bound limits: p99<1500, avg<=800, ... */

@@ -30,6 +30,7 @@ interface Flags {
   timeout?: string
   processes?: string
   maxInFlight?: string
+  requestSlo?: string[]
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value]
@@ -69,6 +70,7 @@ export function capacityOptions(file: string | undefined, f: Flags): CapacityOpt
   if (f.timeout !== undefined) load.timeoutSec = parsePositive(f.timeout, '--timeout')
   if (f.processes !== undefined) load.processes = parseCount(f.processes, '--processes')
   if (f.maxInFlight !== undefined) load.maxInFlight = parseCount(f.maxInFlight, '--max-in-flight')
+  if (f.requestSlo?.length) load.requestSlo = f.requestSlo
   const options: CapacityOptions = { ...searchOptions(f), load }
   if (file !== undefined) options.file = file
   if (f.variant !== undefined) options.variant = f.variant
@@ -132,6 +134,7 @@ export function registerCapacity(program: Command): void {
     .option('--wait <spec>', 'users\' wait after each response: between:MIN,MAX | constant:S | throughput:R | pacing:S | none')
     .option('--timeout <s>', 'seconds to wait for a response')
     .option('--processes <p>', 'generator processes per step')
+    .option('--request-slo <expr>', 'goodput\'s per-request target, e.g. ttft<500 (floodgate load\'s --slo; repeatable), for --slo goodput>N', collect, [])
     .option('--max-in-flight <n>', '--mode rate: requests in flight at most (default: four times what the slowest allowed response keeps in flight)')
     .action((file: string | undefined, flags: Flags) => runCommand(file, flags))
 }

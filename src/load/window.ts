@@ -3,11 +3,41 @@
 // mean, min and max come from the same histograms (3 significant digits), since exact sums are kept for
 // the whole run only. What the history does not keep per second is not invented: per-status counts and
 // exceptions are left empty, drops at 0, and failures other than 503 take the whole run's kind only when
-// it had one kind.
+// it had one kind. Streams keep per second their TTFT and ITL histograms, tokens, completed and good
+// requests: those are sliced exactly; TTFB, TPOT and E2E are kept for the whole run only, so the slice
+// has none of them (a threshold on them measures nothing).
 import { decodeHistogram, encodeHistogram, newHistogram } from './histogram.js'
 import { newTotals, toEndpointStats } from './stats.js'
 import { CPU_WARN_PERCENT } from './generator.js'
 import type { ErrorEntry, HistoryPoint, LoadResult } from './result.js'
+import type { DistributionResult } from './distribution.js'
+import type { LlmResult } from './llm-result.js'
+
+/** A distribution from HDR histograms alone: count, sum and extremes as the histogram has them (3 significant digits). */
+function fromHistograms(encoded: (string | undefined)[]): DistributionResult {
+  const h = newHistogram()
+  for (const e of encoded) if (e) h.add(decodeHistogram(e))
+  const count = h.totalCount
+  const mean = count ? h.mean : 0
+  return {
+    count, sum: mean * count, sumSq: count ? (h.stdDeviation ** 2 + mean ** 2) * count : 0,
+    min: count ? h.minNonZeroValue : 0, max: count ? h.maxValue : 0, histogram: encodeHistogram(h)
+  }
+}
+
+function sliceLlm(llm: LlmResult | undefined, windows: HistoryPoint[]): LlmResult | undefined {
+  if (!llm) return undefined
+  const parts = windows.map((p) => p.llm).filter((l) => l !== undefined)
+  const sum = (pick: (l: NonNullable<HistoryPoint['llm']>) => number | undefined) => parts.reduce((n, l) => n + (pick(l) ?? 0), 0)
+  const none = fromHistograms([])
+  const completed = sum((l) => l.completed)
+  return {
+    ...llm,
+    streamed: completed, completed, good: sum((l) => l.good), usageResponses: 0, outputTokens: sum((l) => l.tokens), inputTokens: 0, inputResponses: 0,
+    ttfb: none, ttft: fromHistograms(parts.map((l) => l.ttftHistogram)), itl: fromHistograms(parts.map((l) => l.itlHistogram)),
+    tpot: none, e2el: none, outputTokensPerRequest: none, requestTokensPerSec: none
+  }
+}
 
 /** The windows ending after `fromT` and at most at `toT` (epoch seconds; 50 ms of timer slack). */
 export function windowsBetween(result: LoadResult, fromT: number, toT: number): HistoryPoint[] {
@@ -86,6 +116,7 @@ export function resultOfWindows(result: LoadResult, fromT: number, toT: number):
       rssMaxBytes: Math.max(0, ...windows.map((p) => p.rssBytes ?? 0)),
       saturated
     },
-    histograms
+    histograms,
+    llm: sliceLlm(result.llm, windows)
   }
 }

@@ -31,7 +31,8 @@ test('each bad input names its flag and value', async () => {
   const cases: [string | undefined, Partial<Flags>, string][] = [
     [undefined, { target: T }, 'capacity needs an SLO: give --slo, e.g. --slo p99<1500 (the threshold syntax of floodgate load; repeatable)'],
     [undefined, { target: T, slo: ['p99<<3'] }, 'invalid --slo "p99<<3": expected METRIC OP VALUE, e.g. p95<2000, avg<1500, fail_ratio<0.01, rps>=200 ' +
-      '(metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; operators: < <= > >= ==)'],
+      '(metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; streams: ttft_, itl_, tpot_, e2e_, ttfb_ with p50..p100, avg, min, max, ' +
+      'and goodput, tokens_per_s; operators: < <= > >= ==)'],
     [undefined, { target: T, slo: ['p99<1s', 'rps<5s'] }, 'invalid --slo "rps<5s": "s" is a time unit but rps is not a time'],
     [undefined, { target: T, slo: ['p99<500'], mode: 'fast' }, 'invalid --mode "fast": expected users or rate'],
     [undefined, { target: T, slo: ['p99<500'], maxUsers: '0' }, 'invalid --max-users "0": expected a whole number >= 1'],
@@ -52,7 +53,11 @@ test('each bad input names its flag and value', async () => {
     [undefined, { target: T, slo: ['p99<500'], bodyFile: '/no/such/body.json' }, '--body-file /no/such/body.json: file not found'],
     [undefined, { target: T, slo: ['p99<500'], method: 'G T' }, 'invalid --method "G T"'],
     [undefined, { target: T, slo: ['p99<500'], timeout: '0' }, 'invalid --timeout "0": expected a number > 0'],
-    [undefined, { target: T, slo: ['p99<500'], processes: 'x' }, 'invalid --processes "x": expected a whole number >= 1']
+    [undefined, { target: T, slo: ['p99<500'], processes: 'x' }, 'invalid --processes "x": expected a whole number >= 1'],
+    [undefined, { target: T, slo: ['tpot_p99<50'] }, 'invalid --slo "tpot_p99<50": a step is judged on its steady seconds, and tpot is kept for a whole run only; ' +
+      'SLOs on streams: ttft_ and itl_ (p50..p100, avg, min, max), goodput, tokens_per_s'],
+    [undefined, { target: T, slo: ['goodput>10'] }, '--slo goodput needs the per-request targets it counts: give --request-slo, e.g. --request-slo ttft<500 (floodgate load\'s --slo; repeatable)'],
+    [undefined, { target: T, slo: ['goodput>10'], requestSlo: ['ttft<'] }, 'invalid --request-slo "ttft<": expected METRIC<MILLISECONDS, e.g. ttft<500 or e2e<5000 (metrics: ttft, itl, tpot, e2e)']
   ]
   for (const [file, flags, message] of cases) assert.equal(await refused(file, flags), message, JSON.stringify(flags))
 })

@@ -53,7 +53,7 @@ export function settingLines(f: CapacityFile): string[] {
   const cal = f.calibration
   if (cal) {
     out.push(`Calibration: ${cal.requests} sequential requests, service time ${fmtMs(cal.service_ms)} (median, the first left out)` +
-      `${cal.cpu_ms_per_request !== null ? `, ${fmtMs(cal.cpu_ms_per_request, 2)} of CPU per request in the started processes` : ', CPU not sampled (external target)'}` +
+      `${cal.cpu_ms_per_request === null ? ', CPU not sampled (external target)' : cal.cpu_ms_per_request === 0 ? ', CPU per request lost in the started processes\' idle CPU (too small to measure here)' : `, ${fmtMs(cal.cpu_ms_per_request, 2)} of CPU per request in the started processes`}` +
       `${cal.run_slots !== null ? `, ${cell(cal.run_slots)} run slots` : ''}; ${cal.cores} cores.`)
   }
   if (f.prediction) out.push(`Prediction: ${f.prediction.text}.`)

@@ -1,8 +1,9 @@
 // The package's entry: everything the CLI does, as typed functions. One line per folder, in the
-// order the data flows (flow -> executor -> serve; mock; load -> report -> bench).
+// order the data flows (flow -> executor -> serve; mock; load -> report -> bench -> capacity).
 export * from './errors.js'
 export { version } from './version.js'
-export { loadFlow, parseInputArgs, registerNodeType, type NodeTypeContext, type NodeTypeLoader, type LoadedTool } from './flow/index.js'
+export { parseInputArgs, registerNodeType, type NodeTypeContext, type NodeTypeLoader, type LoadedTool } from './flow/index.js'
+export { loadFlow } from './executor/index.js'
 export type * from './flow/types.js'
 export type * from './executor/types.js'
 export { startServer, serveCommand, startCluster, buildApp, resolveServeOptions, admissionDefaults, mapError } from './serve/index.js'
@@ -11,9 +12,8 @@ export { startMock, resolveMockOptions, type MockServer, type MockOptions, type 
 export { runLoad, mergeResults, evaluateThresholds, parseWait, parseDuration, parseThreshold } from './load/index.js'
 export type * from './load/result.js'
 export type { LoadOptions, LoadTick, Threshold, ThresholdOutcome, WaitSpec, ScenarioUser, ScenarioFunction } from './load/index.js'
-export { applyShard, parseShard, type Shard } from './load/shard.js'
-export { writeLocustCsv } from './report/csv.js'
-export { writeLoadHtml } from './report/load-html.js'
+export { applyShard, parseShard, type Shard } from './load/index.js'
+export { writeLocustCsv, writeLoadHtml, mergeResultFiles } from './report/index.js'
 export { runBench, loadBenchConfig, planBench, writeBenchReport, analyzeVariant } from './bench/index.js'
 export type { RunBenchOptions, BenchRun, BenchConfig, VariantAnalysis, Finding } from './bench/index.js'
-export { mergeResultFiles } from './cli/merge.js'
+export { runCapacity, type CapacityOptions, type CapacityRun, type CapacityFile, type CapacityStep } from './capacity/index.js'

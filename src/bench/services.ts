@@ -7,7 +7,7 @@ import type { VariantPlan } from './plan.js'
 import type { SampledRoot } from './sampler.js'
 import { waitHealthy } from './warmup.js'
 import { StartupError } from '../errors.js'
-import type { ServiceInfo } from '../report/bench-data.js'
+import type { ServiceInfo } from '../report/bench/data.js'
 
 export interface RunningService {
   info: ServiceInfo

@@ -3,9 +3,9 @@
 // to capacity/<variant>/ in the bench folder; the bench report is then written again, with the "capacity
 // within SLO" column its tables read from those files.
 import { join } from 'node:path'
-import { runBench, type BenchRun, type RunBenchOptions } from '../bench/run.js'
+import { runBench, type BenchRun, type RunBenchOptions } from '../bench/index.js'
 import { messageOf } from '../errors.js'
-import { writeBenchReport } from '../report/bench-report.js'
+import { writeBenchReport } from '../report/index.js'
 import { searchSettings, type CapacityInput } from './options.js'
 import { runCapacity, type CapacityOptions, type CapacityRun } from './run.js'
 

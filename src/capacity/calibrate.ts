@@ -1,11 +1,8 @@
 // Calibration: sequential requests, alone on the target, as bench's warm-up sends them. Their median (the
 // cold first one left out) is the service time; the CPU the started processes spent meanwhile, per
 // request, and the run slots the server reports, are what the first step is predicted from.
-import { descendantsOf, readProc } from '../bench/procfs.js'
-import { metricsSample } from '../bench/prometheus.js'
-import { scrapeMetrics } from '../bench/sampler.js'
-import { warmUp, type RequestSpec } from '../bench/warmup.js'
-import { lowLoadServiceSec } from '../report/analysis.js'
+import { descendantsOf, metricsSample, readProc, scrapeMetrics, warmUp, type RequestSpec } from '../bench/index.js'
+import { lowLoadServiceSec } from '../report/index.js'
 import { availableParallelism } from 'node:os'
 import type { Calibration } from './predict.js'
 

@@ -1,7 +1,7 @@
 // The capacity curves as echarts options (plain data, as the bench report's): throughput against load,
 // response time against throughput with each response-time SLO as a line, and each other SLO's figure
 // against load with its bound. Every step is a point, green when it passed, red when it failed.
-import type { NamedChart } from '../report/bench-charts.js'
+import type { NamedChart } from '../report/index.js'
 import { isLatencyBound, parseSlo } from './slo.js'
 import type { CapacityFile, CapacityStep } from './data.js'
 import { loadText } from './summary.js'

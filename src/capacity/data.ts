@@ -2,7 +2,7 @@
 // fixed its fields). Add fields freely, never change a meaning; bump CAPACITY_VERSION when a reader of an
 // older file would misread a newer one. Every step carries the LoadResult its generator wrote.
 import type { LoadResult } from '../load/index.js'
-import type { ServiceInfo, VariantKind } from '../report/bench-data.js'
+import type { ServiceInfo, VariantKind } from '../report/bench/data.js'
 import type { StepPurpose, StopReason } from './search.js'
 import type { CapacityMode } from './step-shape.js'
 

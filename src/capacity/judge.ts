@@ -2,8 +2,8 @@
 // part, and what saturated (saturation.ts). Pure: the live search and `floodgate report` both call it
 // on the step's saved files, so the two always agree.
 import type { LoadResult, Threshold } from '../load/index.js'
-import { analyzeVariant } from '../report/analysis.js'
-import type { VariantMeta, VariantSamples } from '../report/bench-data.js'
+import { analyzeVariant } from '../report/index.js'
+import type { VariantMeta, VariantSamples } from '../report/bench/data.js'
 import type { CapacityStep, CapacityUnit } from './data.js'
 import { nodeGrowthOf, type NodeTimes } from './node-times.js'
 import { saturation } from './saturation.js'

@@ -4,14 +4,12 @@
 // judged on its steady part.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { ChildGroup } from '../bench/child.js'
-import type { VariantPlan } from '../bench/plan.js'
-import { nodeTimings } from '../bench/prometheus.js'
-import { scrapeMetrics, Sampler, type SampledRoot } from '../bench/sampler.js'
-import { baseMeta, runLoad, type LoadProgress } from '../bench/variant.js'
+import {
+  baseMeta, nodeTimings, runVariantLoad, Sampler, scrapeMetrics, type ChildGroup, type LoadProgress, type SampledRoot, type VariantPlan
+} from '../bench/index.js'
 import type { Threshold } from '../load/index.js'
-import { variantFiles, writeJson } from '../report/bench-files.js'
-import type { NodeTiming, ServiceInfo } from '../report/bench-data.js'
+import { variantFiles, writeJson } from '../report/index.js'
+import type { NodeTiming, ServiceInfo } from '../report/bench/data.js'
 import type { CapacityStep, CapacityUnit } from './data.js'
 import { judgeStep } from './judge.js'
 import type { NodeTimes } from './node-times.js'
@@ -98,7 +96,7 @@ export class LiveSteps implements StepRunner {
     let before: NodeTiming[] = []
     try {
       before = await this.nodes()
-      result = await runLoad(plan, ctx.url, { outDir: stepsDir, signal: ctx.signal, graceMs: ctx.graceMs, onProgress: (_, p) => ctx.onProgress?.(index, load, p) },
+      result = await runVariantLoad(plan, ctx.url, { outDir: stepsDir, signal: ctx.signal, graceMs: ctx.graceMs, onProgress: (_, p) => ctx.onProgress?.(index, load, p) },
         ctx.group, sampler, extra)
     } finally {
       samples = await sampler.stop()

@@ -1,7 +1,7 @@
 // The flow's node times (floodgate serve's floodgate_node_duration_seconds): scraped after the
 // calibration (low load) and before and after each step, so a node that got slower under load, waiting
 // on what it calls, shows up. Pure; the scrapes are the step runner's.
-import type { NodeTiming } from '../report/bench-data.js'
+import type { NodeTiming } from '../report/bench/data.js'
 
 /** Cumulative node timings at low load, and at a step's start and end. */
 export interface NodeTimes {

@@ -3,8 +3,8 @@
 // request and run slots / service time), and the closed-loop law turns that rate into users: N = X x
 // (response time + wait), with the response time the SLO allows. Between: the same law on a step's
 // measured throughput, once the throughput has stopped following the users. Pure.
-import type { WaitModel } from '../report/analysis.js'
-import { fmtCount, fmtMs, fmtRate, fmtSec } from '../report/bench-format.js'
+import type { WaitModel } from '../report/index.js'
+import { fmtCount, fmtMs, fmtRate, fmtSec } from '../report/index.js'
 import type { CapacityMode } from './step-shape.js'
 import { cycleSec } from './step-shape.js'
 

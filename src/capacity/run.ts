@@ -4,15 +4,12 @@
 // error after the start writes it too, then is thrown.
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { ChildGroup } from '../bench/child.js'
-import { nodeTimings } from '../bench/prometheus.js'
-import { scrapeMetrics } from '../bench/sampler.js'
-import { sampledRoots, startServices, stopServices, type RunningService } from '../bench/services.js'
-import type { LoadProgress } from '../bench/variant.js'
-import { requestSpec } from '../bench/warmup.js'
+import {
+  ChildGroup, nodeTimings, requestSpec, sampledRoots, scrapeMetrics, startServices, stopServices, type LoadProgress, type RunningService
+} from '../bench/index.js'
 import { messageOf, UsageError } from '../errors.js'
-import { waitModel } from '../report/analysis.js'
-import type { NodeTiming } from '../report/bench-data.js'
+import { waitModel } from '../report/index.js'
+import type { NodeTiming } from '../report/bench/data.js'
 import { calibrate } from './calibrate.js'
 import type { CapacityFile, CapacityStep } from './data.js'
 import { CAPACITY_VERSION } from './data.js'

@@ -2,9 +2,8 @@
 // `floodgate bench` judges by: run slots, CPU per process and of the machine, event-loop delay, the
 // generator's own CPU) and the flow's node times against low load. Pure and table-driven: the first rule
 // that applies names the resource, with its figures.
-import { cpuMsInWindow, type VariantAnalysis } from '../report/analysis.js'
-import type { VariantSamples } from '../report/bench-data.js'
-import { fmtCount, fmtPct, fmtSec } from '../report/bench-format.js'
+import type { VariantSamples } from '../report/bench/data.js'
+import { cpuMsInWindow, fmtCount, fmtPct, fmtSec, type VariantAnalysis } from '../report/index.js'
 import type { Saturated } from './data.js'
 import type { NodeGrowth } from './node-times.js'
 

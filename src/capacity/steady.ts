@@ -2,7 +2,7 @@
 // (whole seconds, ending by the run time, so neither the spawn nor the drain counts) are cut out as a
 // LoadResult of their own, and the SLOs are checked on it with `floodgate load`'s own evaluation.
 import { evaluateThresholds, resultOfWindows, type LoadResult, type Threshold, type ThresholdOutcome } from '../load/index.js'
-import { achievedThroughput, activeWindow } from '../report/analysis.js'
+import { achievedThroughput, activeWindow } from '../report/index.js'
 import { worstSlo } from './slo.js'
 import { MIN_MEASURE_SEC } from './step-shape.js'
 

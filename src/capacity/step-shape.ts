@@ -2,8 +2,7 @@
 // wait), then each completes one more cycle as long as the SLO lets a response take; the windows after
 // that are the step's steady part, whose statistics the search judges. Pure.
 import { UsageError } from '../errors.js'
-import type { WaitModel } from '../report/analysis.js'
-import { fmtSec } from '../report/bench-format.js'
+import { fmtSec, type WaitModel } from '../report/index.js'
 
 export type CapacityMode = 'users' | 'rate'
 

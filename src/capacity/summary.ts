@@ -2,7 +2,7 @@
 // below the lowest load that failed a run), the first failing load and the SLO it broke, and what
 // saturated there. The search decides which steps run; this reads the answer off them, the same way
 // whether the steps were just run or read back by `floodgate report`.
-import { fmtCount, fmtMs, fmtRate } from '../report/bench-format.js'
+import { fmtCount, fmtMs, fmtRate } from '../report/index.js'
 import type { CapacityFile, CapacityPoint, CapacityStep, CapacityUnit } from './data.js'
 
 export type CapacityHeader = Omit<CapacityFile, 'capacity' | 'first_failing' | 'saturated' | 'saturation' | 'summary' | 'steps'>

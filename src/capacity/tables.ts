@@ -1,7 +1,6 @@
 // The capacity report's tables as plain cells, shared by capacity.md, capacity.html and the terminal so
 // the three always agree: the finding (capacity, first failing load, what saturated) and every step.
-import type { Table } from '../report/bench-tables.js'
-import { cell, fmtMs, fmtPct, fmtRate, fmtSec } from '../report/bench-format.js'
+import { cell, fmtMs, fmtPct, fmtRate, fmtSec, type Table } from '../report/index.js'
 import type { CapacityFile, CapacityStep } from './data.js'
 import { brokeText, loadText } from './summary.js'
 

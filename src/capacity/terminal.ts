@@ -1,7 +1,7 @@
 // What `floodgate capacity` prints: the calibration and prediction, one line per step when it ends (on a
 // terminal, a live line rewritten in place while it runs), then the finding.
-import type { LoadProgress } from '../bench/variant.js'
-import { fmtMs, fmtRate, fmtSec } from '../report/bench-format.js'
+import type { LoadProgress } from '../bench/index.js'
+import { fmtMs, fmtRate, fmtSec } from '../report/index.js'
 import type { CapacityFile, CapacityStep } from './data.js'
 import type { Calibration, Prediction } from './predict.js'
 import type { StepShape } from './step-shape.js'

@@ -5,11 +5,11 @@
 import type { Command } from 'commander'
 import { FloodgateError, ThresholdError } from '../errors.js'
 import { parseCount, parseDuration, parseHeader, parsePositive } from '../load/index.js'
-import { runCapacity, type CapacityOptions } from '../capacity/run.js'
-import { DEFAULT_BUDGET_SEC, type CapacityLoadFlags } from '../capacity/options.js'
-import type { BenchCapacitySettings } from '../capacity/bench.js'
-import { calibrationLine, findingLines, progressLine, StepPrinter, stepLine } from '../capacity/terminal.js'
-import { loadText } from '../capacity/summary.js'
+import { interruptedExitCode, onStopSignal, type StopSignal } from '../process/index.js'
+import {
+  calibrationLine, DEFAULT_BUDGET_SEC, findingLines, loadText, progressLine, runCapacity, StepPrinter, stepLine,
+  type BenchCapacitySettings, type CapacityLoadFlags, type CapacityOptions
+} from '../capacity/index.js'
 
 interface Flags {
   variant?: string
@@ -82,15 +82,12 @@ export function capacityOptions(file: string | undefined, f: Flags): CapacityOpt
 async function runCommand(file: string | undefined, f: Flags): Promise<void> {
   const options = capacityOptions(file, f)
   const controller = new AbortController()
-  let signal: NodeJS.Signals | undefined
-  const stop = (s: NodeJS.Signals) => {
-    if (signal) return
+  let signal: StopSignal | undefined
+  const removeSignalListeners = onStopSignal((s) => {
     signal = s
     process.stderr.write(`\n${s}: stopping the running step (what was found is kept and written)...\n`)
     controller.abort()
-  }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  })
   const printer = new StepPrinter()
   const budget = options.budgetSec ?? DEFAULT_BUDGET_SEC
   try {
@@ -105,15 +102,14 @@ async function runCommand(file: string | undefined, f: Flags): Promise<void> {
     for (const line of findingLines(f)) printer.line(line)
     printer.line(`report: ${run.written.markdown}\n        ${run.written.html}\n        ${run.written.json}`)
     if (signal) {
-      process.exitCode = signal === 'SIGINT' ? 130 : 143
+      process.exitCode = interruptedExitCode(signal)
       return
     }
     if (f.capacity) return
     if (f.stop_reason === 'lowest-failed') throw new ThresholdError(f.summary)
     throw new FloodgateError(`no capacity found: ${f.summary}`)
   } finally {
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
+    removeSignalListeners()
   }
 }
 

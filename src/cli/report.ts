@@ -2,9 +2,8 @@
 // a capacity folder (capacity.json, .md, .html: each step judged again from its files) from its saved
 // files alone.
 import type { Command } from 'commander'
-import { isCapacityFolder, rewriteCapacityReport } from '../capacity/report.js'
-import { findingLines } from '../capacity/terminal.js'
-import { writeBenchReport } from '../report/bench-report.js'
+import { isCapacityFolder, rewriteCapacityReport, findingLines } from '../capacity/index.js'
+import { writeBenchReport } from '../report/index.js'
 
 export function registerReport(program: Command): void {
   program

@@ -1,11 +1,9 @@
 // `floodgate run <flow-dir>`: runs a flow once and prints its outputs and a per-node timing table.
 import type { Command } from 'commander'
 import { InputError, UsageError } from '../errors.js'
-import { loadFlow, parseInputArgs } from '../flow/index.js'
-import { inexactJsonNumber } from '../flow/json-numbers.js'
-import type { CompiledFlow, RunResult } from '../executor/types.js'
+import { attributeFault, loadFlow, parseInputArgs, type CompiledFlow, type FaultKind, type RunResult } from '../executor/index.js'
+import { inexactJsonNumber } from '../flow/index.js'
 import { reportError } from './exit.js'
-import { attributeFault, type FaultKind } from '../executor/tool-scope.js'
 
 interface RunFlags {
   input: string[]

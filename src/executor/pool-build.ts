@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { StartupError, messageOf } from '../errors.js'
-import { isSourceUrl, siblingUrl } from '../tools/sibling.js'
-import type { PoolTool } from './plan.js'
+import { isSourceUrl, siblingUrl } from '../process/index.js'
+import type { PoolTool } from '../flow/plan.js'
 
 export interface PoolBuild {
   tools: PoolTool[]

@@ -4,10 +4,9 @@
 // promise (a plain function that calls something async) is awaited before the answer.
 import { parentPort, workerData } from 'node:worker_threads'
 import { pathToFileURL } from 'node:url'
-import { importFile } from '../flow/module-loader.js'
-import { POOL_THREAD } from '../tools/http-sync.js'
+import { POOL_THREAD, importFile } from '../tool-runtime/index.js'
 import { messageOf } from '../errors.js'
-import type { PoolTool } from './plan.js'
+import type { PoolTool } from '../flow/plan.js'
 import { unsendable } from './sendable.js'
 
 export const THREAD_READY = 'floodgate:pool-thread-ready'

@@ -6,13 +6,11 @@
 // started.
 import { isDeepStrictEqual } from 'node:util'
 import { AbortedError, FloodgateError, TimeoutError, ToolError, messageOf } from '../errors.js'
-import { INPUT, LITERAL, walkPath, type Ref } from '../flow/references.js'
-import { isPlainObject } from '../flow/where.js'
-import type { Plan } from './plan.js'
+import { INPUT, LITERAL, isPlainObject, walkPath, type Plan, type Ref } from '../flow/plan.js'
 import type { PoolClient, PoolTask, ToolPool } from './pool.js'
 import type { RunSlots, SlotWaiter } from './run-slots.js'
 import type { NodeTrace, RunOptions, RunResult, RunTrace } from './types.js'
-import type { ToolContext } from '../tools/context.js'
+import type { ToolContext } from '../tools/index.js'
 import { ToolScope, toolScope, type FaultKind, type ScopedRun } from './tool-scope.js'
 
 const RUNNING = 1

@@ -1,11 +1,10 @@
 // What running a compiled flow looks like from outside (src/cli/run.ts, src/serve). A contract between
 // folders: change it only with every reader in view.
-import type { FlowKind, InputDef, OutputDef } from '../flow/types.js'
+import type { FlowKind, InputDef, NodePlace, OutputDef } from '../flow/index.js'
 import type { FloodgateError } from '../errors.js'
 
+export type { NodePlace }
 export type NodeStatus = 'ok' | 'bypassed' | 'failed'
-/** Where a node's tool ran: on the event loop (async tools) or on the worker-thread pool (sync tools). */
-export type NodePlace = 'loop' | 'pool'
 
 export interface NodeTrace {
   node: string

@@ -4,10 +4,9 @@ import { realpath, stat } from 'node:fs/promises'
 import { extname, isAbsolute, relative, resolve } from 'node:path'
 import { types } from 'node:util'
 import { messageOf } from '../errors.js'
-import { importFile } from './module-loader.js'
+import { importFile } from '../tool-runtime/index.js'
 import type { Where } from './where.js'
-import type { PoolTool, ToolFn } from '../executor/plan.js'
-import type { NodePlace } from '../executor/types.js'
+import type { NodePlace, PoolTool, ToolFn } from './plan.js'
 
 export interface LoadedTool {
   place: NodePlace

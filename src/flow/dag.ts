@@ -5,7 +5,7 @@ import { dependentsOf, findCycle } from './graph.js'
 import { knownNodeTypes, nodeTypeLoader } from './node-types.js'
 import { isPlainObject, type Where } from './where.js'
 import type { InputDef } from './types.js'
-import type { Plan, PlanNode, PlanOutput } from '../executor/plan.js'
+import type { Plan, PlanNode, PlanOutput } from './plan.js'
 
 interface NodeDraft {
   raw: Record<string, unknown>

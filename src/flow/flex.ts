@@ -7,7 +7,7 @@ import { INPUT, Ref } from './references.js'
 import { importToolModule, isClass, resolveToolFile, type LoadedTool } from './code-tool.js'
 import { isPlainObject, type Where } from './where.js'
 import type { InputDef } from './types.js'
-import type { Plan, ToolFn } from '../executor/plan.js'
+import type { Plan, ToolFn } from './plan.js'
 
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs']
 

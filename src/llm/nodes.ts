@@ -2,15 +2,13 @@
 // can be checked (template syntax, variables against the node's inputs, literal API parameters, the
 // connection). Both run on the event loop: rendering is cheap, and the LLM call is asynchronous I/O.
 import { ToolError } from '../errors.js'
-import { INPUT, LITERAL, parseRef } from '../flow/references.js'
-import { isPlainObject, type Where } from '../flow/where.js'
+import { INPUT, LITERAL, isPlainObject, parseRef, type LoadedTool, type NodeTypeContext, type Where } from '../flow/index.js'
 import { escapeRoleHeadings, parseChat } from './chat-format.js'
 import { chatEndpoint, completeChat, streamChat, type ChatBody } from './client.js'
 import { pickConnection, readConnections } from './connections.js'
 import { apiField, checkParam, isApiParam } from './params.js'
 import { loadTemplate, type CompiledTemplate } from './template.js'
-import type { LoadedTool, NodeTypeContext } from '../flow/index.js'
-import type { ToolContext } from '../tools/context.js'
+import type { ToolContext } from '../tools/index.js'
 
 function inputsOf(node: Record<string, unknown>): Record<string, unknown> {
   return isPlainObject(node.inputs) ? node.inputs : {}

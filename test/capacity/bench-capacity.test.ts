@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CapacityFile } from '../../src/capacity/data.js'
-import { fmtRate } from '../../src/report/bench-format.js'
+import { fmtRate } from '../../src/report/bench/format.js'
 import { runCli } from '../helpers/cli.js'
 import { writeSmallBench } from '../bench/helpers/bench-fixture.js'
 

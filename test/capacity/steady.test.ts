@@ -6,7 +6,7 @@ import { stepFigures } from '../../src/capacity/steady.js'
 import { parseSlo } from '../../src/capacity/slo.js'
 import { evaluateThresholds } from '../../src/load/index.js'
 import { decodeHistogram, newHistogram, percentileMs } from '../../src/load/histogram.js'
-import { averageUsers } from '../../src/report/analysis.js'
+import { averageUsers } from '../../src/report/bench/analysis.js'
 import { recordedRun, spread, type RecordedSecond } from './helpers/recorded.js'
 
 const START_MS = 1_700_000_000_300

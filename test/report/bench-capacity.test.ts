@@ -6,8 +6,8 @@ import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { writeBenchReport } from '../../src/report/bench-report.js'
-import { variantFiles, writeJson } from '../../src/report/bench-files.js'
+import { writeBenchReport } from '../../src/report/bench/report.js'
+import { variantFiles, writeJson } from '../../src/report/bench/files.js'
 import { writeSyntheticBench } from './helpers/synthetic.js'
 
 function bench(t: { after: (f: () => void) => void }): string {

@@ -22,9 +22,10 @@ export const PATHS = [
 
 /**
  * On top of every path: each may import every folder above and those before it here. ui, the live page
- * (`--ui`), shows a load's and a bench's progress: it reads bench's types, and the CLI serves it.
+ * (`--ui`), shows a load's and a bench's progress: it reads bench's types, and the CLI serves it. capacity
+ * runs its search with bench's services, load child and sampler, step after step.
  */
-export const TOP = ['bench', 'ui', 'index', 'cli']
+export const TOP = ['bench', 'ui', 'capacity', 'index', 'cli']
 
 /** Files another folder may import besides the folder's index.ts, and why. */
 export const CONTRACTS = {

@@ -1,5 +1,5 @@
 // The package's entry: everything the CLI does, as typed functions. One line per folder, in the
-// order the data flows (flow -> executor -> serve; mock; load -> report -> bench).
+// order the data flows (flow -> executor -> serve; mock; load -> report -> bench -> capacity).
 export * from './errors.js'
 export { version } from './version.js'
 export { parseInputArgs, registerNodeType, type NodeTypeContext, type NodeTypeLoader, type LoadedTool } from './flow/index.js'
@@ -16,3 +16,4 @@ export { applyShard, parseShard, type Shard } from './load/index.js'
 export { writeLocustCsv, writeLoadHtml, mergeResultFiles } from './report/index.js'
 export { runBench, loadBenchConfig, planBench, writeBenchReport, analyzeVariant } from './bench/index.js'
 export type { RunBenchOptions, BenchRun, BenchConfig, VariantAnalysis, Finding } from './bench/index.js'
+export { runCapacity, type CapacityOptions, type CapacityRun, type CapacityFile, type CapacityStep } from './capacity/index.js'

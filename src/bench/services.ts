@@ -3,7 +3,10 @@
 import type { ServiceConfig, ServiceOptions } from './config-types.js'
 import { REFERENCE } from './config.js'
 import type { BenchChild, ChildGroup } from './child.js'
+import type { VariantPlan } from './plan.js'
+import type { SampledRoot } from './sampler.js'
 import { waitHealthy } from './warmup.js'
+import { StartupError } from '../errors.js'
 import type { ServiceInfo } from '../report/bench/data.js'
 
 export interface RunningService {
@@ -49,4 +52,33 @@ export async function startService(
   const url = (await child.waitForLine(READY, READY_TIMEOUT_MS)).replace(/\/+$/, '')
   await waitHealthy(what, `${url}/health`, READY_TIMEOUT_MS, signal)
   return { info: { name: service.name, type: service.type, url, args }, child }
+}
+
+/**
+ * Starts a variant's services into `running` (so a caller can stop what started even when a later one
+ * fails); returns the URL the load requests and the target's /metrics (floodgate serve targets only).
+ */
+export async function startServices(
+  plan: VariantPlan, running: Map<string, RunningService>, group: ChildGroup, signal: AbortSignal
+): Promise<{ url: string; metricsUrl: string | null }> {
+  for (const service of plan.services) {
+    if (signal.aborted) throw new StartupError(`${plan.name}: interrupted`)
+    running.set(service.name, await startService(plan.name, service, running, group, signal))
+  }
+  const target = running.get(plan.target)!
+  if (target.info.type === 'url') await waitHealthy(`${plan.name}: target`, `${target.info.url}/health`, 30_000, signal, true)
+  return { url: target.info.url + plan.load.path, metricsUrl: target.info.type === 'serve' ? `${target.info.url}/metrics` : null }
+}
+
+/** The started processes to sample: the target as the server, the others as services. */
+export function sampledRoots(plan: VariantPlan, running: Map<string, RunningService>): SampledRoot[] {
+  return [...running.values()]
+    .filter((r) => r.child)
+    .map((r) => ({ pid: r.child!.pid, role: r.info.name === plan.target ? 'server' : 'service', service: r.info.name }))
+}
+
+/** Stops the target first, so it stops calling its dependencies, then the rest, then any other child. */
+export async function stopServices(running: Map<string, RunningService>, group: ChildGroup, graceMs: number): Promise<void> {
+  for (const r of [...running.values()].reverse()) await r.child?.stop(graceMs)
+  await group.stopAll(graceMs)
 }

@@ -8,8 +8,8 @@ import { variantFiles, writeJson } from '../report/index.js'
 import { ChildGroup } from './child.js'
 import type { VariantPlan } from './plan.js'
 import { scrapeMetrics, Sampler } from './sampler.js'
-import { startService, type RunningService } from './services.js'
-import { requestSpec, warmUp, waitHealthy } from './warmup.js'
+import { sampledRoots, startServices, stopServices, type RunningService } from './services.js'
+import { requestSpec, warmUp } from './warmup.js'
 import { nodeTimings } from './prometheus.js'
 
 /** One line of `floodgate load --progress jsonl`. */
@@ -39,7 +39,8 @@ export interface VariantContext {
 
 const DEFAULT_GRACE_MS = 5000
 
-export function loadArgs(plan: VariantPlan, url: string, files: ReturnType<typeof variantFiles>): string[] {
+/** `floodgate load`'s arguments for a variant's profile; `extra` flags are appended (a capacity step's --rate). */
+export function loadArgs(plan: VariantPlan, url: string, files: ReturnType<typeof variantFiles>, extra: string[] = []): string[] {
   const spec = requestSpec(plan.load)
   const args = [
     'load', url, '--method', spec.method,
@@ -51,10 +52,10 @@ export function loadArgs(plan: VariantPlan, url: string, files: ReturnType<typeo
   for (const slo of plan.load.slo ?? []) args.push('--slo', slo)
   if (plan.load.drainSec !== undefined) args.push('--drain', `${plan.load.drainSec}s`)
   for (const [k, v] of Object.entries(spec.headers)) args.push('--header', `${k}: ${v}`)
-  return args
+  return [...args, ...extra]
 }
 
-function baseMeta(plan: VariantPlan): VariantMeta {
+export function baseMeta(plan: VariantPlan): VariantMeta {
   const target = plan.services.at(-1)!
   const meta: VariantMeta = {
     version: BENCH_DATA_VERSION, name: plan.name, kind: plan.kind, target: plan.target, url: '', services: [],
@@ -74,9 +75,10 @@ function baseMeta(plan: VariantPlan): VariantMeta {
   return meta
 }
 
-async function runLoad(plan: VariantPlan, url: string, ctx: VariantContext, group: ChildGroup, sampler: Sampler): Promise<LoadResult> {
+/** Runs `floodgate load` for the plan in its own process, sampled as the generator; returns its result. */
+export async function runLoad(plan: VariantPlan, url: string, ctx: VariantContext, group: ChildGroup, sampler: Sampler, extra: string[] = []): Promise<LoadResult> {
   const files = variantFiles(ctx.outDir, plan.name)
-  const load = group.start(`${plan.name}: load`, loadArgs(plan, url, files), {
+  const load = group.start(`${plan.name}: load`, loadArgs(plan, url, files, extra), {
     onLine: (line) => {
       if (!line.startsWith('{')) return
       try {
@@ -116,19 +118,11 @@ export async function runVariant(plan: VariantPlan, ctx: VariantContext): Promis
   ctx.signal.addEventListener('abort', onAbort, { once: true })
   let sampler: Sampler | null = null
   try {
-    for (const service of plan.services) {
-      if (ctx.signal.aborted) throw new StartupError(`${plan.name}: interrupted`)
-      running.set(service.name, await startService(plan.name, service, running, group, ctx.signal))
-    }
+    const { url, metricsUrl } = await startServices(plan, running, group, ctx.signal)
     meta.services = [...running.values()].map((r) => r.info)
-    const target = running.get(plan.target)!
-    meta.url = target.info.url + plan.load.path
-    if (target.info.type === 'url') await waitHealthy(`${plan.name}: target`, `${target.info.url}/health`, 30_000, ctx.signal, true)
-    const metricsUrl = target.info.type === 'serve' ? `${target.info.url}/metrics` : null
+    meta.url = url
     sampler = new Sampler(metricsUrl)
-    for (const r of running.values()) {
-      if (r.child) sampler.add({ pid: r.child.pid, role: r.info.name === plan.target ? 'server' : 'service', service: r.info.name })
-    }
+    for (const root of sampledRoots(plan, running)) sampler.add(root)
     sampler.start()
     meta.warmupMs = await warmUp(plan.name, meta.url, requestSpec(plan.load), plan.load.warmup, plan.load.timeoutSec)
     const timings = metricsUrl ? await scrapeMetrics(metricsUrl) : null
@@ -145,8 +139,7 @@ export async function runVariant(plan: VariantPlan, ctx: VariantContext): Promis
   } finally {
     // Stop the target first so it stops calling its dependencies, then the rest.
     ctx.signal.removeEventListener('abort', onAbort)
-    for (const r of [...running.values()].reverse()) await r.child?.stop(grace)
-    await group.stopAll(grace)
+    await stopServices(running, group, grace)
     meta.endedAt = Date.now()
     writeJson(files.meta, meta)
     if (record.samples) writeJson(files.samples, record.samples)

@@ -8,9 +8,15 @@ import { parseCount, parseDuration, parsePositive } from '../load/index.js'
 import { ProgressPrinter, runBench, type RunBenchOptions } from '../bench/index.js'
 import { fmtRate, terminalReport } from '../report/index.js'
 import { BenchSession, startUiServer, uiOptions, type UiFlags, type UiServer } from '../ui/index.js'
+import {
+  calibrationLine, DEFAULT_BUDGET_SEC, findingLines, loadText, progressLine, runBenchCapacity, StepPrinter, stepLine,
+  type BenchCapacityOptions
+} from '../capacity/index.js'
+import { searchFlagsOn, searchOptions, type SearchFlags } from './capacity.js'
 import { addUiFlags, uiBanner } from './ui-flags.js'
 
-interface Flags extends UiFlags {
+interface Flags extends SearchFlags, UiFlags {
+  capacity?: boolean
   out?: string
   users?: string
   spawnRate?: string
@@ -22,8 +28,14 @@ interface Flags extends UiFlags {
 
 const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').filter(Boolean)]
 
-export function benchOptions(file: string | undefined, flags: Flags): RunBenchOptions {
+export function benchOptions(file: string | undefined, flags: Flags): RunBenchOptions | BenchCapacityOptions {
   const options: RunBenchOptions = { full: Boolean(flags.full), only: flags.only }
+  const search = searchOptions(flags)
+  const given = (['slo', 'mode', 'maxUsers', 'maxRate', 'stepTimeSec', 'budgetSec'] as const).find((k) => k === 'slo' ? search.slo.length : search[k] !== undefined)
+  if (given && !flags.capacity) {
+    const flag = `--${given.replace(/Sec$/, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+    throw new UsageError(`${flag} belongs to the capacity search: add --capacity`, { flag })
+  }
   if (file !== undefined) options.file = file
   if (flags.out !== undefined) options.out = flags.out
   if (flags.users !== undefined) options.users = parseCount(flags.users, '--users')
@@ -35,7 +47,26 @@ export function benchOptions(file: string | undefined, flags: Flags): RunBenchOp
     }
     options.target = flags.target
   }
-  return options
+  return flags.capacity ? { ...options, capacity: search } : options
+}
+
+/** One line per step of each variant's search, then its finding. */
+function capacityHooks(settings: BenchCapacityOptions['capacity']): Pick<BenchCapacityOptions, 'onCapacityStart' | 'onCapacity' | 'capacityHooks'> {
+  const lines = new StepPrinter()
+  const budgetSec = settings.budgetSec ?? DEFAULT_BUDGET_SEC
+  const unit = settings.mode === 'rate' ? 'rps' : 'users'
+  return {
+    onCapacityStart: (variant) => lines.line(`\n${variant}: capacity search`),
+    capacityHooks: {
+      onCalibrated: (c, p, shape) => lines.line(calibrationLine(c, p, shape)),
+      onProgress: (index, load, p) => lines.progress(progressLine(index, loadText(load, unit), p)),
+      onStep: (step, elapsed) => lines.line(stepLine(step, elapsed, budgetSec))
+    },
+    onCapacity: (variant, run, error) => {
+      if (run) for (const line of findingLines(run.file)) lines.line(`${variant}: ${line}`)
+      if (error) lines.line(`${variant}: capacity search failed: ${error}`)
+    }
+  }
 }
 
 export function registerBench(program: Command): void {
@@ -50,7 +81,9 @@ export function registerBench(program: Command): void {
     .option('--full', "the file's full: profile (the study's run: 1000 users, 10/s, 5 min)")
     .option('--only <variant>', 'run only these variants (repeat or comma-separate)', collect, [])
     .option('--target <url>', 'benchmark an already running service at this URL with the same load and report')
+    .option('--capacity', 'then search each variant\'s capacity within --slo (as floodgate capacity does; --budget each) and add it to the comparison')
   addUiFlags(command, 'the bench (the variant running, the ones done and their verdicts); it stays up after the bench until Ctrl-C')
+  searchFlagsOn(command)
     .action(async (file: string | undefined, flags: Flags) => {
       const options = benchOptions(file, flags)
       const ui = uiOptions(flags)
@@ -74,8 +107,10 @@ export function registerBench(program: Command): void {
         stop()
       })
       try {
-        const run = await runBench({
-          ...options,
+        const hooks = 'capacity' in options ? capacityHooks(options.capacity) : {}
+        const run = await ('capacity' in options ? runBenchCapacity : runBench)({
+          ...options as BenchCapacityOptions,
+          ...hooks,
           signal: controller.signal,
           onProgress: (variant, p) => {
             printer.update(variant, p)

@@ -7,6 +7,7 @@ import { registerServe } from './serve.js'
 import { registerMock } from './mock.js'
 import { registerLoad } from './load.js'
 import { registerBench } from './bench.js'
+import { registerCapacity } from './capacity.js'
 import { registerReport } from './report.js'
 import { registerMerge } from './merge.js'
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerMock(program)
   registerLoad(program)
   registerBench(program)
+  registerCapacity(program)
   registerReport(program)
   registerMerge(program)
   // A usage error is commander's one line and where to read more, not the whole help.

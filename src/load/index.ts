@@ -13,6 +13,7 @@ export { parseDuration, parseThreshold, parseWait, parseHeader, parseCount, pars
 export type { Threshold, WaitSpec } from './parse.js'
 export { evaluateThresholds, type ThresholdOutcome } from './thresholds.js'
 export { waitSeconds } from './wait.js'
+export { resultOfWindows, windowsBetween } from './window.js'
 export { decodeHistogram, encodeHistogram, percentileMs } from './histogram.js'
 export type { LoadOptions } from './options.js'
 export { resolveOptions } from './options.js'

@@ -67,6 +67,8 @@ export function combineLlmWindows(windows: (HistoryPoint | undefined)[]): Histor
     itlP50: itl ? percentileMs(itl, 50) : worst(parts, (p) => p.itlP50),
     itlP99: itl ? percentileMs(itl, 99) : worst(parts, (p) => p.itlP99)
   }
+  if (parts.every((p) => p.completed !== undefined)) point.completed = parts.reduce((sum, p) => sum + p.completed!, 0)
+  if (parts.every((p) => p.good !== undefined)) point.good = parts.reduce((sum, p) => sum + p.good!, 0)
   if (ttft) point.ttftHistogram = encodeHistogram(ttft)
   if (itl) point.itlHistogram = encodeHistogram(itl)
   return point

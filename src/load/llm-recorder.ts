@@ -37,6 +37,8 @@ export class LlmRecorder {
   private readonly windowTtft = newHistogram()
   private readonly windowItl = newHistogram()
   private windowTokens = 0
+  private windowCompleted = 0
+  private windowGood = 0
   /** Set by the first content event or stream: from then on every history second carries LLM figures. */
   private active = false
   private readonly timing: RequestTiming = { ttftUs: 0, maxGapUs: 0, tpotUs: 0, e2eUs: 0 }
@@ -76,6 +78,7 @@ export class LlmRecorder {
     this.streamed++
     if (!ok) return
     this.completed++
+    this.windowCompleted++
     let tokens = s.contentEvents
     if (s.usageTokens >= 0) {
       this.usageResponses++
@@ -97,7 +100,10 @@ export class LlmRecorder {
     if (tokens > 1) this.tpot.record(t.tpotUs)
     this.outputTokensPerRequest.record(tokens)
     if (t.e2eUs > 0) this.requestTokensPerSec.record((tokens / t.e2eUs) * 1e9)
-    if (this.slos.length > 0 && meetsSlos(this.slos, t)) this.good++
+    if (this.slos.length > 0 && meetsSlos(this.slos, t)) {
+      this.good++
+      this.windowGood++
+    }
   }
 
   /** Ends the current second: its figures (undefined before any stream), and a fresh window. */
@@ -110,13 +116,17 @@ export class LlmRecorder {
       ttftP95: percentileMs(this.windowTtft, 95),
       ttftP99: percentileMs(this.windowTtft, 99),
       itlP50: percentileMs(this.windowItl, 50),
-      itlP99: percentileMs(this.windowItl, 99)
+      itlP99: percentileMs(this.windowItl, 99),
+      completed: this.windowCompleted,
+      good: this.windowGood
     }
     if (this.windowTtft.totalCount > 0) point.ttftHistogram = encodeHistogram(this.windowTtft)
     if (this.windowItl.totalCount > 0) point.itlHistogram = encodeHistogram(this.windowItl)
     this.windowTtft.reset()
     this.windowItl.reset()
     this.windowTokens = 0
+    this.windowCompleted = 0
+    this.windowGood = 0
     return point
   }
 

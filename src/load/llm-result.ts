@@ -45,6 +45,9 @@ export interface HistoryLlm {
   ttftP99: number | null
   itlP50: number | null
   itlP99: number | null
+  /** Streams completed in this second, and those of them that met every --slo (goodput's); absent in older files. */
+  completed?: number
+  good?: number
   /** The window's histograms (microseconds, encoded), so merged windows get exact percentiles. */
   ttftHistogram?: string
   itlHistogram?: string

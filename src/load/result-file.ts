@@ -84,7 +84,7 @@ const LLM: Shape = {
 const POINT_LLM: Shape = {
   fields: {
     tokens: 'number', tokensPerSec: 'number', ttftP50: 'number|null', ttftP95: 'number|null', ttftP99: 'number|null',
-    itlP50: 'number|null', itlP99: 'number|null', ttftHistogram: 'histogram?', itlHistogram: 'histogram?'
+    itlP50: 'number|null', itlP99: 'number|null', completed: 'number?', good: 'number?', ttftHistogram: 'histogram?', itlHistogram: 'histogram?'
   }
 }
 

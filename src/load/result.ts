@@ -185,6 +185,8 @@ export interface LoadResult {
   dropped: number
   /** Requests still in flight when the run ended and the 2 s grace ran out: sent, never answered, not recorded. */
   abandoned?: number
+  /** Users already running at `startedAt`: absent (0) for a whole run; set on a part of one (window.ts). */
+  usersAtStart?: number
   generator: GeneratorStats
   /**
    * HDR histograms encoded with hdr-histogram-js's encodeIntoCompressedBase64, values in microseconds.

@@ -102,6 +102,8 @@ export interface VariantAnalysis {
   pool: PoolAnalysis | null
   queueDepthMax: number | null
   runsInProgressMax: number | null
+  /** Highest event-loop delay the server reported over the load (p99 per scrape), seconds. */
+  eventLoopDelayMaxSec: number | null
   rejectedByServer: number | null
   inFlightMax: number
   /** Highest event-loop delay (p99 of each /metrics scrape) in the load window, ms; null when not scraped. */
@@ -156,13 +158,16 @@ export function activeWindow(result: LoadResult): { start: number; end: number }
 /** History points are windows ending at `t`: only whole windows inside the active time count (50 ms of timer slack allowed). */
 const within = (t: number, end: number) => t <= end + 0.05
 
-/** Users averaged over the active window: the area under the users curve (linear between seconds, 0 at the start) / its length. */
+/**
+ * Users averaged over the active window: the area under the users curve (linear between seconds, 0 at
+ * the start of a run, or the users a part of a run started with) / its length.
+ */
 export function averageUsers(result: LoadResult): number {
   const history = result.history
   if (history.length === 0) return result.config.users
   const { start, end } = activeWindow(result)
   let prevT = start
-  let prevUsers = 0
+  let prevUsers = result.usersAtStart ?? 0
   let area = 0
   for (const point of history) {
     if (!within(point.t, end)) break
@@ -574,6 +579,7 @@ export function analyzeVariant(meta: VariantMeta, result: LoadResult, samples?: 
     pool: analyzePool(meta, metrics, lowLoadSec ?? serviceTimeSec),
     queueDepthMax: maxOf(metrics, (m) => m.queueDepth),
     runsInProgressMax: maxOf(metrics, (m) => m.runsInProgress),
+    eventLoopDelayMaxSec: maxOf(metrics, (m) => m.eventLoopDelaySec),
     rejectedByServer,
     inFlightMax: result.history.reduce((m, h) => Math.max(m, h.inFlight), 0),
     eventLoopDelayMaxMs: loopSec === null ? null : loopSec * 1000,

@@ -132,8 +132,22 @@ export interface BenchManifest {
 }
 
 /** Everything saved for one variant; result and samples are absent when the variant failed early. */
+/**
+ * What `floodgate bench --capacity` found for a variant: the fields of its capacity.json (written by
+ * src/capacity, at capacity/<variant>/ in the bench folder) that the comparison table shows.
+ */
+export interface VariantCapacity {
+  slo: string[]
+  unit: 'users' | 'rps'
+  capacity: { load: number; achieved_rps: number; at_least: boolean } | null
+  first_failing: { load: number; broke: string } | null
+  saturated: string
+  stop_reason: string
+}
+
 export interface VariantRecord {
   meta: VariantMeta
   result?: LoadResult
   samples?: VariantSamples
+  capacity?: VariantCapacity
 }

@@ -4,17 +4,19 @@
 //   <variant>/result.json            LoadResult of `floodgate load --json`
 //   <variant>/samples.json           VariantSamples (CPU/RSS per process, /metrics, machine)
 //   <variant>/<variant>_*.csv        Locust CSVs of `floodgate load --csv`
+//   capacity/<variant>/capacity.json `floodgate bench --capacity`: the variant's capacity search (steps/ beside it)
 //   report.md, report.html, charts/*.svg
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ConfigError, messageOf } from '../../errors.js'
 import { checkLoadResult, checkShape, type Shape } from '../../load/index.js'
-import type { BenchManifest, VariantMeta, VariantRecord, VariantSamples } from './data.js'
+import type { BenchManifest, VariantCapacity, VariantMeta, VariantRecord, VariantSamples } from './data.js'
 
 export const MANIFEST = 'bench.json'
 
 export const variantFiles = (dir: string, variant: string) => ({
   dir: join(dir, variant),
+  capacity: join(dir, 'capacity', variant, 'capacity.json'),
   meta: join(dir, variant, 'variant.json'),
   result: join(dir, variant, 'result.json'),
   samples: join(dir, variant, 'samples.json'),
@@ -81,6 +83,24 @@ const VARIANT_SAMPLES: Shape = {
 
 const ANY: Shape = 'any'
 
+// capacity.json's findings as the comparison table reads them; capacity and first_failing may be null.
+const VARIANT_CAPACITY: Shape = {
+  fields: { slo: { list: 'string' }, unit: 'string', capacity: 'any', first_failing: 'any', saturated: 'string', stop_reason: 'string' }
+}
+const CAPACITY_POINT: Shape = { fields: { load: 'number', achieved_rps: 'number', at_least: 'boolean' } }
+const FAILING_POINT: Shape = { fields: { load: 'number', broke: 'string' } }
+
+function readCapacity(path: string): VariantCapacity | undefined {
+  const found = readIfPresent<VariantCapacity>(path, VARIANT_CAPACITY)
+  if (!found) return undefined
+  const check = (value: unknown, shape: Shape, at: string) => value !== null && checkShape(value, shape, at, (field, why) => {
+    throw new ConfigError(`${path}: cannot read the bench results: field "${field}" ${why}`, { file: path, field })
+  })
+  check(found.capacity, CAPACITY_POINT, 'capacity')
+  check(found.first_failing, FAILING_POINT, 'first_failing')
+  return found
+}
+
 /** Reads a bench folder; variants whose files are missing are skipped, a folder with none is an error. */
 export function readBench(dir: string): { manifest: BenchManifest; records: VariantRecord[] } {
   const path = join(dir, MANIFEST)
@@ -100,6 +120,8 @@ export function readBench(dir: string): { manifest: BenchManifest; records: Vari
     // Checked as merge checks a result file: one line naming the file and the field.
     if (result !== undefined) record.result = checkLoadResult(result, files.result)
     if (samples) record.samples = samples
+    const capacity = readCapacity(files.capacity)
+    if (capacity) record.capacity = capacity
     records.push(record)
   }
   if (records.length === 0) throw new ConfigError(`${dir}: no variant results in this bench folder`, { file: path })

@@ -20,13 +20,13 @@ function summaryHtml(input: ReportInput, chart: NamedChart | null): PageSection 
 }
 
 function verdictsHtml(input: ReportInput): PageSection {
-  const t = analysisTable(input.analyses)
-  const last = t.header.length - 1
+  const t = analysisTable(input.analyses, input.records)
+  const verdict = t.header.indexOf('Verdict')
   const tones = input.analyses.map(verdictTone)
   return {
     id: 'verdicts',
     heading: 'Verdicts (ideal = the closed-loop limit; overhead = response time minus service time; see docs/bench.md)',
-    html: htmlTable(t.header, t.rows, (row, column) => (column === last ? tones[row] : undefined))
+    html: htmlTable(t.header, t.rows, (row, column) => (column === verdict ? tones[row] : undefined))
   }
 }
 

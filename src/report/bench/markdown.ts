@@ -75,7 +75,7 @@ export function renderMarkdown(input: ReportInput, summary: ChartFile | null, ch
   out.push('## Verdicts', '', 'Ideal = average users / (service time + mean wait), the closed-loop limit with the spawn ramp counted; ' +
     'answered = 2xx, refused = 503; p50 and p99 of the answered requests; overhead = response time minus service time; ' +
     'server CPU = CPU time of the target\'s processes over the load / requests. See docs/bench.md for each verdict and its bounds.', '',
-    markdownTable(analysisTable(analyses)), '')
+    markdownTable(analysisTable(analyses, records)), '')
   out.push('## Results of this run', '', 'In the study\'s format, response times in ms; Locust\'s Requests/s split into answered (2xx), ' +
     'refused (503) and other failures, which add up to it.', '', markdownTable(resultsTable(records)), '')
   out.push('## Analysis, per variant', '')

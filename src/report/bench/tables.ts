@@ -4,9 +4,9 @@
 // figures in the same format, as reference.
 import { LOCUST_PERCENTILES } from '../../load/result.js'
 import { HEALTH_LIMITS, type VariantAnalysis } from './analysis.js'
-import type { VariantRecord } from './data.js'
+import type { VariantCapacity, VariantRecord } from './data.js'
 import type { LoadResult } from '../../load/result.js'
-import { cell, fmtMs, fmtPct, fmtSec } from './format.js'
+import { cell, fmtCount, fmtMs, fmtPct, fmtRate, fmtSec } from './format.js'
 import type { StudyColumn } from './study.js'
 
 export interface Table {
@@ -76,11 +76,26 @@ export function studyTable(study: StudyColumn[]): Table {
 
 const orDash = (v: number | null, f: (n: number) => string) => (v === null ? '—' : f(v))
 
-/** One row per variant: what it answered and refused, how fast, against the ideal, and its verdict. */
-export function analysisTable(analyses: VariantAnalysis[]): Table {
+/** `floodgate bench --capacity`'s finding in a cell: "at least 300 users (41.2 req/s)", "none: 1 user broke p99<100". */
+export function capacityCell(c: VariantCapacity | undefined): string {
+  if (!c) return '—'
+  const load = (n: number) => (c.unit === 'users' ? `${fmtCount(n)} user${n === 1 ? '' : 's'}` : fmtRate(n))
+  if (c.capacity) return `${c.capacity.at_least ? 'at least ' : ''}${load(c.capacity.load)} (${fmtRate(c.capacity.achieved_rps)})`
+  if (c.first_failing) return `none: ${load(c.first_failing.load)} broke ${c.first_failing.broke}`
+  return `none found (${c.stop_reason})`
+}
+
+/**
+ * One row per variant: what it answered and refused, how fast, against the ideal, and its verdict; with
+ * `records` that carry capacity searches, a "Capacity within SLO" column after it (the SLOs in its header).
+ */
+export function analysisTable(analyses: VariantAnalysis[], records: VariantRecord[] = []): Table {
+  const searched = records.filter((r) => r.capacity)
+  const slos = [...new Set(searched.flatMap((r) => r.capacity!.slo))]
+  const capacity = searched.length ? [`Capacity within ${slos.join(', ')}`] : []
   return {
     header: ['Variant', 'Answered req/s', 'Refused (503) req/s', 'Ideal req/s', '% of ideal', 'p50', 'p99',
-      'Median overhead', 'p99 overhead', 'Event-loop delay (max)', 'Server CPU / request', 'Failures', 'Verdict'],
+      'Median overhead', 'p99 overhead', 'Event-loop delay (max)', 'Server CPU / request', 'Failures', 'Verdict', ...capacity],
     rows: analyses.map((a) => [
       a.name,
       a.achievedRps.toFixed(1),
@@ -94,7 +109,8 @@ export function analysisTable(analyses: VariantAnalysis[]): Table {
       orDash(a.eventLoopDelayMaxMs, (n) => fmtMs(n)),
       orDash(a.cpu.serverMsPerRequest, (n) => fmtMs(n, 2)),
       cell(a.failures),
-      a.verdict.kind
+      a.verdict.kind,
+      ...(capacity.length ? [capacityCell(records.find((r) => r.meta.name === a.name)?.capacity)] : [])
     ])
   }
 }

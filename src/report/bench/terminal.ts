@@ -14,7 +14,7 @@ export function textTable(t: Table): string {
 
 export function terminalReport(input: ReportInput): string {
   const out = ['Summary:', ...summaryLines(input.records, input.analyses).map((l) => `- ${l.text}`), '',
-    textTable(analysisTable(input.analyses)), '', 'Results of this run:', textTable(resultsTable(input.records)), '']
+    textTable(analysisTable(input.analyses, input.records)), '', 'Results of this run:', textTable(resultsTable(input.records)), '']
   if (input.llm.length) {
     out.push('Streams (ms):', textTable(llmTable(input.llm)), '', ...input.llm.map((a) => `${a.name}: ${a.verdict.text}`), '')
   }

@@ -24,9 +24,9 @@ function writeCapacity(dir: string, variant: string, found: object): string {
   return path
 }
 
-/** report.md's analysis table: variant -> column -> cell. */
+/** report.md's verdict table: variant -> column -> cell. */
 function analysis(markdown: string): Map<string, Map<string, string>> {
-  const lines = markdown.split('## Analysis')[1]!.split('\n').filter((l) => l.startsWith('|'))
+  const lines = markdown.split('## Verdicts')[1]!.split('\n').filter((l) => l.startsWith('|'))
   const header = lines[0]!.split('|').slice(1, -1).map((c) => c.trim())
   return new Map(lines.slice(2).map((l) => {
     const cells = l.split('|').slice(1, -1).map((c) => c.trim())
@@ -43,6 +43,10 @@ test('the analysis table gains a "capacity within SLO" column from the variants\
   assert.equal(table.get('static-sync')!.get('Capacity within p99<5000'), '300 users (50.15 req/s)')
   assert.equal(table.get('static-async')!.get('Capacity within p99<5000'), 'none: 1 user broke p99<5000')
   assert.match(readFileSync(html, 'utf8'), /<th>Capacity within p99&lt;5000<\/th>/)
+  // The summary that opens the report says it too, after the variant's sentence.
+  const summary = readFileSync(markdown, 'utf8').split('## Summary')[1]!.split('\n## ')[0]!
+  assert.match(summary, /^- static-sync .*\. Capacity within p99<5000: 300 users \(50\.15 req\/s\)\.$/m)
+  assert.match(summary, /^- static-async .*\. Capacity within p99<5000: none: 1 user broke p99<5000\.$/m)
 
   writeCapacity(dir, 'static-async', { capacity: { load: 3, achieved_rps: 2.5, at_least: true }, first_failing: null, stop_reason: 'upper-bound' })
   const again = analysis(readFileSync((await writeBenchReport(dir)).markdown, 'utf8'))

@@ -2,8 +2,9 @@
 // built from its analysis alone. Pure and table-driven like analysis.ts: one entry per verdict kind, each
 // part quoting figures of the analysis, never text written for a particular run.
 import { HEALTH_LIMITS, verdictTone, type FindingKind, type Tone, type VariantAnalysis } from './analysis.js'
-import type { VariantMeta, VariantRecord } from './data.js'
+import type { VariantCapacity, VariantMeta, VariantRecord } from './data.js'
 import { fmtCount, fmtMs, fmtPct, fmtRate, fmtSec } from './format.js'
+import { capacityCell } from './tables.js'
 
 export interface SummaryLine {
   name: string
@@ -104,9 +105,11 @@ function reached(a: VariantAnalysis): string {
   return `answered ${fmtRate(a.achievedRps)}${refused}${ideal}${latency}`
 }
 
-export function summaryLine(a: VariantAnalysis): SummaryLine {
+/** `capacity`: what `floodgate bench --capacity` found for the variant, said after the rest. */
+export function summaryLine(a: VariantAnalysis, capacity?: VariantCapacity): SummaryLine {
   const part = PARTS[a.verdict.kind]
-  return { name: a.name, tone: verdictTone(a), text: `${a.name} ${reached(a)}; ${part.limit(a)}; ${part.advice(a)}.` }
+  const held = capacity ? ` Capacity within ${capacity.slo.join(', ')}: ${capacityCell(capacity)}.` : ''
+  return { name: a.name, tone: verdictTone(a), text: `${a.name} ${reached(a)}; ${part.limit(a)}; ${part.advice(a)}.${held}` }
 }
 
 const FAILED_TEXT_MAX = 200
@@ -123,7 +126,7 @@ export function failedLine(meta: VariantMeta): SummaryLine {
 export function summaryLines(records: VariantRecord[], analyses: VariantAnalysis[]): SummaryLine[] {
   return records.flatMap((r) => {
     const a = analyses.find((x) => x.name === r.meta.name)
-    if (a) return [summaryLine(a)]
+    if (a) return [summaryLine(a, r.capacity)]
     return r.meta.status === 'failed' ? [failedLine(r.meta)] : []
   })
 }

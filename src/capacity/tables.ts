@@ -30,7 +30,8 @@ function result(s: CapacityStep): string {
   return s.passed ? 'pass' : `FAIL ${s.broke ?? ''}`.trim()
 }
 
-export function stepsTable(f: CapacityFile): Table {
+/** Every step (also the steps so far, for the live page). */
+export function stepsTable(f: Pick<CapacityFile, 'slo' | 'steps'>): Table {
   return {
     header: ['Step', 'Load', 'Purpose', 'Result', 'Achieved req/s', 'Asked req/s', 'p50', 'p99', ...f.slo, 'Requests', 'Failures', 'Steady s', 'Saturated'],
     rows: f.steps.map((s) => [

@@ -1,17 +1,20 @@
 // `floodgate capacity [bench.yaml]`: the highest load a variant (or --target URL) holds within its SLOs.
 // Exit 0 when a capacity was found (also "at least" the upper bound), 99 when even the lowest load misses
 // the SLO, 2 on bad usage, 1 when the search failed or found nothing, 130 / 143 on SIGINT / SIGTERM (what
-// was found is written first).
+// was found is written first). With --ui, Stop on the page counts as Ctrl-C (130), as for bench --ui.
 import type { Command } from 'commander'
-import { FloodgateError, ThresholdError } from '../errors.js'
+import { FloodgateError, messageOf, ThresholdError } from '../errors.js'
 import { parseCount, parseDuration, parseHeader, parsePositive } from '../load/index.js'
-import { interruptedExitCode, onStopSignal, type StopSignal } from '../process/index.js'
+import { interruptedExitCode, onStopSignal, untilStopSignal, type StopSignal } from '../process/index.js'
+import { uiOptions, type UiFlags } from '../ui/index.js'
 import {
-  calibrationLine, DEFAULT_BUDGET_SEC, findingLines, loadText, progressLine, runCapacity, StepPrinter, stepLine,
-  type BenchCapacitySettings, type CapacityLoadFlags, type CapacityOptions
+  calibrationLine, DEFAULT_BUDGET_SEC, findingLines, loadText, progressLine, resolveCapacity, runCapacity, StepPrinter, stepLine,
+  type BenchCapacitySettings, type CapacityLoadFlags, type CapacityOptions, type CapacityRun
 } from '../capacity/index.js'
+import { openCapacityPage, type CapacityPage } from './capacity-ui.js'
+import { addUiFlags } from './ui-flags.js'
 
-interface Flags {
+interface Flags extends UiFlags {
   variant?: string
   target?: string
   slo: string[]
@@ -81,8 +84,10 @@ export function capacityOptions(file: string | undefined, f: Flags): CapacityOpt
 
 async function runCommand(file: string | undefined, f: Flags): Promise<void> {
   const options = capacityOptions(file, f)
+  const ui = uiOptions(f)
   const controller = new AbortController()
   let signal: StopSignal | undefined
+  let pageStopped = false
   const removeSignalListeners = onStopSignal((s) => {
     signal = s
     process.stderr.write(`\n${s}: stopping the running step (what was found is kept and written)...\n`)
@@ -90,26 +95,62 @@ async function runCommand(file: string | undefined, f: Flags): Promise<void> {
   })
   const printer = new StepPrinter()
   const budget = options.budgetSec ?? DEFAULT_BUDGET_SEC
+  const unit = options.mode === 'rate' ? 'rps' : 'users'
+  let page: CapacityPage | null = null
+  let run: CapacityRun | null = null
   try {
-    const run = await runCapacity({
-      ...options,
-      signal: controller.signal,
-      onCalibrated: (c, p, shape) => printer.line(calibrationLine(c, p, shape)),
-      onProgress: (index, load, p) => printer.progress(progressLine(index, loadText(load, options.mode === 'rate' ? 'rps' : 'users'), p)),
-      onStep: (step, elapsed) => printer.line(stepLine(step, elapsed, budget))
-    })
-    const f = run.file
-    for (const line of findingLines(f)) printer.line(line)
+    if (ui) {
+      // Every flag and the bench file are checked before the page opens (the search checks them again).
+      const { plan } = resolveCapacity(options)
+      page = await openCapacityPage(ui, `Floodgate capacity: ${options.target ?? plan.name}`, unit, budget, () => {
+        if (controller.signal.aborted) return
+        pageStopped = true
+        process.stderr.write('\nstopped from the live page: stopping the running step (what was found is kept and written)...\n')
+        controller.abort()
+      })
+    }
+    try {
+      run = await runCapacity({
+        ...options,
+        signal: controller.signal,
+        onCalibrated: (c, p, shape) => {
+          printer.line(calibrationLine(c, p, shape))
+          page?.hooks.onCalibrated(c, p, shape)
+        },
+        onProgress: (index, load, p) => {
+          printer.progress(progressLine(index, loadText(load, unit), p))
+          page?.hooks.onProgress(index, load, p)
+        },
+        onStep: (step, elapsed) => {
+          printer.line(stepLine(step, elapsed, budget))
+          page?.hooks.onStep(step, elapsed)
+        }
+      })
+    } catch (err) {
+      page?.finished(null, messageOf(err))
+      throw err
+    }
+    page?.finished(run, null)
+    const found = run.file
+    for (const line of findingLines(found)) printer.line(line)
     printer.line(`report: ${run.written.markdown}\n        ${run.written.html}\n        ${run.written.json}`)
-    if (signal) {
-      process.exitCode = interruptedExitCode(signal)
+    if (signal || pageStopped) {
+      process.exitCode = interruptedExitCode(signal ?? 'SIGINT')
       return
     }
-    if (f.capacity) return
-    if (f.stop_reason === 'lowest-failed') throw new ThresholdError(f.summary)
-    throw new FloodgateError(`no capacity found: ${f.summary}`)
+    if (found.capacity) return
+    if (found.stop_reason === 'lowest-failed') throw new ThresholdError(found.summary)
+    throw new FloodgateError(`no capacity found: ${found.summary}`)
   } finally {
     removeSignalListeners()
+    if (page) {
+      // As bench --ui: the page stays up for its downloads until Ctrl-C, unless Ctrl-C ended the search.
+      if (run && !signal) {
+        process.stdout.write('The live page stays up for its downloads: Ctrl-C to quit.\n')
+        await untilStopSignal()
+      }
+      await page.close()
+    }
   }
 }
 
@@ -132,6 +173,7 @@ export function registerCapacity(program: Command): void {
     .option('--processes <p>', 'generator processes per step')
     .option('--request-slo <expr>', 'goodput\'s per-request target, e.g. ttft<500 (floodgate load\'s --slo; repeatable), for --slo goodput>N', collect, [])
     .option('--max-in-flight <n>', '--mode rate: requests in flight at most (default: four times what the slowest allowed response keeps in flight)')
+  addUiFlags(command, 'the search (calibration, each step as it ends, the running step\'s charts, the finding, Stop); it stays up after the search until Ctrl-C')
     .action((file: string | undefined, flags: Flags) => runCommand(file, flags))
 }
 

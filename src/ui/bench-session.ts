@@ -10,7 +10,7 @@ import { basename } from 'node:path'
 import { downloadFile, downloadLinks } from './downloads.js'
 import { statsRows } from './live.js'
 import { LiveRun } from './live-run.js'
-import type { BenchVariantRow, ChartPoint, Download, LiveMessage, RunState, StatsRow } from './messages.js'
+import type { BenchVariantRow, Download, LiveMessage, RunState, StatsRow } from './messages.js'
 import type { DownloadFile, UiBackend } from './server.js'
 
 export class BenchSession implements UiBackend {
@@ -21,7 +21,6 @@ export class BenchSession implements UiBackend {
   private readonly variants: BenchVariantRow[] = []
   private readonly results = new Map<string, LoadResult>()
   private test = new LiveRun()
-  private lastFailures = 0
   private stats: StatsRow[] = []
   private report: { markdown: string; html: string } | null = null
   private notice = ''
@@ -36,16 +35,9 @@ export class BenchSession implements UiBackend {
       this.run++
       this.startedAt = p.t * 1000 - p.elapsedSec * 1000
       this.test = new LiveRun()
-      this.lastFailures = 0
     }
     Object.assign(row, { requests: p.requests, failures: p.failures, rps: p.rps, p50: p.p50, p95: p.p95 })
-    const point: ChartPoint = {
-      t: p.t, users: p.users, inFlight: 0, rps: p.rps, failuresPerSec: Math.max(0, p.failures - this.lastFailures),
-      p50: p.p50, p95: p.p95, p99: null, cpuPercent: null,
-      ...(p.ttftP50 !== undefined ? { ttftP50: p.ttftP50, ttftP95: null, tokensPerSec: p.tokensPerSec ?? 0 } : {})
-    }
-    this.lastFailures = p.failures
-    this.test.add(point)
+    this.test.progress(p)
     this.publish()
   }
 

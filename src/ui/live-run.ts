@@ -1,5 +1,7 @@
 // One test as a page follows it: its chart points (all, and those not yet sent), and from each tick's
-// snapshot Locust's rows, the failures, exceptions and streams. Shared by the load, bench and status pages.
+// snapshot Locust's rows, the failures, exceptions and streams, or from a child's progress lines the points
+// alone. Shared by the load, bench and status pages.
+import type { LoadProgress } from '../bench/index.js'
 import type { HistoryPoint, LoadResult, LoadTick } from '../load/index.js'
 import { chartPoint, statsRows, streamTotals, type Counts } from './live.js'
 import type { ChartPoint, StatsRow, StreamTotals } from './messages.js'
@@ -9,6 +11,7 @@ export class LiveRun {
   private readonly points: ChartPoint[] = []
   private unsent: ChartPoint[] = []
   private counts: Counts = new Map()
+  private lastFailures = 0
   /** The run so far (null before its first tick, and once it ended). */
   live: LoadResult | null = null
   stats: StatsRow[] = []
@@ -17,6 +20,16 @@ export class LiveRun {
   add(point: ChartPoint): void {
     this.points.push(point)
     this.unsent.push(point)
+  }
+
+  /** One progress line of a load in its own process (`--progress jsonl`): a point, no tables. */
+  progress(p: LoadProgress): void {
+    this.add({
+      t: p.t, users: p.users, inFlight: 0, rps: p.rps, failuresPerSec: Math.max(0, p.failures - this.lastFailures),
+      p50: p.p50, p95: p.p95, p99: null, cpuPercent: null,
+      ...(p.ttftP50 !== undefined ? { ttftP50: p.ttftP50, ttftP95: null, tokensPerSec: p.tokensPerSec ?? 0 } : {})
+    })
+    this.lastFailures = p.failures
   }
 
   tick(tick: LoadTick): void {

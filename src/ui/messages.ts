@@ -75,6 +75,12 @@ export interface BenchVariantRow {
   verdict?: { kind: string; text: string }
 }
 
+/** A command's own table (capacity: one row per finished step); `kind` colours a row: ok, failed, running, interrupted. */
+export interface StatusTable {
+  columns: string[]
+  rows: { cells: string[]; kind?: BenchVariantRow['status'] }[]
+}
+
 export interface Download {
   label: string
   /** Relative to the page (the page adds its token). */
@@ -108,4 +114,6 @@ export interface LiveMessage {
   bench?: BenchVariantRow[]
   /** A command's own status lines (capacity: the step running, the capacity found so far). */
   status?: { label: string; value: string }[]
+  /** Below the status lines (capacity: its steps). */
+  statusTable?: StatusTable
 }

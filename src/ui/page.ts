@@ -23,7 +23,7 @@ form{display:grid;grid-template-columns:max-content 260px;gap:8px 12px;align-ite
 padding:16px;max-width:460px;margin:8px 0}form h2{grid-column:1/3;margin:0;font-size:16px}form .row{display:contents}
 form .row[hidden]{display:none}input{font:inherit;padding:4px 6px}form .actions{grid-column:1/3;display:flex;gap:8px}
 pre{white-space:pre-wrap;font-size:12px;background:#f5f5f5;padding:6px;margin:0}.muted{color:#777}
-.v-ok{color:#2d7d2d}.v-failed{color:#c9302c;font-weight:600}.v-running{color:#2f7ed8;font-weight:600}
+.v-ok{color:#2d7d2d}.v-failed{color:#c9302c;font-weight:600}.v-running{color:#2f7ed8;font-weight:600}.v-interrupted{color:#a66f00}
 ul.downloads li{margin:4px 0}`
 
 const TABS: [string, string][] = [
@@ -56,7 +56,7 @@ ${fig('f-state', 'Status')}${fig('f-users', 'Users')}${fig('f-rps', 'RPS')}${fig
 <section id="s-exceptions"><div id="t-exceptions"></div></section>
 <section id="s-streams"><table id="t-streams"></table></section>
 <section id="s-variants"><table id="t-variants"></table></section>
-<section id="s-status"><table id="t-status"></table></section>
+<section id="s-status"><table id="t-status"></table><table id="t-status-rows"></table></section>
 <section id="s-events"><table id="t-events"></table></section>
 <section id="s-downloads"><ul class="downloads" id="t-downloads"></ul></section>
 </main>

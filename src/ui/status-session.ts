@@ -1,13 +1,21 @@
-// The live page for a command of its own making (`floodgate capacity --ui`): its status lines, the
-// charts and tables of the load it runs now (each `runLoad` tick, with `live: true`), a Stop that calls
-// back, and the downloads of its last load. serveStatusPage is the hook such a command calls.
-import { UsageError } from '../errors.js'
+// The live page for a command of its own making (`floodgate capacity --ui`): its status lines and table,
+// the charts of the load it runs now (each `runLoad` tick, with `live: true`, or each progress line of a
+// load in its own process), a Stop that calls back, and the downloads of its last load and of the files
+// it wrote. serveStatusPage is the hook such a command calls.
+import { readFileSync } from 'node:fs'
+import { basename, extname } from 'node:path'
+import type { LoadProgress } from '../bench/index.js'
+import { HttpRequestError, UsageError } from '../errors.js'
 import type { LoadResult, LoadTick } from '../load/index.js'
 import { downloadFile, downloadLinks } from './downloads.js'
 import { LiveRun } from './live-run.js'
-import type { LiveMessage, RunState } from './messages.js'
+import type { Download, LiveMessage, RunState, StatusTable } from './messages.js'
 import type { UiOptions } from './options.js'
 import { startUiServer, type DownloadFile, type UiBackend } from './server.js'
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.json': 'application/json', '.html': 'text/html; charset=utf-8', '.md': 'text/markdown; charset=utf-8'
+}
 
 export class StatusSession implements UiBackend {
   publish: () => void = () => {}
@@ -18,6 +26,8 @@ export class StatusSession implements UiBackend {
   private test = new LiveRun()
   private last: LoadResult | null = null
   private notice = ''
+  private table: StatusTable | undefined
+  private files: { label: string; path: string }[] = []
 
   constructor(private readonly title: string, private readonly onStop?: () => void) {}
 
@@ -25,6 +35,18 @@ export class StatusSession implements UiBackend {
   status(lines: { label: string; value: string }[], notice?: string): void {
     this.lines = lines
     if (notice !== undefined) this.notice = notice
+    this.publish()
+  }
+
+  /** The command's own table, shown below its lines (capacity: its steps so far). */
+  rows(table: StatusTable): void {
+    this.table = table
+    this.publish()
+  }
+
+  /** Files the command wrote, offered for download by their names (capacity.json, capacity.html). */
+  outputs(files: { label: string; path: string }[]): void {
+    this.files = files
     this.publish()
   }
 
@@ -38,6 +60,12 @@ export class StatusSession implements UiBackend {
   /** One second of the running load (pass `live: true` to runLoad for the tables). */
   tick(tick: LoadTick): void {
     this.test.tick(tick)
+    this.publish()
+  }
+
+  /** One second of a load running in its own process (its `--progress jsonl` line): the charts only. */
+  progress(p: LoadProgress): void {
+    this.test.progress(p)
     this.publish()
   }
 
@@ -69,12 +97,23 @@ export class StatusSession implements UiBackend {
       kind: 'status', title: this.title, state: this.state, run: this.run, mode: run?.config.mode ?? 'closed', startedAt: this.startedAt,
       form: { host: '', users: 0, spawnRate: 0, runTime: '' }, canStart: false, canEdit: false, canStop: Boolean(this.onStop) && this.state === 'running',
       points: test.take(full), stats: test.stats, errors: run?.errors ?? [], exceptions: run?.exceptions ?? [], streams: test.streams, events: [],
-      downloads: downloadLinks(this.last), notice: this.notice, status: this.lines
+      downloads: this.downloads(), notice: this.notice, status: this.lines, ...(this.table ? { statusTable: this.table } : {})
     }
   }
 
   download(name: string): DownloadFile {
-    return downloadFile(name, this.last, [])
+    const file = this.files.find((f) => basename(f.path) === name)
+    if (!file) return downloadFile(name, this.last, [])
+    try {
+      return { filename: name, contentType: CONTENT_TYPES[extname(name)] ?? 'text/plain; charset=utf-8', body: readFileSync(file.path, 'utf8') }
+    } catch {
+      throw new HttpRequestError(404, `${name} cannot be read any more`)
+    }
+  }
+
+  private downloads(): Download[] {
+    const last = downloadLinks(this.last)
+    return [...this.files.map((f) => ({ label: f.label, href: `/api/download/${basename(f.path)}` })), ...last]
   }
 }
 

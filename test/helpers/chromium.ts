@@ -1,7 +1,9 @@
 // Headless Chromium (Debian's, driven by playwright-core) for the tests that open a page as a user would,
 // with every console error, page error and request the page makes collected.
 import { existsSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { spawnCli, waitForLine } from './cli.js'
 
 export const CHROMIUM = '/usr/bin/chromium'
 /** A test's `skip` option: the reason when Chromium is missing. */
@@ -31,4 +33,28 @@ export async function openPage(browser: Browser, viewport = { width: 1280, heigh
   page.on('pageerror', (e) => problems.push(e.message))
   page.on('request', (r) => requests.push(r.url()))
   return { page, problems, requests }
+}
+
+/** Points drawn in the requests/s chart. */
+export const drawnPoints = (page: Page): Promise<number> => page.evaluate(() => {
+  // Runs in the page; the test's compiler has Node's globals, not the DOM's, hence the page's own types here.
+  const win = globalThis as unknown as {
+    document: { getElementById(id: string): object | null }
+    echarts: { getInstanceByDom(e: object): { getOption(): { series: { data: unknown[] }[] } } | undefined }
+  }
+  const el = win.document.getElementById('chart-rps')
+  const chart = el && win.echarts.getInstanceByDom(el)
+  return chart ? chart.getOption().series[0]!.data.length : 0
+})
+
+/** Starts `floodgate <args>` (with --ui) and opens the page it prints in Chromium; both end with the test. */
+export async function cliPage(t: { after(fn: () => unknown): void }, args: string[]): Promise<WatchedPage & { child: ChildProcess; url: string; origin: string }> {
+  const child = spawnCli(args)
+  t.after(() => child.kill('SIGKILL'))
+  const [, url] = await waitForLine(child, /Live page: (http:\/\/\S+)\n/)
+  const browser = await launchChromium()
+  t.after(() => browser.close())
+  const watched = await openPage(browser)
+  await watched.page.goto(url!)
+  return { ...watched, child, url: url!, origin: new URL(url!).origin }
 }

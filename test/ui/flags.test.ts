@@ -17,7 +17,10 @@ test('bad --ui flags: the exact message, exit 2', async () => {
     [['load', URL, '--ui', '--ui-token', 'short'], 'invalid --ui-token: expected 16 or more characters from A-Z a-z 0-9 . _ ~ - (got 5); leave it out to have one generated'],
     [['bench', '--ui', '--ui-port', '-1'], 'invalid --ui-port "-1": expected a port number from 0 to 65535 (0: any free port)'],
     [['load', '--ui', '--run-time', '10s'], 'missing <url>: with --run-time, --ui starts the test at once; give the URL, or leave --run-time out and start the test from the page'],
-    [['load', '--ui', '--users', 'many'], 'invalid --users "many": expected a whole number >= 1']
+    [['load', '--ui', '--users', 'many'], 'invalid --users "many": expected a whole number >= 1'],
+    [['capacity', '--target', URL, '--slo', 'p99<500', '--ui-host', '0.0.0.0'], '--ui-host needs --ui: it configures the live web page that --ui serves'],
+    [['capacity', '--target', URL, '--slo', 'p99<500', '--ui', '--ui-port', 'abc'], 'invalid --ui-port "abc": expected a port number from 0 to 65535 (0: any free port)'],
+    [['capacity', '--target', URL, '--slo', 'p99<500', '--ui', '--ui-token', 'short'], 'invalid --ui-token: expected 16 or more characters from A-Z a-z 0-9 . _ ~ - (got 5); leave it out to have one generated']
   ]
   const results = await Promise.all(cases.map(([args]) => runCli(args, { timeoutMs: 30_000 })))
   results.forEach((r, i) => {

@@ -8,9 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Page } from 'playwright-core'
-import { repoRoot, spawnCli, waitForLine } from '../helpers/cli.js'
-import { launchChromium, openPage, skipWithoutChromium } from '../helpers/chromium.js'
+import { repoRoot } from '../helpers/cli.js'
+import { cliPage, drawnPoints, skipWithoutChromium } from '../helpers/chromium.js'
 import { startServer, type TestServer } from '../load/helpers/server.js'
 
 const TOKEN = 'page-test-token-0123456789'
@@ -22,18 +21,6 @@ async function until(check: () => boolean | Promise<boolean>, what: string, ms =
     await sleep(100)
   }
 }
-
-/** Points drawn in the requests/s chart. */
-const drawnPoints = (page: Page) => page.evaluate(() => {
-  // Runs in the page; the test's compiler has Node's globals, not the DOM's, hence the page's own types here.
-  const win = globalThis as unknown as {
-    document: { getElementById(id: string): object | null }
-    echarts: { getInstanceByDom(e: object): { getOption(): { series: { data: unknown[] }[] } } | undefined }
-  }
-  const el = win.document.getElementById('chart-rps')
-  const chart = el && win.echarts.getInstanceByDom(el)
-  return chart ? chart.getOption().series[0]!.data.length : 0
-})
 
 async function serverRate(server: TestServer, ms: number): Promise<number> {
   const before = server.count()
@@ -49,16 +36,8 @@ test('the live page runs a real load: charts update, Edit changes the users, Sto
   const json = join(dir, 'out.json')
   const html = join(dir, 'out.html')
   // No --run-time: the test waits for the page. Each user sends 10 requests/s (0.1 s wait).
-  const child = spawnCli(['load', `${server.url}/x`, '--users', '2', '--spawn-rate', '100', '--wait', 'constant:0.1', '--quiet',
+  const { child, page, problems, requests, origin } = await cliPage(t, ['load', `${server.url}/x`, '--users', '2', '--spawn-rate', '100', '--wait', 'constant:0.1', '--quiet',
     '--ui', '--ui-port', '0', '--ui-token', TOKEN, '--json', json, '--csv', join(dir, 'out'), '--html', html])
-  t.after(() => child.kill('SIGKILL'))
-  const [, url] = await waitForLine(child, /Live page: (http:\/\/\S+)\n/)
-  const origin = new URL(url!).origin
-
-  const browser = await launchChromium()
-  t.after(() => browser.close())
-  const { page, problems, requests } = await openPage(browser)
-  await page.goto(url!)
   await page.waitForSelector('#form:not([hidden])')
   assert.equal(server.count(), 0, 'nothing runs before the page starts it')
   await page.fill('#in-users', '2')

@@ -31,6 +31,9 @@ export function renderTables(m: LiveMessage): void {
     m.bench.forEach((v, i) => $('t-variants').querySelectorAll('tbody tr')[i]?.classList.add(`v-${v.status}`))
   }
   if (m.status) $('t-status').innerHTML = table(['', ''], m.status.map((s) => [s.label, s.value]))
+  const own = m.statusTable
+  $('t-status-rows').innerHTML = own ? table(own.columns, own.rows.map((r) => r.cells)) : ''
+  own?.rows.forEach((r, i) => r.kind && $('t-status-rows').querySelectorAll('tbody tr')[i]?.classList.add(`v-${r.kind}`))
   ;($('t-events') as HTMLTableElement).innerHTML = m.events.length
     ? table(['Time', 'Change'], m.events.map((e) => [time(e.at), e.text]))
     : '<tbody><tr><td class="muted">No changes made to the load during this test.</td></tr></tbody>'

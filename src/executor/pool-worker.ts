@@ -4,11 +4,11 @@
 // promise (a plain function that calls something async) is awaited before the answer.
 import { parentPort, workerData } from 'node:worker_threads'
 import { pathToFileURL } from 'node:url'
-import { importFile } from '../flow/module-loader.js'
 import { POOL_THREAD } from '../tools/http-sync.js'
 import { messageOf } from '../errors.js'
 import type { PoolTool } from './plan.js'
 import { unsendable } from './sendable.js'
+import { moduleExports } from './tool-module.js'
 
 export const THREAD_READY = 'floodgate:pool-thread-ready'
 
@@ -16,7 +16,7 @@ type Callable = (args: Record<string, unknown>) => unknown
 type Task = [tool: number, args: Record<string, unknown>]
 
 async function prepare(tool: PoolTool): Promise<Callable> {
-  const mod = tool.built ? ((await import(pathToFileURL(tool.file).href)) as Record<string, unknown>) : await importFile(tool.file)
+  const mod = moduleExports((await import(pathToFileURL(tool.file).href)) as Record<string, unknown>)
   const target = mod[tool.exportName] as (...args: unknown[]) => unknown
   if (tool.form === 'function') return target as Callable
   const instance = new (target as unknown as new (init?: unknown) => { call: Callable })(tool.init)
@@ -52,6 +52,8 @@ function onTask([tool, args]: Task): void {
   }
 }
 
+// A tool's stack traces name its source files (the build has source maps).
+process.setSourceMapsEnabled(true)
 // httpGetSync in this thread asks the pool's main thread to do its I/O (no helper thread per pool thread).
 ;(globalThis as Record<symbol, unknown>)[POOL_THREAD] = true
 const tools = (workerData as { tools: PoolTool[] }).tools

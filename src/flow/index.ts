@@ -7,6 +7,7 @@ import { parseInputDefs } from './inputs.js'
 import { compileDag } from './dag.js'
 import { compileFlex } from './flex.js'
 import { isPlainObject } from './where.js'
+import { ToolBuild } from './tool-build.js'
 import { createCompiledFlow, type FlowParts } from '../executor/compiled.js'
 import type { OutputDef } from './types.js'
 import type { CompiledFlow, LoadFlowOptions } from '../executor/types.js'
@@ -44,7 +45,13 @@ function checkOptions(options: LoadFlowOptions): void {
 /** Loads, validates and compiles a flow folder. Throws FlowDefinitionError naming the file and field. */
 export async function loadFlow(dir: string, options: LoadFlowOptions = {}): Promise<CompiledFlow> {
   checkOptions(options)
-  return createCompiledFlow(await compileFlow(dir), options)
+  const parts = await compileFlow(dir)
+  try {
+    return await createCompiledFlow(parts, options)
+  } catch (err) {
+    await parts.dispose?.()
+    throw err
+  }
 }
 
 /**
@@ -54,9 +61,15 @@ export async function loadFlow(dir: string, options: LoadFlowOptions = {}): Prom
 export async function compileFlow(dir: string): Promise<FlowParts> {
   const file = await readFlowFile(dir)
   const inputs = parseInputDefs(file.data.inputs, file.where)
-  const plan = file.kind === 'dag'
-    ? await compileDag(file.dir, file.data, file.where, inputs)
-    : await compileFlex(file.dir, file.data, file.where, inputs)
-  const name = basename(file.dir)
-  return { name, dir: file.dir, kind: file.kind, inputs, outputs: outputDefs(file.data.outputs, file.kind), plan }
+  const tools = new ToolBuild(file.dir)
+  try {
+    const plan = file.kind === 'dag'
+      ? await compileDag(file.dir, file.data, file.where, inputs, tools)
+      : await compileFlex(file.dir, file.data, file.where, inputs, tools)
+    const name = basename(file.dir)
+    return { name, dir: file.dir, kind: file.kind, inputs, outputs: outputDefs(file.data.outputs, file.kind), plan, dispose: () => tools.dispose() }
+  } catch (err) {
+    await tools.dispose()
+    throw err
+  }
 }

@@ -3,11 +3,12 @@ import type { Command } from 'commander'
 import { InputError, UsageError } from '../errors.js'
 import { loadFlow, parseInputArgs } from '../flow/index.js'
 import { inexactJsonNumber } from '../flow/json-numbers.js'
-import type { CompiledFlow, RunResult } from '../executor/types.js'
+import { readOutputs, type CompiledFlow, type RunResult } from '../executor/index.js'
 import { reportError } from './exit.js'
+import { DEFAULT_CONCURRENCY, runBatchCommand, type BatchFlags } from './run-batch.js'
 import { attributeFault, type FaultKind } from '../executor/tool-scope.js'
 
-interface RunFlags {
+interface RunFlags extends BatchFlags {
   input: string[]
   inputs?: string
   json?: boolean
@@ -44,21 +45,6 @@ function inputsJson(text: string | undefined): Record<string, unknown> {
   return value as Record<string, unknown>
 }
 
-/** Streaming outputs (async iterables) are read to the end so they can be printed. */
-async function drain(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(outputs)) {
-    if (value !== null && typeof value === 'object' && Symbol.asyncIterator in value) {
-      const chunks: unknown[] = []
-      for await (const chunk of value as AsyncIterable<unknown>) chunks.push(chunk)
-      out[name] = chunks.every((c) => typeof c === 'string') ? chunks.join('') : chunks
-    } else {
-      out[name] = value
-    }
-  }
-  return out
-}
-
 export function formatTrace(result: RunResult): string {
   const rows = [['node', 'place', 'start ms', 'duration ms', 'status']]
   for (const n of result.trace.nodes) {
@@ -82,7 +68,7 @@ async function runOnce(flow: CompiledFlow, flags: RunFlags): Promise<void> {
   }
   const unguard = failRunOnToolFaults()
   const result = await flow.execute(inputs).finally(unguard)
-  const outputs = await drain(result.outputs)
+  const outputs = await readOutputs(result.outputs)
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ outputs, trace: result.trace })}\n`)
   } else {
@@ -118,9 +104,21 @@ export function registerRun(program: Command): void {
     .option('--json', 'print one JSON object {outputs, trace}')
     .option('--threads <n>', 'runs with sync tools at once: the pool has threads for their parallel sync nodes (default 4)')
     .option('--timeout <seconds>', 'abort the run after this many seconds')
+    .option('--data <file>', 'batch run: one run per line of a .jsonl or .csv file (PromptFlow\'s pf run --data)')
+    .option('--column-mapping <input=value...>', "batch run: an input's value, ${data.<column>} or a constant (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--concurrency <n>', `batch run: lines at once (default ${DEFAULT_CONCURRENCY})`)
+    .option('--out <dir>', 'batch run: the run folder (default runs/<flow>-<timestamp>)')
+    .option('--resume <dir>', 'batch run: complete the run in this folder, running only the lines without output')
     .action(async (dir: string, flags: RunFlags) => {
       const threads = positiveInt('--threads', flags.threads)
       const runTimeoutMs = seconds('--timeout', flags.timeout)
+      const concurrency = positiveInt('--concurrency', flags.concurrency)
+      if (flags.data !== undefined || flags.resume !== undefined) {
+        if (flags.input.length > 0 || flags.inputs !== undefined) throw new UsageError('--input/--inputs give one run\'s values; a batch run takes them from --data (constants: --column-mapping name=value)', { flag: '--input' })
+        process.exitCode = await runBatchCommand(dir, flags, threads, runTimeoutMs, concurrency ?? DEFAULT_CONCURRENCY)
+        return
+      }
+      if (concurrency !== undefined || flags.out !== undefined || flags.columnMapping.length > 0) throw new UsageError('--concurrency, --out and --column-mapping are for batch runs: give --data', { flag: '--data' })
       inputsJson(flags.inputs) // a bad --inputs is reported before the flow loads
       const flow = await loadFlow(dir, { threads, runTimeoutMs })
       try {

@@ -11,7 +11,7 @@ import { isPlainObject } from '../flow/where.js'
 import type { Plan } from './plan.js'
 import type { PoolClient, PoolTask, ToolPool } from './pool.js'
 import type { RunSlots, SlotWaiter } from './run-slots.js'
-import type { NodeTrace, RunOptions, RunResult, RunTrace } from './types.js'
+import type { LlmCall, NodeTrace, RunOptions, RunResult, RunTrace } from './types.js'
 import type { ToolContext } from '../tools/context.js'
 import { ToolScope, toolScope, type FaultKind, type ScopedRun } from './tool-scope.js'
 
@@ -138,6 +138,10 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
       trace.queuedMs = queuedMs
       trace.startMs += queuedMs
     }
+    if (task.ranFrom > 0) {
+      trace.threadStartedAt = task.ranFrom
+      trace.threadEndedAt = task.ranTo
+    }
     if (ok) this.complete(i, value)
     else this.fail(i, value)
   }
@@ -163,6 +167,7 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
       return
     }
     this.state[i] = RUNNING
+    if (this.options.capture) trace.inputs = args
     if (this.nodeTimers) {
       const ms = this.flow.nodeTimeoutMs
       this.nodeTimers[i] = setTimeout(() => this.fail(i, new TimeoutError(`node "${node.name}" timed out after ${ms} ms`, { node: node.name, timeoutMs: ms })), ms)
@@ -224,6 +229,7 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   private complete(i: number, value: unknown): void {
     if (this.settled) return
     this.endNode(i)
+    if (this.options.capture) this.traces[i]!.output = value
     this.results[i] = value
     this.state[i] = OK
     this.release(i)
@@ -262,6 +268,12 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
 
   get requestId(): string | undefined {
     return this.options.requestId
+  }
+
+  /** An llm node's call, reported by the LLM client from inside the node's scope (tool-scope.ts). */
+  noteLlmCall(i: number, call: LlmCall): void {
+    const trace = this.traces[i]
+    if (trace) trace.llm = call
   }
 
   /** A fault raised by node i's code outside any await (see tool-scope.ts). */

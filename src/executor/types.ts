@@ -17,6 +17,38 @@ export interface NodeTrace {
   status: NodeStatus
   ranOn: NodePlace
   error?: string
+  /** A pool node: epoch ms when its pool thread started and ended the tool, by that thread's clock. */
+  threadStartedAt?: number
+  threadEndedAt?: number
+  /** The call an llm node made (model, tokens), as the LLM client reported it. */
+  llm?: LlmCall
+  /** With RunOptions.capture: the node's arguments and its result. */
+  inputs?: Record<string, unknown>
+  output?: unknown
+}
+
+/** What an LLM call reported, in the terms of OpenTelemetry's GenAI conventions. */
+export interface LlmCall {
+  /** gen_ai.provider.name, e.g. openai. */
+  provider: string
+  /** gen_ai.operation.name, e.g. chat. */
+  operation: string
+  requestModel?: string
+  responseModel?: string
+  responseId?: string
+  inputTokens?: number
+  outputTokens?: number
+  finishReasons?: string[]
+  stream: boolean
+  maxTokens?: number
+  temperature?: number
+  serverAddress: string
+  serverPort: number
+  /** Epoch ms: the call's start, and its end (the reply read; for a stream, its headers). */
+  startedAt: number
+  endedAt?: number
+  /** The error's class when it failed (error.type). */
+  errorType?: string
 }
 
 export interface RunTrace {
@@ -41,6 +73,8 @@ export interface RunOptions {
   requestId?: string
   /** Overrides the flow's per-run timeout for this run. 0 means none. */
   timeoutMs?: number
+  /** Keep each node's arguments and result in its trace (for exported traces). */
+  capture?: boolean
 }
 
 /** A run in progress, for callers that end runs themselves (the server's timeout and disconnects). */

@@ -12,7 +12,7 @@ import { createCompiledFlow, type FlowParts } from '../executor/compiled.js'
 import type { OutputDef } from './types.js'
 import type { CompiledFlow, LoadFlowOptions } from '../executor/types.js'
 
-export { parseInputArgs, createInputValidator } from './inputs.js'
+export { parseInputArgs, createInputValidator, convertText, INPUT_TYPE_TEXT } from './inputs.js'
 export { registerNodeType, type NodeTypeContext, type NodeTypeLoader } from './node-types.js'
 export type { LoadedTool } from './code-tool.js'
 export { Where } from './where.js'

@@ -6,6 +6,7 @@ import { INPUT, LITERAL, parseRef } from '../flow/references.js'
 import { isPlainObject, type Where } from '../flow/where.js'
 import { escapeRoleHeadings, parseChat } from './chat-format.js'
 import { chatEndpoint, completeChat, streamChat, type ChatBody } from './client.js'
+import { startCall } from './call-info.js'
 import { pickConnection, readConnections } from './connections.js'
 import { apiField, checkParam, isApiParam } from './params.js'
 import { loadTemplate, type CompiledTemplate } from './template.js'
@@ -100,8 +101,15 @@ export async function loadLlmNode({ dir, node, where, field }: NodeTypeContext):
     }
     if (hasStream(vars)) await joinStreams(vars)
     body.messages = parseChat(template.render(vars), template)
-    if (body.stream === true) return streamChat(endpoint, body, context.signal)
-    return completeChat(endpoint, body, context.signal)
+    const call = startCall(endpoint, body)
+    try {
+      return body.stream === true ? await streamChat(endpoint, body, context.signal) : await completeChat(endpoint, body, context.signal, call)
+    } catch (err) {
+      call.errorType = err instanceof Error ? err.name : 'Error'
+      throw err
+    } finally {
+      call.endedAt = Date.now()
+    }
   }
   return { place: 'loop', call, pool: null }
 }

@@ -11,7 +11,7 @@ export { parseDuration, parseThreshold, parseWait, parseHeader, parseCount, pars
 export type { Threshold, WaitSpec } from './parse.js'
 export { evaluateThresholds, type ThresholdOutcome } from './thresholds.js'
 export { waitSeconds } from './wait.js'
-export { decodeHistogram, encodeHistogram, percentileMs } from './histogram.js'
+export { addHistogram, decodeHistogram, encodeHistogram, newHistogram, percentileMs, type Histogram } from './histogram.js'
 export type { LoadOptions } from './options.js'
 export type { LoadTick, RunHooks } from './local.js'
 export type { ScenarioUser, ScenarioResponse, ScenarioRequestOptions, ScenarioFunction } from './scenario.js'

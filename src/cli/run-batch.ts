@@ -1,0 +1,65 @@
+// `floodgate run <flow> --data data.jsonl|data.csv` (or --resume runs/<name>): a batch run, with
+// PromptFlow's `pf run` semantics; see src/batch. Ctrl-C ends it keeping the finished lines (a second
+// Ctrl-C exits at once).
+import { join } from 'node:path'
+import { UsageError } from '../errors.js'
+import { loadFlow } from '../flow/index.js'
+import { runBatch, summaryText } from '../batch/index.js'
+
+export interface BatchFlags {
+  data?: string
+  columnMapping: string[]
+  concurrency?: string
+  out?: string
+  resume?: string
+}
+
+export const DEFAULT_CONCURRENCY = 16
+/** Pool run slots of a batch of a flow with sync tools, unless --threads says: one per line at once, up to this. */
+const MAX_DEFAULT_THREADS = 16
+
+function stamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`
+}
+
+function checkFlags(flags: BatchFlags): void {
+  if (flags.resume !== undefined) {
+    if (flags.data !== undefined) throw new UsageError('--resume reads the data file from the run folder; drop --data', { flag: '--data' })
+    if (flags.columnMapping.length > 0) throw new UsageError('--resume keeps the run\'s column mapping; drop --column-mapping', { flag: '--column-mapping' })
+    if (flags.out !== undefined) throw new UsageError('--resume writes into the folder it resumes; drop --out', { flag: '--out' })
+  } else if (flags.columnMapping.length > 0 && flags.data === undefined) {
+    throw new UsageError('--column-mapping maps data columns: give --data data.jsonl or data.csv', { flag: '--column-mapping' })
+  }
+}
+
+export async function runBatchCommand(dir: string, flags: BatchFlags, threads: number | undefined, runTimeoutMs: number | undefined, concurrency: number): Promise<number> {
+  checkFlags(flags)
+  const controller = new AbortController()
+  const stop = (): void => {
+    if (controller.signal.aborted) process.exit(130)
+    process.stderr.write('\nfloodgate run: interrupted: finishing the files (Ctrl-C again to quit at once)...\n')
+    controller.abort()
+  }
+  const flow = await loadFlow(dir, { threads: threads ?? Math.min(concurrency, MAX_DEFAULT_THREADS), runTimeoutMs })
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+  try {
+    const { summary, dir: out } = await runBatch(flow, {
+      data: flags.data,
+      mapping: flags.columnMapping,
+      concurrency,
+      out: flags.resume ?? flags.out ?? join('runs', `${flow.name}-${stamp(new Date())}`),
+      resume: flags.resume !== undefined,
+      signal: controller.signal,
+      progress: true
+    })
+    process.stdout.write(summaryText(summary, out))
+    if (summary.status === 'interrupted') return 130
+    return summary.lines.failed > 0 ? 1 : 0
+  } finally {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+    await flow.close()
+  }
+}

@@ -1,0 +1,40 @@
+// What an llm node's call tells its run's trace (model, tokens, finish reasons), in the terms of the
+// OpenTelemetry GenAI conventions: exported traces and batch summaries read it from the node's trace.
+import { noteLlmCall, type LlmCall } from '../executor/index.js'
+import type { ChatBody, Endpoint } from './client.js'
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined
+}
+
+/** Starts the record of a call and puts it in the running node's trace. */
+export function startCall(endpoint: Endpoint, body: ChatBody): LlmCall {
+  const url = new URL(endpoint.url)
+  const call: LlmCall = {
+    provider: 'openai',
+    operation: 'chat',
+    requestModel: typeof body.model === 'string' ? body.model : undefined,
+    stream: body.stream === true,
+    maxTokens: num(body.max_tokens) ?? num(body.max_completion_tokens),
+    temperature: num(body.temperature),
+    serverAddress: url.hostname,
+    serverPort: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+    startedAt: Date.now()
+  }
+  noteLlmCall(call)
+  return call
+}
+
+/** Fills the call from an OpenAI chat.completion reply: model, id, usage, finish reasons. */
+export function noteReply(call: LlmCall | undefined, reply: unknown): void {
+  if (!call || reply === null || typeof reply !== 'object') return
+  const r = reply as { model?: unknown; id?: unknown; usage?: { prompt_tokens?: unknown; completion_tokens?: unknown }; choices?: unknown }
+  if (typeof r.model === 'string') call.responseModel = r.model
+  if (typeof r.id === 'string') call.responseId = r.id
+  call.inputTokens = num(r.usage?.prompt_tokens)
+  call.outputTokens = num(r.usage?.completion_tokens)
+  if (Array.isArray(r.choices)) {
+    const reasons = r.choices.map((c) => (c as { finish_reason?: unknown } | null)?.finish_reason).filter((f): f is string => typeof f === 'string')
+    if (reasons.length > 0) call.finishReasons = reasons
+  }
+}

@@ -30,7 +30,7 @@ export interface BatchOptions {
   progress?: boolean
   /** Keep node arguments and results in each line's trace (for an exported trace). */
   capture?: boolean
-  /** Called as each line ends (not for abandoned lines): for an exported trace. */
+  /** Called as each line ends (not for abandoned lines), with its outputs read: for an exported trace. */
   onLine?: (line: number, inputs: Record<string, unknown>, result: RunResult | null, error: FloodgateError | null) => void
 }
 
@@ -123,7 +123,9 @@ export async function runBatch(flow: CompiledFlow, options: BatchOptions): Promi
     let record: string
     try {
       result = await handle.promise
-      record = outputRecord(line, await readOutputs(result.outputs))
+      // Streamed outputs read to the end: the line's record, and its trace, hold what was streamed.
+      result = { outputs: await readOutputs(result.outputs), trace: result.trace }
+      record = outputRecord(line, result.outputs)
     } catch (err) {
       if (signal?.aborted) return // abandoned: no output, run again on --resume
       fail(line, valid, err)

@@ -1,10 +1,11 @@
 // `floodgate run <flow> --data data.jsonl|data.csv` (or --resume runs/<name>): a batch run, with
 // PromptFlow's `pf run` semantics; see src/batch. Ctrl-C ends it keeping the finished lines (a second
 // Ctrl-C exits at once).
-import { join } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { UsageError } from '../errors.js'
 import { loadFlow } from '../flow/index.js'
 import { runBatch, summaryText } from '../batch/index.js'
+import { RunTracer, traceSummary, type TraceOptions } from '../trace/index.js'
 
 export interface BatchFlags {
   data?: string
@@ -33,7 +34,14 @@ function checkFlags(flags: BatchFlags): void {
   }
 }
 
-export async function runBatchCommand(dir: string, flags: BatchFlags, threads: number | undefined, runTimeoutMs: number | undefined, concurrency: number): Promise<number> {
+export interface BatchSettings {
+  threads: number | undefined
+  runTimeoutMs: number | undefined
+  concurrency: number
+  trace: TraceOptions | null
+}
+
+export async function runBatchCommand(dir: string, flags: BatchFlags, { threads, runTimeoutMs, concurrency, trace }: BatchSettings): Promise<number> {
   checkFlags(flags)
   const controller = new AbortController()
   const stop = (): void => {
@@ -44,22 +52,28 @@ export async function runBatchCommand(dir: string, flags: BatchFlags, threads: n
   const flow = await loadFlow(dir, { threads: threads ?? Math.min(concurrency, MAX_DEFAULT_THREADS), runTimeoutMs })
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
+  const tracer = trace ? new RunTracer(trace) : null
+  const out = flags.resume ?? flags.out ?? join('runs', `${flow.name}-${stamp(new Date())}`)
+  const batchRunId = basename(out)
   try {
-    const { summary, dir: out } = await runBatch(flow, {
+    const { summary } = await runBatch(flow, {
       data: flags.data,
       mapping: flags.columnMapping,
       concurrency,
-      out: flags.resume ?? flags.out ?? join('runs', `${flow.name}-${stamp(new Date())}`),
+      out,
       resume: flags.resume !== undefined,
       signal: controller.signal,
-      progress: true
+      progress: true,
+      capture: tracer !== null,
+      onLine: tracer ? (line, inputs, result, error) => result && tracer.run(flow, result.trace, inputs, error ? null : result.outputs, error, { batchRunId, line }) : undefined
     })
-    process.stdout.write(summaryText(summary, out))
+    process.stdout.write(summaryText(summary, resolve(out)))
     if (summary.status === 'interrupted') return 130
     return summary.lines.failed > 0 ? 1 : 0
   } finally {
     process.off('SIGINT', stop)
     process.off('SIGTERM', stop)
     await flow.close()
+    if (tracer && trace) process.stderr.write(`${traceSummary(trace, await tracer.close())}\n`)
   }
 }

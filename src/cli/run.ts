@@ -1,14 +1,16 @@
 // `floodgate run <flow-dir>`: runs a flow once and prints its outputs and a per-node timing table.
 import type { Command } from 'commander'
-import { InputError, UsageError } from '../errors.js'
+import { FloodgateError, InputError, UsageError } from '../errors.js'
 import { loadFlow, parseInputArgs } from '../flow/index.js'
 import { inexactJsonNumber } from '../flow/json-numbers.js'
-import { readOutputs, type CompiledFlow, type RunResult } from '../executor/index.js'
+import { readOutputs, type CompiledFlow, type RunResult, type RunTrace } from '../executor/index.js'
+import { parseTraceFlag, RunTracer, traceSummary } from '../trace/index.js'
 import { reportError } from './exit.js'
 import { DEFAULT_CONCURRENCY, runBatchCommand, type BatchFlags } from './run-batch.js'
 import { attributeFault, type FaultKind } from '../executor/tool-scope.js'
 
 interface RunFlags extends BatchFlags {
+  trace?: string
   input: string[]
   inputs?: string
   json?: boolean
@@ -56,7 +58,7 @@ export function formatTrace(result: RunResult): string {
   return lines.join('\n')
 }
 
-async function runOnce(flow: CompiledFlow, flags: RunFlags): Promise<void> {
+async function runOnce(flow: CompiledFlow, flags: RunFlags, tracer: RunTracer | null): Promise<void> {
   const raw = { ...inputsJson(flags.inputs), ...parseInputArgs(flow.inputs, flags.input) }
   let inputs: Record<string, unknown>
   try {
@@ -67,8 +69,12 @@ async function runOnce(flow: CompiledFlow, flags: RunFlags): Promise<void> {
     throw err
   }
   const unguard = failRunOnToolFaults()
-  const result = await flow.execute(inputs).finally(unguard)
+  const result = await flow.execute(inputs, { capture: tracer !== null }).catch((err: unknown) => {
+    if (tracer && err instanceof FloodgateError && err.details.trace) tracer.run(flow, err.details.trace as RunTrace, inputs, null, err)
+    throw err
+  }).finally(unguard)
   const outputs = await readOutputs(result.outputs)
+  tracer?.run(flow, result.trace, inputs, outputs, null)
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ outputs, trace: result.trace })}\n`)
   } else {
@@ -109,22 +115,26 @@ export function registerRun(program: Command): void {
     .option('--concurrency <n>', `batch run: lines at once (default ${DEFAULT_CONCURRENCY})`)
     .option('--out <dir>', 'batch run: the run folder (default runs/<flow>-<timestamp>)')
     .option('--resume <dir>', 'batch run: complete the run in this folder, running only the lines without output')
+    .option('--trace <otlp=url>', 'export each run as an OpenTelemetry trace to an OTLP/HTTP collector, e.g. otlp=http://127.0.0.1:4318')
     .action(async (dir: string, flags: RunFlags) => {
       const threads = positiveInt('--threads', flags.threads)
       const runTimeoutMs = seconds('--timeout', flags.timeout)
       const concurrency = positiveInt('--concurrency', flags.concurrency)
+      const trace = parseTraceFlag(flags.trace)
       if (flags.data !== undefined || flags.resume !== undefined) {
         if (flags.input.length > 0 || flags.inputs !== undefined) throw new UsageError('--input/--inputs give one run\'s values; a batch run takes them from --data (constants: --column-mapping name=value)', { flag: '--input' })
-        process.exitCode = await runBatchCommand(dir, flags, threads, runTimeoutMs, concurrency ?? DEFAULT_CONCURRENCY)
+        process.exitCode = await runBatchCommand(dir, flags, { threads, runTimeoutMs, concurrency: concurrency ?? DEFAULT_CONCURRENCY, trace })
         return
       }
       if (concurrency !== undefined || flags.out !== undefined || flags.columnMapping.length > 0) throw new UsageError('--concurrency, --out and --column-mapping are for batch runs: give --data', { flag: '--data' })
       inputsJson(flags.inputs) // a bad --inputs is reported before the flow loads
       const flow = await loadFlow(dir, { threads, runTimeoutMs })
+      const tracer = trace ? new RunTracer(trace) : null
       try {
-        await runOnce(flow, flags)
+        await runOnce(flow, flags, tracer)
       } finally {
         await flow.close()
+        if (tracer && trace) process.stderr.write(`${traceSummary(trace, await tracer.close())}\n`)
       }
     })
 }

@@ -53,8 +53,10 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   // of a one-node run's overhead, and most async tools never look at it.
   private controller: AbortController | null = null
   private readonly context: ToolContext
-  private readonly startedAt = Date.now()
   private readonly t0 = performance.now()
+  // Epoch ms on the clock pool threads and LLM calls stamp their times with (timeOrigin + now), so that
+  // an exported trace nests them inside the run exactly; Date.now() is whole milliseconds.
+  private readonly startedAt = performance.timeOrigin + this.t0
   private scratch: unknown[] | null = null
   private left: number
   private settled = false

@@ -19,10 +19,21 @@ export function startCall(endpoint: Endpoint, body: ChatBody): LlmCall {
     temperature: num(body.temperature),
     serverAddress: url.hostname,
     serverPort: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
-    startedAt: Date.now()
+    startedAt: epochNow()
   }
   noteLlmCall(call)
   return call
+}
+
+/** Ends the record of a call: when, and the error's class if it failed. */
+export function endCall(call: LlmCall, err?: unknown): void {
+  call.endedAt = epochNow()
+  if (err !== undefined) call.errorType = err instanceof Error ? err.name : 'Error'
+}
+
+/** Epoch ms on the clock the run's trace uses (see executor/run.ts). */
+function epochNow(): number {
+  return performance.timeOrigin + performance.now()
 }
 
 /** Fills the call from an OpenAI chat.completion reply: model, id, usage, finish reasons. */

@@ -6,7 +6,7 @@ import { INPUT, LITERAL, parseRef } from '../flow/references.js'
 import { isPlainObject, type Where } from '../flow/where.js'
 import { escapeRoleHeadings, parseChat } from './chat-format.js'
 import { chatEndpoint, completeChat, streamChat, type ChatBody } from './client.js'
-import { startCall } from './call-info.js'
+import { endCall, startCall } from './call-info.js'
 import { pickConnection, readConnections } from './connections.js'
 import { apiField, checkParam, isApiParam } from './params.js'
 import { loadTemplate, type CompiledTemplate } from './template.js'
@@ -103,12 +103,12 @@ export async function loadLlmNode({ dir, node, where, field }: NodeTypeContext):
     body.messages = parseChat(template.render(vars), template)
     const call = startCall(endpoint, body)
     try {
-      return body.stream === true ? await streamChat(endpoint, body, context.signal) : await completeChat(endpoint, body, context.signal, call)
+      const reply = body.stream === true ? await streamChat(endpoint, body, context.signal) : await completeChat(endpoint, body, context.signal, call)
+      endCall(call)
+      return reply
     } catch (err) {
-      call.errorType = err instanceof Error ? err.name : 'Error'
+      endCall(call, err)
       throw err
-    } finally {
-      call.endedAt = Date.now()
     }
   }
   return { place: 'loop', call, pool: null }

@@ -15,7 +15,7 @@ import { spanTotal, type ThreadSettings, type TracerStats, type ToThread } from 
 import type { RunRecord } from './record.js'
 
 const settings = workerData as ThreadSettings
-const stats: TracerStats = { received: 0, exported: 0, failed: 0, dropped: 0, lastError: null }
+const stats: TracerStats = { received: 0, exported: 0, failed: 0, dropped: 0, unsampled: 0, lastError: null }
 let pending = 0
 
 // Counts what the SDK's exporter did with each batch: exported, or failed (collector down, timed out).
@@ -47,7 +47,8 @@ class CountingExporter implements SpanExporter {
 
 const exporter = new OTLPTraceExporter({ url: settings.url, timeoutMillis: settings.exportTimeoutMs, concurrencyLimit: 4, keepAlive: true })
 const provider = new BasicTracerProvider({
-  resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: process.env.OTEL_SERVICE_NAME || 'floodgate', [ATTR_SERVICE_VERSION]: settings.version }),
+  // process.pid tells a cluster's workers apart (semantic conventions' process resource).
+  resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: process.env.OTEL_SERVICE_NAME || 'floodgate', [ATTR_SERVICE_VERSION]: settings.version, 'process.pid': process.pid }),
   spanProcessors: [new BatchSpanProcessor(new CountingExporter(exporter), {
     // Never full before our own bound (pending) drops: the SDK would drop single spans, leaving broken traces.
     maxQueueSize: settings.maxPending * 2,
@@ -75,8 +76,8 @@ function onRuns(records: RunRecord[]): void {
       stats.dropped += spans
       continue
     }
-    pending += spans
-    emitRun(tracer, record)
+    if (emitRun(tracer, record)) pending += spans
+    else stats.unsampled += spans
   }
   report()
 }

@@ -21,6 +21,8 @@ export interface TracerStats {
   failed: number
   /** Not built: the bound of spans waiting for export was reached. */
   dropped: number
+  /** Left out by the sampler: the caller's traceparent said not sampled, or OTEL_TRACES_SAMPLER. */
+  unsampled: number
   lastError: string | null
 }
 

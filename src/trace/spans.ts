@@ -73,8 +73,12 @@ function nodeSpan(tracer: Tracer, run: RunRecord, node: NodeRecord, parent: Cont
   end(span, node.end, node.status === 'failed' ? node.error ?? 'failed' : undefined)
 }
 
-/** Builds and ends the spans of one run: they go to the tracer's processors (the batch exporter). */
-export function emitRun(tracer: Tracer, run: RunRecord): void {
+/**
+ * Builds and ends the spans of one run: they go to the tracer's processors (the batch exporter). False
+ * when the sampler left the run out (a caller's traceparent flagged not sampled, or OTEL_TRACES_SAMPLER):
+ * its nodes' spans follow the run's, so either every span of the run is recorded or none.
+ */
+export function emitRun(tracer: Tracer, run: RunRecord): boolean {
   const attributes: Attributes = { framework: FRAMEWORK, span_type: 'Flow', function: run.flow, execution_target: run.kind }
   if (run.requestId !== undefined) {
     // PromptFlow's name, and OpenTelemetry's for a request header (a list of the header's values).
@@ -99,7 +103,9 @@ export function emitRun(tracer: Tracer, run: RunRecord): void {
   if (run.error) attributes['error.type'] = run.error[0]
   const kind = run.requestId !== undefined ? SpanKind.SERVER : SpanKind.INTERNAL
   const span = tracer.startSpan(run.flow, { kind, startTime: run.start, attributes }, parentContext(run.parent))
+  if (!span.isRecording()) return false
   const context = trace.setSpan(ROOT_CONTEXT, span)
   for (const node of run.nodes) nodeSpan(tracer, run, node, context)
   end(span, run.end, run.error?.[1])
+  return true
 }

@@ -32,7 +32,7 @@ export class RunTracer {
   private bufferedSpans = 0
   private sentSpans = 0
   private droppedHere = 0
-  private thread: TracerStats = { received: 0, exported: 0, failed: 0, dropped: 0, lastError: null }
+  private thread: TracerStats = { received: 0, exported: 0, failed: 0, dropped: 0, unsampled: 0, lastError: null }
   private timer: NodeJS.Timeout | null = null
   private closing: Promise<TracerStats> | null = null
   private onClosed: ((stats: TracerStats) => void) | null = null
@@ -104,7 +104,7 @@ export class RunTracer {
       await this.worker.terminate()
       // A thread that did not finish in time (still starting, say) leaves spans it never reported on.
       const stats = { ...thread, dropped: thread.dropped + this.droppedHere }
-      const unreported = this.sentSpans - (thread.exported + thread.failed + thread.dropped)
+      const unreported = this.sentSpans - (thread.exported + thread.failed + thread.dropped + thread.unsampled)
       if (unreported > 0) {
         stats.failed += unreported
         stats.lastError ??= `the tracing thread did not finish exporting within ${timeoutMs} ms`
@@ -117,6 +117,10 @@ export class RunTracer {
 
 /** One line on what was exported, for the end of a run. */
 export function traceSummary(options: TraceOptions, s: TracerStats): string {
-  const problems = [s.dropped > 0 ? `${s.dropped} dropped (the collector fell behind)` : '', s.failed > 0 ? `${s.failed} failed${s.lastError ? `: ${s.lastError}` : ''}` : ''].filter(Boolean)
-  return `trace: ${s.exported} spans exported to ${options.url}${problems.length ? `, ${problems.join(', ')}` : ''}`
+  const others = [
+    s.unsampled > 0 ? `${s.unsampled} not sampled` : '',
+    s.dropped > 0 ? `${s.dropped} dropped (the collector fell behind)` : '',
+    s.failed > 0 ? `${s.failed} failed${s.lastError ? `: ${s.lastError}` : ''}` : ''
+  ].filter(Boolean)
+  return `trace: ${s.exported} spans exported to ${options.url}${others.length ? `, ${others.join(', ')}` : ''}`
 }

@@ -95,7 +95,8 @@ async function runJson(dir: string): Promise<{ outputs: Record<string, unknown>;
 const EXPECTED = { ask: 'HELLO!', plain: 'hello from plain.js', legacy: { question: 'hello', file: 'legacy.js' } }
 
 test('floodgate run: a plain folder with no package.json above it, and one whose package.json has no "type"', { skip: !compiled && 'needs npm run build' }, async (t) => {
-  for (const extra of [{}, { 'package.json': '{"name": "my-flow", "version": "1.0.0"}\n' }]) {
+  const extras: Array<Record<string, string>> = [{}, { 'package.json': '{"name": "my-flow", "version": "1.0.0"}\n' }]
+  for (const extra of extras) {
     const dir = await plainFolder(t, extra)
     const { outputs, trace } = await runJson(dir)
     assert.deepEqual({ ask: outputs.ask, plain: outputs.plain, legacy: outputs.legacy }, EXPECTED)

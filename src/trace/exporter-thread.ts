@@ -4,6 +4,7 @@
 // run costs (docs/architecture.md), here it costs the event loop nothing. A collector that is slow or
 // down never reaches the runs: exports are bounded in time, and past MAX_PENDING spans not yet exported
 // new runs' spans are dropped whole, and counted.
+import { setPriority } from 'node:os'
 import { parentPort, workerData } from 'node:worker_threads'
 import { BasicTracerProvider, BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
@@ -13,6 +14,15 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core'
 import { emitRun } from './spans.js'
 import { spanTotal, type ThreadSettings, type TracerStats, type ToThread } from './protocol.js'
 import type { RunRecord } from './record.js'
+
+// The serving thread comes first: on Linux a thread's nice value is its own, so this thread alone yields
+// the CPU when cores are short; it then falls behind, and past its bound spans are dropped and counted,
+// rather than requests slowed. (Lowering one's priority needs no privilege; elsewhere it may not apply.)
+try {
+  setPriority(19)
+} catch {
+  // not supported here: the thread runs at the process's priority
+}
 
 const settings = workerData as ThreadSettings
 const stats: TracerStats = { received: 0, exported: 0, failed: 0, dropped: 0, unsampled: 0, lastError: null }

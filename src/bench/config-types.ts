@@ -16,6 +16,10 @@ export interface LoadProfile {
   warmup: number
   /** The load generator's per-request timeout, seconds. */
   timeoutSec: number
+  /** Goodput's per-request SLOs (`floodgate load --slo`), e.g. ttft<500. */
+  slo?: string[]
+  /** Seconds requests in flight may finish after the run time (`--drain`; the generator's default 2). */
+  drainSec?: number
 }
 
 /** Option values passed to `floodgate mock` / `floodgate serve` as --kebab-case flags. */

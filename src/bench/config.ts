@@ -6,10 +6,11 @@ import { yamlMessage } from '../flow/yaml-file.js'
 import { ConfigError, messageOf } from '../errors.js'
 import { Fields, type Obj } from './fields.js'
 import { parseDuration, parseWait } from '../load/parse.js'
+import { parseSlo } from '../load/slo.js'
 import type { BenchConfig, LoadProfile, ServiceConfig, ServiceOptions, VariantConfig } from './config-types.js'
 import type { VariantKind } from '../report/bench-data.js'
 
-const LOAD_FIELDS = ['users', 'spawn_rate', 'run_time', 'wait', 'method', 'path', 'body', 'headers', 'warmup', 'timeout'] as const
+const LOAD_FIELDS = ['users', 'spawn_rate', 'run_time', 'wait', 'method', 'path', 'body', 'headers', 'warmup', 'timeout', 'slo', 'drain'] as const
 /** Fields of the load profile a variant may also set directly, beside `load:`. */
 const REQUEST_FIELDS = ['method', 'path', 'body', 'headers']
 const KINDS: readonly VariantKind[] = ['direct', 'pool_threads', 'async', 'external']
@@ -35,7 +36,8 @@ const OPTIONS: Record<'mock' | 'serve', Record<string, OptionCheck>> = {
   mock: {
     min_wait: nonNegative, max_wait: nonNegative, seed: (f, p, v) => f.intBetween(p, v, 0, 2 ** 32 - 1),
     latency: (f, p, v) => f.oneOf(p, v, ['fixed', 'uniform', 'normal', 'lognormal']), workers: positiveInt,
-    error_rate: fraction, error_status: (f, p, v) => f.intBetween(p, v, 100, 599), reset_rate: fraction, hang_rate: fraction
+    error_rate: fraction, error_status: (f, p, v) => f.intBetween(p, v, 100, 599), reset_rate: fraction, hang_rate: fraction,
+    ttft: nonNegative, tokens_per_sec: (f, p, v) => f.positiveNumber(p, v)
   },
   serve: {
     workers: positiveInt, threads: positiveInt, max_concurrency: nonNegativeInt, queue: nonNegativeInt,
@@ -76,6 +78,11 @@ function readLoad(f: Fields, path: string, raw: unknown): Partial<LoadProfile> {
   if (o.headers !== undefined) out.headers = f.stringMap(`${path}.headers`, o.headers)
   if (o.warmup !== undefined) out.warmup = f.nonNegativeInt(`${path}.warmup`, o.warmup)
   if (o.timeout !== undefined) out.timeoutSec = f.positiveNumber(`${path}.timeout`, o.timeout)
+  if (o.slo !== undefined) {
+    out.slo = f.stringList(`${path}.slo`, o.slo)
+    for (const [i, text] of out.slo.entries()) if (!parsed(() => parseSlo(text))) f.expect(`${path}.slo[${i}]`, 'an SLO such as ttft<500, itl<50, tpot<40 or e2e<5000 (ms)', text)
+  }
+  if (o.drain !== undefined) out.drainSec = f.nonNegativeNumber(`${path}.drain`, o.drain)
   return out
 }
 

@@ -10,7 +10,8 @@ export function progressText(variant: string, p: LoadProgress): string {
   const ms = (v: number | null) => (v === null ? '—' : fmtMs(v, 0))
   return `${variant.padEnd(22)} ${String(Math.round(p.elapsedSec)).padStart(4)}/${Math.round(p.totalSec)} s  ` +
     `users ${String(p.users).padStart(5)}  rps ${p.rps.toFixed(1).padStart(7)}  p50 ${ms(p.p50).padStart(9)}  ` +
-    `p95 ${ms(p.p95).padStart(9)}  failures ${fmtCount(p.failures)}`
+    `p95 ${ms(p.p95).padStart(9)}  failures ${fmtCount(p.failures)}` +
+    (p.tokensPerSec !== undefined ? `  ttft p50 ${ms(p.ttftP50 ?? null)}  tokens/s ${p.tokensPerSec.toFixed(0)}` : '')
 }
 
 export class ProgressPrinter {

@@ -23,6 +23,9 @@ export interface LoadProgress {
   p95: number | null
   failures: number
   requests: number
+  /** Streams only: this second's median time to first token (ms) and output tokens/s. */
+  ttftP50?: number | null
+  tokensPerSec?: number
 }
 
 export interface VariantContext {
@@ -45,6 +48,8 @@ export function loadArgs(plan: VariantPlan, url: string, files: ReturnType<typeo
     '--json', files.result, '--csv', files.csvPrefix, '--progress', 'jsonl'
   ]
   if (spec.body !== undefined) args.push('--body', spec.body)
+  for (const slo of plan.load.slo ?? []) args.push('--slo', slo)
+  if (plan.load.drainSec !== undefined) args.push('--drain', `${plan.load.drainSec}s`)
   for (const [k, v] of Object.entries(spec.headers)) args.push('--header', `${k}: ${v}`)
   return args
 }

@@ -8,6 +8,7 @@ import { ProgressPrinter, textTable } from '../bench/terminal.js'
 import { analysisTable, resultsTable } from '../report/bench-tables.js'
 import { studyColumnsFor } from '../report/study.js'
 import { fmtRate } from '../report/bench-format.js'
+import { llmTable } from '../report/llm-tables.js'
 
 interface Flags {
   out?: string
@@ -77,6 +78,10 @@ export function registerBench(program: Command): void {
         const users = input.records.find((r) => r.result)?.meta.load.users ?? 0
         process.stdout.write(`\n${textTable(resultsTable(input.records, studyColumnsFor(users)))}\n\n${textTable(analysisTable(input.analyses))}\n\n`)
         for (const a of input.analyses) process.stdout.write(`${a.name}: ${a.verdict.text}\n`)
+        if (input.llm.length) {
+          process.stdout.write(`\nStreams (ms):\n${textTable(llmTable(input.llm))}\n\n`)
+          for (const a of input.llm) process.stdout.write(`${a.name}: ${a.verdict.text}\n`)
+        }
         process.stdout.write(`\nreport: ${run.report.markdown}\n        ${run.report.html}\n`)
         if (run.interrupted) process.exitCode = 130
         else if (run.records.some((r) => r.meta.status === 'failed')) process.exitCode = 1

@@ -10,11 +10,14 @@ import {
 } from '../load/index.js'
 import { CPU_WARNING } from '../load/generator.js'
 import { applyShard, parseShard } from '../load/shard.js'
+import { parseArrival, parseBurstiness, parseStreamMode } from '../load/llm-options.js'
 import { finalReport, liveLine } from '../report/console.js'
 import { writeLocustCsv } from '../report/csv.js'
+import { writeLlmCsv } from '../report/llm-csv.js'
 import { writeLoadHtml } from '../report/load-html.js'
 
-interface Flags {
+/** The command's flags as commander gives them (exported for tests of their checks). */
+export interface Flags {
   method?: string
   body?: string
   bodyFile?: string
@@ -37,17 +40,30 @@ interface Flags {
   quiet?: boolean
   progress?: string
   shard?: string
+  stream?: string
+  openai?: string
+  model?: string
+  prompts?: string
+  promptWords?: string
+  maxTokens?: string
+  slo: string[]
+  arrival?: string
+  burstiness?: string
+  seed?: string
+  drain?: string
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
-function toOptions(url: string, f: Flags): LoadOptions {
+/** Flags -> LoadOptions; every bad value is a UsageError naming its flag. */
+export function toOptions(url: string | undefined, f: Flags): LoadOptions {
   const headers: Record<string, string> = {}
   for (const h of f.header) {
     const [k, v] = parseHeader(h)
     headers[k] = v
   }
-  const options: LoadOptions = { url, headers, runTime: parseDuration(f.runTime) }
+  const options: LoadOptions = { url: targetOf(url, f), headers, runTime: parseDuration(f.runTime) }
+  streamingOptions(options, f)
   if (f.method) options.method = f.method
   if (f.body !== undefined) options.body = f.body
   if (f.bodyFile !== undefined) options.bodyFile = f.bodyFile
@@ -66,11 +82,43 @@ function toOptions(url: string, f: Flags): LoadOptions {
   return options
 }
 
+/** The positional URL, or with --openai none (the requests go to its chat completions). */
+function targetOf(url: string | undefined, f: Flags): string {
+  if (f.openai !== undefined && url !== undefined) {
+    throw new UsageError(`give either <url> or --openai BASE_URL, not both: --openai sends its requests to BASE_URL/chat/completions (got ${url})`, { flag: '--openai' })
+  }
+  if (f.openai === undefined && url === undefined) {
+    throw new UsageError('missing <url>: the URL to load, or --openai BASE_URL --model MODEL for an OpenAI-compatible server', { flag: '<url>' })
+  }
+  return url ?? f.openai!
+}
+
+function streamingOptions(options: LoadOptions, f: Flags): void {
+  if (f.openai === undefined) {
+    const stray = ([['--model', f.model], ['--prompts', f.prompts], ['--prompt-words', f.promptWords], ['--max-tokens', f.maxTokens]] as const)
+      .find(([, v]) => v !== undefined)
+    if (stray) throw new UsageError(`${stray[0]} needs --openai BASE_URL: it shapes the chat-completion requests --openai sends`, { flag: stray[0] })
+  } else {
+    options.openai = { baseUrl: f.openai }
+    if (f.model !== undefined) options.openai.model = f.model
+    if (f.prompts !== undefined) options.openai.prompts = f.prompts
+    if (f.promptWords !== undefined) options.openai.promptWords = parseCount(f.promptWords, '--prompt-words')
+    if (f.maxTokens !== undefined) options.openai.maxTokens = parseCount(f.maxTokens, '--max-tokens')
+  }
+  if (f.stream !== undefined) options.stream = parseStreamMode(f.stream)
+  if (f.slo.length) options.slo = f.slo
+  if (f.arrival !== undefined) options.arrival = parseArrival(f.arrival)
+  if (f.burstiness !== undefined) options.burstiness = parseBurstiness(f.burstiness)
+  if (f.seed !== undefined) options.seed = parseCount(f.seed, '--seed', 0)
+  if (f.drain !== undefined) options.drainSec = /^\s*0*(\.0*)?\s*s?\s*$/.test(f.drain) ? 0 : parseDuration(f.drain, '--drain')
+}
+
 function progressLine(tick: LoadTick): string {
   const p = tick.point
+  const llm = p.llm ? { ttftP50: p.llm.ttftP50, tokensPerSec: Math.round(p.llm.tokensPerSec * 10) / 10 } : {}
   return JSON.stringify({
     t: p.t, elapsedSec: Math.round(tick.elapsedSec * 1000) / 1000, totalSec: tick.totalSec, users: p.users,
-    rps: Math.round(p.rps * 100) / 100, p50: p.p50, p95: p.p95, failures: p.totalFailures, requests: p.totalRequests
+    rps: Math.round(p.rps * 100) / 100, p50: p.p50, p95: p.p95, failures: p.totalFailures, requests: p.totalRequests, ...llm
   }) + '\n'
 }
 
@@ -80,14 +128,14 @@ async function writeOutputs(f: Flags, result: LoadResult, outcomes: ReturnType<t
     await writeFile(f.json, JSON.stringify({ ...result, thresholds: outcomes }, null, 2) + '\n')
     log(`Wrote ${f.json}`)
   }
-  if (f.csv) log(`Wrote ${(await writeLocustCsv(f.csv, result)).join(', ')}`)
+  if (f.csv) log(`Wrote ${[...await writeLocustCsv(f.csv, result), ...await writeLlmCsv(f.csv, result)].join(', ')}`)
   if (f.html) {
     await writeLoadHtml(f.html, result, outcomes)
     log(`Wrote ${f.html}`)
   }
 }
 
-async function runCommand(url: string, f: Flags): Promise<void> {
+async function runCommand(url: string | undefined, f: Flags): Promise<void> {
   if (f.progress !== undefined && f.progress !== 'jsonl') {
     throw new UsageError(`invalid --progress "${f.progress}": the only format is jsonl`, { flag: '--progress' })
   }
@@ -138,7 +186,7 @@ export function registerLoad(program: Command): void {
   program
     .command('load')
     .description('Load-test an HTTP endpoint (Locust-compatible user model and CSV output)')
-    .argument('<url>', 'the URL each user requests (its origin for --scenario)')
+    .argument('[url]', 'the URL each user requests (its origin for --scenario); not with --openai')
     .option('--method <method>', 'HTTP method (default GET, or POST with a body)')
     .option('--body <json>', 'request body (sent as application/json when it is JSON)')
     .option('--body-file <file>', 'request body from a file')
@@ -156,10 +204,21 @@ export function registerLoad(program: Command): void {
     .option('--csv <prefix>', "write Locust's PREFIX_stats.csv, _stats_history.csv, _failures.csv, _exceptions.csv")
     .option('--json <file>', 'write the full result (with encoded histograms) as JSON')
     .option('--html <file>', 'write a self-contained HTML report')
-    .option('--threshold <expr>', 'pass/fail check, e.g. p95<2000, fail_ratio<0.01, rps>=200 (repeatable; exit 99 on failure)', collect, [])
+    .option('--threshold <expr>', 'pass/fail check, e.g. p95<2000, fail_ratio<0.01, rps>=200, ttft_p99<800, itl_p50<30, goodput>10, tokens_per_s>500 (repeatable; exit 99 on failure)', collect, [])
     .option('--scenario <file>', 'module whose default export is async (user) => {...}')
     .option('--quiet', 'no live console lines')
     .option('--progress <format>', 'machine-readable progress on stdout: jsonl (one JSON line per second, nothing else)')
     .option('--shard <I/N>', 'run part I (0-based) of N equal parts of this load (users, spawn rate, rate divided); merge the --json files with floodgate merge')
-    .action((url: string, flags: Flags) => runCommand(url, flags))
+    .option('--openai <base-url>', 'load an OpenAI-compatible server (e.g. http://127.0.0.1:8000/v1) with streaming chat completions; needs --model')
+    .option('--model <name>', '--openai: the model every request names')
+    .option('--prompts <file.jsonl>', '--openai: prompts, one {"prompt": ...} or {"messages": [...]} per line, cycled')
+    .option('--prompt-words <n>', '--openai: synthetic prompts of N words instead (default 32)')
+    .option('--max-tokens <n>', '--openai: max_tokens of every request (default: the server\'s)')
+    .option('--stream <mode>', 'read responses as event streams: auto (text/event-stream), sse, openai (every 2xx response), none (default auto; openai with --openai)')
+    .option('--slo <expr>', 'goodput target per request, e.g. ttft<500, itl<50, tpot<40, e2e<5000 (ms; repeatable)', collect, [])
+    .option('--arrival <kind>', 'open loop: constant (default) or poisson arrivals')
+    .option('--burstiness <b>', 'open loop, random arrivals: gamma shape of the gaps (1 = Poisson, < 1 burstier, > 1 more regular)')
+    .option('--seed <n>', 'seed of random arrivals and synthetic prompts (default 42)')
+    .option('--drain <duration>', 'how long requests in flight may finish after the run time (default 2s)')
+    .action((url: string | undefined, flags: Flags) => runCommand(url, flags))
 }

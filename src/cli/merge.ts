@@ -1,6 +1,7 @@
 // `floodgate merge <result.json ...> --out DIR`: the results of several generators (shards of one
 // distributed run, `floodgate load --shard I/N --json ...`) merged exactly into the outputs of one run:
-// DIR/merged.json, DIR/merged_stats.csv (+ _stats_history, _failures, _exceptions) and DIR/report.html.
+// DIR/merged.json, DIR/merged_stats.csv (+ _stats_history, _failures, _exceptions; _llm_stats and
+// _llm_stats_history when responses streamed) and DIR/report.html.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
@@ -8,6 +9,8 @@ import { UsageError } from '../errors.js'
 import { mergeResults, readLoadResult, type LoadResult } from '../load/index.js'
 import { finalReport } from '../report/console.js'
 import { writeLocustCsv } from '../report/csv.js'
+import { writeLlmCsv } from '../report/llm-csv.js'
+import { sameSlos } from '../load/llm-merge.js'
 import { writeLoadHtml } from '../report/load-html.js'
 
 export interface MergeOutput {
@@ -23,6 +26,10 @@ function shardWarnings(files: string[], results: LoadResult[]): string[] {
   const warnings: string[] = []
   const urls = [...new Set(results.map((r) => `${r.config.method} ${r.config.url}`))]
   if (urls.length > 1) warnings.push(`the results load different targets (${urls.join(', ')}); they are merged per endpoint`)
+  const llm = results.flatMap((r) => (r.llm ? [r.llm] : []))
+  if (!sameSlos(llm)) {
+    warnings.push(`the results measured goodput against different --slo (${llm.map((l) => l.slos.join(' ') || 'none').join('; ')}): the merged result has no goodput`)
+  }
   const labels = results.map((r) => r.config.shard)
   if (labels.every((l) => l === undefined)) return warnings
   const counts = [...new Set(labels.map((l) => l?.split('/')[1]))]
@@ -69,7 +76,7 @@ export async function mergeResultFiles(files: string[], outDir: string): Promise
   await mkdir(outDir, { recursive: true })
   const json = join(outDir, 'merged.json')
   await writeFile(json, JSON.stringify(result, null, 2) + '\n')
-  const csv = await writeLocustCsv(join(outDir, 'merged'), result)
+  const csv = [...await writeLocustCsv(join(outDir, 'merged'), result), ...await writeLlmCsv(join(outDir, 'merged'), result)]
   const html = join(outDir, 'report.html')
   await writeLoadHtml(html, result)
   return { result, files: [json, ...csv, html], warnings }

@@ -5,34 +5,29 @@
 import { UpstreamError } from '../errors.js'
 import { describeFailure, excerpt, upstreamError, type CallPlace } from './upstream.js'
 import type { Dispatcher } from 'undici'
+import { createParser } from 'eventsource-parser'
 
 type Body = Dispatcher.ResponseData['body']
 
-/** Splits SSE text into events' data (the `data:` lines of an event joined by newlines). */
+/**
+ * Server-Sent Events through eventsource-parser (the one SSE parser of this project, also used by
+ * `floodgate load`): text in, completed events out as [event type, data], the type "message" when none
+ * is given. Comments, ids and retry fields carry nothing for us.
+ */
 export class SseParser {
-  private partial = ''
-  private data: string[] = []
-  private event = ''
-
-  /** Feeds text; returns the events it completed, as [event type, data]. */
-  push(text: string): Array<[string, string]> {
-    const done: Array<[string, string]> = []
-    const lines = (this.partial + text).split('\n')
-    this.partial = lines.pop()!
-    for (let line of lines) {
-      if (line.endsWith('\r')) line = line.slice(0, -1)
-      if (line === '') {
-        if (this.data.length > 0) done.push([this.event || 'message', this.data.join('\n')])
-        this.data = []
-        this.event = ''
-      } else if (line.startsWith('data:')) {
-        this.data.push(line.slice(line.startsWith('data: ') ? 6 : 5))
-      } else if (line.startsWith('event:')) {
-        this.event = line.slice(6).trim()
-      }
-      // Comments (":...") and other fields (id, retry) carry nothing for us.
+  private done: Array<[string, string]> = []
+  private readonly parser = createParser({
+    onEvent: (e) => {
+      this.done.push([e.event?.trim() || 'message', e.data])
     }
-    return done
+  })
+
+  /** Feeds text; returns the events it completed. */
+  push(text: string): Array<[string, string]> {
+    this.parser.feed(text)
+    const events = this.done
+    if (events.length > 0) this.done = []
+    return events
   }
 }
 
@@ -59,17 +54,20 @@ function deltaOf(place: CallPlace, type: string, data: string): string {
   return typeof content === 'string' ? content : ''
 }
 
+const STREAM = { stream: true }
+
 function ignore(): void {}
 
 export async function* streamContent(place: CallPlace, body: Body): AsyncGenerator<string> {
   const parser = new SseParser()
+  // One decoder in stream mode per response: a UTF-8 character split across chunks is decoded whole.
+  const decoder = new TextDecoder()
   let finished = false
-  body.setEncoding('utf8')
   try {
     // Not destroyed when the loop returns at [DONE]: the finally below reads the rest of the response so
     // the connection is kept (a plain for-await over the body destroys it, and with it the connection).
-    for await (const text of body.iterator({ destroyOnReturn: false }) as AsyncIterable<string>) {
-      for (const [type, data] of parser.push(text)) {
+    for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      for (const [type, data] of parser.push(decoder.decode(chunk, STREAM))) {
         if (data.trim() === '[DONE]') {
           finished = true
           return

@@ -1,7 +1,7 @@
 // Locust's closed loop: each user owns one keep-alive connection, sends, waits for the answer, waits
 // per --wait, and repeats until the run stops.
 import { Client } from 'undici'
-import { Exchange, clientOptions, requestSpec, type RequestSpec } from './exchange.js'
+import { Exchange, clientOptions } from './exchange.js'
 import { waitSeconds } from './wait.js'
 import { UserDriver } from './spawner.js'
 import type { Driver, RunContext } from './context.js'
@@ -19,9 +19,9 @@ class ClosedUser {
   private backoffSec = FIRST_BACKOFF_SEC
   private readonly sendNow = () => this.send()
 
-  constructor(private readonly ctx: RunContext, private readonly ep: EndpointTotals, private readonly spec: RequestSpec) {
+  constructor(private readonly ctx: RunContext, private readonly ep: EndpointTotals) {
     this.client = new Client(ctx.plan.origin, clientOptions(ctx.plan))
-    this.exchange = new Exchange((ex, err) => this.onDone(ex, err))
+    this.exchange = new Exchange((ex, err) => this.onDone(ex, err), false, ctx.streamReader())
   }
 
   start(): void {
@@ -43,11 +43,11 @@ class ClosedUser {
     if (this.ctx.stopped) return
     this.exchange.reset(performance.now())
     this.ctx.inFlight++
-    this.client.dispatch(this.spec, this.exchange)
+    this.client.dispatch(this.ctx.nextSpec(), this.exchange)
   }
 
   private onDone(ex: Exchange, err: Error | null): void {
-    const failure = this.ctx.finish(this.ep, ex.startedAt, ex.status, ex.bytes, err, this.ctx.plan.config.url)
+    const failure = this.ctx.finish(this.ep, ex, err, this.ctx.plan.config.url)
     if (failure === null || this.ctx.stopped) return
     const now = performance.now()
     let wait = waitSeconds(this.ctx.plan.wait, (now - this.waitEndedAt) / 1000)
@@ -68,6 +68,5 @@ class ClosedUser {
 export function closedLoop(ctx: RunContext): Driver {
   const plan = ctx.plan
   const ep = ctx.recorder.endpoint(plan.method, plan.config.name)
-  const spec = requestSpec(plan)
-  return new UserDriver(plan.config.users, plan.config.spawnRate, () => new ClosedUser(ctx, ep, spec))
+  return new UserDriver(plan.config.users, plan.config.spawnRate, () => new ClosedUser(ctx, ep))
 }

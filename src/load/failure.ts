@@ -54,3 +54,18 @@ export function transportFailure(raw: unknown, timeoutSec: number): Failure {
       return { kind: 'other', error: `${err.name ?? 'Error'}('${err.message ?? String(raw)}')` }
   }
 }
+
+/** Python's repr of a string, as Locust's error texts show them: single quotes unless the text has one. */
+function repr(text: string): string {
+  return text.includes("'") ? `"${text.replace(/"/g, '\\"')}"` : `'${text}'`
+}
+
+/** A 2xx event stream that failed: an error event, no content, or a chunk that cannot be read. */
+export function streamFailure(why: string): Failure {
+  return { kind: 'stream', error: `StreamError(${repr(why)})` }
+}
+
+/** A transport error after an event stream had started: the stream was cut; what it had sent is kept. */
+export function streamCutFailure(raw: unknown, timeoutSec: number): Failure {
+  return streamFailure(`the stream was cut: ${transportFailure(raw, timeoutSec).error}`)
+}

@@ -9,6 +9,7 @@ export class GeneratorSampler {
   private last = process.cpuUsage()
   private lastAt = performance.now()
   private sum = 0
+  private cpuUs = 0
   private samples = 0
   private max = 0
   private rssMax = process.memoryUsage.rss()
@@ -20,6 +21,7 @@ export class GeneratorSampler {
     const now = performance.now()
     const usage = process.cpuUsage(this.last)
     this.last = process.cpuUsage()
+    this.cpuUs += usage.user + usage.system
     const elapsedMs = now - this.lastAt
     this.lastAt = now
     const cpuPercent = elapsedMs > 0 ? ((usage.user + usage.system) / 1000 / elapsedMs) * 100 : 0
@@ -40,7 +42,8 @@ export class GeneratorSampler {
       cpuPercentAvg: this.samples ? this.sum / this.samples : 0,
       cpuPercentMax: this.max,
       rssMaxBytes: this.rssMax,
-      saturated: this.saturated
+      saturated: this.saturated,
+      cpuSec: this.cpuUs / 1e6
     }
   }
 }

@@ -14,7 +14,10 @@ export { waitSeconds } from './wait.js'
 export { addHistogram, decodeHistogram, encodeHistogram, newHistogram, percentileMs, type Histogram } from './histogram.js'
 export type { LoadOptions } from './options.js'
 export type { LoadTick, RunHooks } from './local.js'
-export type { ScenarioUser, ScenarioResponse, ScenarioRequestOptions, ScenarioFunction } from './scenario.js'
+export type { ScenarioUser, ScenarioResponse, ScenarioRequestOptions, ScenarioFunction, ScenarioChatOptions } from './scenario.js'
+export type { ChatMessage, ChatPrompt } from './prompts.js'
+export type { OpenAiOptions, StreamingOptions } from './llm-options.js'
+export { llmStats, llmStatsFields, type LlmStats } from './llm-stats.js'
 export * from './result.js'
 
 /**

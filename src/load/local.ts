@@ -1,6 +1,6 @@
 // One generator process's whole run: builds the driver, ticks history windows on whole epoch seconds
 // (so several processes' windows line up for merging), stops at --run-time or on abort, lets requests
-// in flight finish for up to 2 s, and returns the LoadResult.
+// in flight finish for up to --drain seconds (default 2), and returns the LoadResult.
 import { Recorder } from './recorder.js'
 import { RunContext, type Driver } from './context.js'
 import { closedLoop } from './closed.js'
@@ -10,7 +10,6 @@ import { GeneratorSampler } from './generator.js'
 import type { Plan } from './options.js'
 import type { HistoryPoint, LoadResult } from './result.js'
 
-export const DRAIN_GRACE_MS = 2000
 
 export interface LoadTick {
   /** The second that just ended (its window figures and the running totals). */
@@ -51,7 +50,7 @@ async function makeDriver(ctx: RunContext): Promise<Driver> {
 
 export async function runLocal(plan: Plan, hooks: RunHooks = {}): Promise<LoadResult> {
   const { signal } = hooks
-  const recorder = new Recorder()
+  const recorder = new Recorder(plan.slos)
   const ctx = new RunContext(plan, recorder)
   const driver = await makeDriver(ctx)
   const runMs = plan.config.runTimeSec * 1000
@@ -89,7 +88,7 @@ export async function runLocal(plan: Plan, hooks: RunHooks = {}): Promise<LoadRe
   const stoppedAt = performance.now()
   ctx.stopped = true
   driver.stop()
-  while (ctx.inFlight > 0 && performance.now() - stoppedAt < DRAIN_GRACE_MS) await sleep(10)
+  while (ctx.inFlight > 0 && performance.now() - stoppedAt < plan.drainMs) await sleep(10)
   recorder.abandoned = ctx.inFlight
   ctx.closing = true
   await driver.close()

@@ -4,7 +4,9 @@
 import { UsageError } from '../errors.js'
 import { decodeHistogram, encodeHistogram, newHistogram, percentileMs, type Histogram } from './histogram.js'
 import { addTotals, newTotals, toEndpointStats, usToMs, type EndpointTotals } from './stats.js'
-import type { EndpointStats, ErrorEntry, ExceptionEntry, HistoryPoint, LoadConfig, LoadResult } from './result.js'
+import { LOAD_RESULT_VERSION, type EndpointStats, type ErrorEntry, type ExceptionEntry, type HistoryPoint, type LoadConfig, type LoadResult } from './result.js'
+import { combineLlmWindows, mergeLlm } from './llm-merge.js'
+import { withLlmStats } from './llm-stats.js'
 
 function totalsOf(stats: EndpointStats, encoded: string | undefined): EndpointTotals {
   const t = newTotals(stats.method, stats.name)
@@ -77,6 +79,8 @@ export function combinePoints(t: number, windows: (HistoryPoint | undefined)[], 
   setRunningTotals(point, exact ? cumulative : undefined, latest)
   if (cpu !== undefined) point.cpuPercent = cpu
   if (rss !== undefined) point.rssBytes = rss
+  const llm = combineLlmWindows(windows)
+  if (llm) point.llm = llm
   return point
 }
 
@@ -172,8 +176,10 @@ export function mergeResults(results: LoadResult[]): LoadResult {
   }
   const history = mergeHistory(results)
   const cpuMax = Math.max(0, ...history.map((p) => p.cpuPercent ?? 0))
-  return {
-    version: results[0].version,
+  const llm = mergeLlm(results)
+  const cpuSec = sumOf(results, (r) => r.generator.cpuSec)
+  return withLlmStats({
+    version: LOAD_RESULT_VERSION,
     tool: 'floodgate',
     config: mergeConfig(results),
     startedAt,
@@ -193,8 +199,10 @@ export function mergeResults(results: LoadResult[]): LoadResult {
       cpuPercentAvg: results.reduce((a, r) => a + r.generator.cpuPercentAvg, 0),
       cpuPercentMax: cpuMax || Math.max(...results.map((r) => r.generator.cpuPercentMax)),
       rssMaxBytes: results.reduce((a, r) => a + r.generator.rssMaxBytes, 0),
-      saturated: results.some((r) => r.generator.saturated)
+      saturated: results.some((r) => r.generator.saturated),
+      ...(cpuSec !== undefined ? { cpuSec } : {})
     },
-    histograms
-  }
+    histograms,
+    ...(llm ? { llm } : {})
+  })
 }

@@ -4,8 +4,10 @@ import { existsSync, readFileSync } from 'node:fs'
 import { UsageError } from '../errors.js'
 import { parseCount, parseDuration, parsePositive, parseWait, type WaitSpec } from './parse.js'
 import type { LoadConfig } from './result.js'
+import { openAiTarget, resolveStreaming, type StreamingOptions, type StreamingPlan } from './llm-options.js'
 
-export interface LoadOptions {
+export interface LoadOptions extends StreamingOptions {
+  /** The URL each request goes to (with `openai`: ignored, the requests go to its chat completions). */
   url: string
   /** Default GET, or POST when a body is given. */
   method?: string
@@ -35,7 +37,7 @@ export interface LoadOptions {
   shard?: string
 }
 
-export interface Plan {
+export interface Plan extends StreamingPlan {
   config: LoadConfig
   origin: string
   path: string
@@ -104,10 +106,17 @@ function readBody(options: LoadOptions, headers: Record<string, string>): Buffer
 }
 
 export function resolveOptions(options: LoadOptions, idOffset = 0): Plan {
-  const url = parseUrl(options.url)
-  const headers: Record<string, string> = { ...(options.headers ?? {}) }
+  let headers: Record<string, string> = { ...(options.headers ?? {}) }
+  let target = options.url
+  if (options.openai) {
+    if (options.body !== undefined || options.bodyFile !== undefined) {
+      throw new UsageError('--body and --body-file cannot be used with --openai: the requests are built from --prompts or --prompt-words', { flag: '--openai' })
+    }
+    ;({ url: target, headers } = openAiTarget(options.openai, headers))
+  }
+  const url = parseUrl(target)
   const body = readBody(options, headers)
-  const method = (options.method ?? (body ? 'POST' : 'GET')).toUpperCase()
+  const method = (options.method ?? (body || options.openai ? 'POST' : 'GET')).toUpperCase()
   if (!/^[A-Z]+$/.test(method)) throw new UsageError(`invalid --method "${options.method}"`, { flag: '--method' })
   const path = `${url.pathname}${url.search}`
   const runTimeSec = options.runTime === undefined ? DEFAULT_RUN_TIME_SEC
@@ -140,5 +149,6 @@ export function resolveOptions(options: LoadOptions, idOffset = 0): Plan {
   }
   if (options.scenario) config.scenario = options.scenario
   if (options.shard) config.shard = options.shard
-  return { config, origin: url.origin, path, method, headers, body, wait, idOffset }
+  const streaming = resolveStreaming(options, open, config)
+  return { ...streaming, config, origin: url.origin, path, method, headers, body, wait, idOffset }
 }

@@ -9,15 +9,20 @@ export type WaitSpec =
   | { kind: 'pacing'; seconds: number }
   | { kind: 'none' }
 
-export type ThresholdMetric = 'percentile' | 'avg' | 'min' | 'max' | 'med' | 'fail_ratio' | 'rps' | 'failures'
+export type ThresholdMetric = 'percentile' | 'avg' | 'min' | 'max' | 'med' | 'fail_ratio' | 'rps' | 'failures' | 'stream' | 'goodput' | 'tokens_per_s'
+
+/** The streaming metrics a threshold can name as METRIC_STAT (ttft_p99, itl_p50, e2e_avg, ...). */
+export type StreamThresholdMetric = 'ttft' | 'itl' | 'tpot' | 'e2el' | 'ttfb'
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '=='
 
 export interface Threshold {
   /** As the user wrote it, for the passed/failed lines. */
   text: string
   metric: ThresholdMetric
-  /** For metric 'percentile': 50, 95, 99.9 ... */
+  /** For metric 'percentile' (and 'stream' with stat 'percentile'): 50, 95, 99.9 ... */
   percentile?: number
+  /** For metric 'stream': which figure of the streamed responses, and which statistic of it. */
+  stream?: { metric: StreamThresholdMetric; stat: 'percentile' | 'avg' | 'min' | 'max' }
   op: ThresholdOp
   /** Milliseconds for time metrics, a ratio for fail_ratio, per second for rps, a count for failures. */
   value: number
@@ -90,19 +95,34 @@ export function parseWait(text: string): WaitSpec {
   }
 }
 
-const THRESHOLD = /^\s*(p\d+(?:\.\d+)?|avg|min|max|med|fail_ratio|rps|failures)\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*(ms|s|%)?\s*$/
+const THRESHOLD = /^\s*(p\d+(?:\.\d+)?|avg|min|max|med|fail_ratio|rps|failures|goodput|tokens_per_s|(?:ttft|itl|tpot|e2el?|ttfb)_(?:p\d+(?:\.\d+)?|avg|mean|med|median|min|max))\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*(ms|s|%)?\s*$/
+const STREAM_THRESHOLD = /^(ttft|itl|tpot|e2el?|ttfb)_(.+)$/
 
-/** "p95<2000", "p99<=3000", "avg<1500", "fail_ratio<0.01", "rps>=200", "failures==0". Times in ms ("2s" works too). */
+/** "ttft_p99" -> its parts; the statistic's aliases (mean, med, median) folded. */
+function streamThreshold(name: string): { metric: StreamThresholdMetric; stat: 'percentile' | 'avg' | 'min' | 'max'; percentile?: number } {
+  const [, m, stat] = STREAM_THRESHOLD.exec(name)!
+  const metric = (m === 'e2e' ? 'e2el' : m) as StreamThresholdMetric
+  if (stat === 'avg' || stat === 'mean') return { metric, stat: 'avg' }
+  if (stat === 'min' || stat === 'max') return { metric, stat }
+  return { metric, stat: 'percentile', percentile: stat === 'med' || stat === 'median' ? 50 : Number(stat!.slice(1)) }
+}
+
+/**
+ * "p95<2000", "p99<=3000", "avg<1500", "fail_ratio<0.01", "rps>=200", "failures==0"; streams:
+ * "ttft_p99<800", "itl_p50<30", "e2e_avg<5000", "goodput>10" (req/s), "tokens_per_s>500". Times in ms ("2s" works too).
+ */
 export function parseThreshold(text: string): Threshold {
   const m = THRESHOLD.exec(String(text))
   const bad = (why: string) => new UsageError(`invalid --threshold "${text}": ${why}`, { flag: '--threshold' })
   if (!m) {
     throw bad('expected METRIC OP VALUE, e.g. p95<2000, avg<1500, fail_ratio<0.01, rps>=200 ' +
-      '(metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; operators: < <= > >= ==)')
+      '(metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; streams: ttft_, itl_, tpot_, e2e_, ttfb_ with p50..p100, avg, min, max, ' +
+      'and goodput, tokens_per_s; operators: < <= > >= ==)')
   }
   const [, name, op, raw, unit] = m
   let value = Number(raw)
-  const isTime = name.startsWith('p') || name === 'avg' || name === 'min' || name === 'max' || name === 'med'
+  const stream = STREAM_THRESHOLD.test(name) ? streamThreshold(name) : undefined
+  const isTime = name.startsWith('p') || name === 'avg' || name === 'min' || name === 'max' || name === 'med' || stream !== undefined
   if (unit === 's' || unit === 'ms') {
     if (!isTime) throw bad(`"${unit}" is a time unit but ${name} is not a time`)
     if (unit === 's') value *= 1000
@@ -110,6 +130,11 @@ export function parseThreshold(text: string): Threshold {
   if (unit === '%') {
     if (name !== 'fail_ratio') throw bad('"%" applies to fail_ratio only')
     value /= 100
+  }
+  if (stream) {
+    const p = stream.percentile
+    if (p !== undefined && (p <= 0 || p > 100)) throw bad(`percentile ${p} is outside 0 < p <= 100`)
+    return { text: String(text).trim(), metric: 'stream', stream: { metric: stream.metric, stat: stream.stat }, ...(p !== undefined ? { percentile: p } : {}), op: op as ThresholdOp, value }
   }
   if (name.startsWith('p')) {
     const percentile = Number(name.slice(1))

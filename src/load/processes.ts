@@ -44,7 +44,8 @@ export function splitPlan(plan: Plan, parts: number): Plan[] {
     if (c.rate !== undefined) config.rate = c.rate / parts
     if (c.rampTo !== undefined) config.rampTo = c.rampTo / parts
     if (c.maxInFlight !== undefined) config.maxInFlight = shares(c.maxInFlight, parts)[i] || 1
-    const part = { ...plan, config, idOffset }
+    // Each process its own arrival sequence (seed + i), as each mock worker has its own delays.
+    const part = { ...plan, config, idOffset, arrival: { ...plan.arrival, seed: plan.arrival.seed + i } }
     idOffset += u
     return part
   })

@@ -6,6 +6,9 @@ import { newTotals, toEndpointStats, usToMs, type EndpointTotals } from './stats
 import type { Failure } from './failure.js'
 import type { ErrorEntry, ExceptionEntry, HistoryPoint, LoadConfig, LoadResult, GeneratorStats } from './result.js'
 import { LOAD_RESULT_VERSION } from './result.js'
+import { LlmRecorder } from './llm-recorder.js'
+import { withLlmStats } from './llm-stats.js'
+import type { Slo } from './slo.js'
 
 export class Recorder {
   readonly aggregated = newTotals('', 'Aggregated')
@@ -16,6 +19,8 @@ export class Recorder {
   lastResponseAt = 0
   /** 503 answers so far: the live line says when the server refuses at capacity. */
   refused = 0
+  /** Time to first byte of every response; TTFT, ITL, tokens and goodput of streamed ones. */
+  readonly llm: LlmRecorder
 
   private readonly endpoints = new Map<string, EndpointTotals>()
   private readonly statuses = new Map<number, number>()
@@ -24,6 +29,10 @@ export class Recorder {
   private window: Histogram = newHistogram()
   private windowRequests = 0
   private windowFailures = 0
+
+  constructor(slos: readonly Slo[] = []) {
+    this.llm = new LlmRecorder(slos)
+  }
 
   /** The totals of one (method, name); callers keep the reference so the hot path skips the map. */
   endpoint(method: string, name: string): EndpointTotals {
@@ -96,6 +105,8 @@ export class Recorder {
       totalMaxMs: a.requests ? usToMs(a.maxUs) : 0,
       totalAvgContentBytes: a.requests ? a.bytes / a.requests : 0
     }
+    const llm = this.llm.closeWindow(secs)
+    if (llm) point.llm = llm
     this.history.push(point)
     w.reset()
     this.windowRequests = 0
@@ -104,6 +115,11 @@ export class Recorder {
   }
 
   toResult(config: LoadConfig, startedAt: number, endedAt: number, durationSec: number,
+    interrupted: boolean, generator: GeneratorStats): LoadResult {
+    return withLlmStats(this.result(config, startedAt, endedAt, durationSec, interrupted, generator))
+  }
+
+  private result(config: LoadConfig, startedAt: number, endedAt: number, durationSec: number,
     interrupted: boolean, generator: GeneratorStats): LoadResult {
     const endpoints = [...this.endpoints.values()].map((t) => toEndpointStats(t, durationSec))
     const histograms: Record<string, string> = {}
@@ -128,7 +144,8 @@ export class Recorder {
       dropped: this.dropped,
       abandoned: this.abandoned,
       generator,
-      histograms
+      histograms,
+      llm: this.llm.toResult()
     }
   }
 }

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { UsageError, messageOf } from '../errors.js'
 import { decodeHistogram } from './histogram.js'
-import { LOAD_RESULT_VERSION, type LoadResult } from './result.js'
+import { LOAD_RESULT_VERSIONS_READ, type LoadResult } from './result.js'
 
 /** What a field must hold. A trailing `?` allows it to be absent; `number|null` allows null. */
 export type Shape =
@@ -13,6 +13,8 @@ export type Shape =
   | { list: Shape }
   | { record: Shape }
   | { fields: Record<string, Shape> }
+  /** Absent, or the shape given (fields added in a later LoadResult version). */
+  | { optional: Shape }
 
 function typeOf(value: unknown): string {
   return Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value
@@ -44,7 +46,9 @@ export function checkShape(value: unknown, shape: Shape, path: string, fail: (fi
     }
     return
   }
-  if ('list' in shape) {
+  if ('optional' in shape) {
+    if (value !== undefined) checkShape(value, shape.optional, path, fail)
+  } else if ('list' in shape) {
     if (!Array.isArray(value)) fail(path, `must be an array, got ${typeOf(value)}`)
     ;(value as unknown[]).forEach((item, i) => checkShape(item, shape.list, `${path}[${i}]`, fail))
   } else if ('record' in shape) {
@@ -65,12 +69,31 @@ const STATS: Shape = {
   }
 }
 
+/** A Distribution of a LoadResult's streaming figures (distribution.ts). */
+const DISTRIBUTION: Shape = { fields: { count: 'number', sum: 'number', sumSq: 'number', min: 'number', max: 'number', histogram: 'histogram' } }
+
+/** LoadResult.llm (version 2; llm-result.ts). */
+const LLM: Shape = {
+  fields: {
+    streamed: 'number', completed: 'number', good: 'number', slos: { list: 'string' }, usageResponses: 'number', outputTokens: 'number',
+    inputTokens: 'number', inputResponses: 'number', ttfb: DISTRIBUTION, ttft: DISTRIBUTION, itl: DISTRIBUTION, tpot: DISTRIBUTION,
+    e2el: DISTRIBUTION, outputTokensPerRequest: DISTRIBUTION, requestTokensPerSec: DISTRIBUTION
+  }
+}
+
+const POINT_LLM: Shape = {
+  fields: {
+    tokens: 'number', tokensPerSec: 'number', ttftP50: 'number|null', ttftP95: 'number|null', ttftP99: 'number|null',
+    itlP50: 'number|null', itlP99: 'number|null', ttftHistogram: 'histogram?', itlHistogram: 'histogram?'
+  }
+}
+
 const POINT: Shape = {
   fields: {
     t: 'number', users: 'number', requests: 'number', failures: 'number', rps: 'number', failuresPerSec: 'number',
     p50: 'number|null', p95: 'number|null', p99: 'number|null', inFlight: 'number', totalRequests: 'number', totalFailures: 'number',
     histogram: 'histogram?', totalMedianMs: 'number?', totalAvgMs: 'number?', totalMinMs: 'number?', totalMaxMs: 'number?',
-    totalAvgContentBytes: 'number?', cpuPercent: 'number?', rssBytes: 'number?'
+    totalAvgContentBytes: 'number?', cpuPercent: 'number?', rssBytes: 'number?', llm: { optional: POINT_LLM }
   }
 }
 
@@ -89,7 +112,8 @@ const LOAD_RESULT: Shape = {
     exceptions: { list: { fields: { count: 'number', message: 'string', traceback: 'string' } } },
     dropped: 'number',
     generator: { fields: { processes: 'number', cpuPercentAvg: 'number', cpuPercentMax: 'number', rssMaxBytes: 'number', saturated: 'boolean' } },
-    histograms: { record: 'histogram' }
+    histograms: { record: 'histogram' },
+    llm: { optional: LLM }
   }
 }
 
@@ -99,9 +123,9 @@ export function checkLoadResult(value: unknown, file: string): LoadResult {
   if (typeOf(value) !== 'object' || data.tool !== 'floodgate') {
     throw new UsageError(`${file}: not a floodgate load result (no "tool": "floodgate"); write one with floodgate load --json`, { file })
   }
-  if (data.version !== LOAD_RESULT_VERSION) {
-    throw new UsageError(`${file}: load result version ${JSON.stringify(data.version)} is not supported (this floodgate reads version ${LOAD_RESULT_VERSION}); ` +
-      'merge results written by the same floodgate version', { file, field: 'version' })
+  if (!LOAD_RESULT_VERSIONS_READ.includes(data.version as number)) {
+    throw new UsageError(`${file}: load result version ${JSON.stringify(data.version)} is not supported (this floodgate reads versions ${LOAD_RESULT_VERSIONS_READ.join(' and ')}); ` +
+      'merge results written by this floodgate version or an older one', { file, field: 'version' })
   }
   const fail = (field: string, why: string): never => {
     throw new UsageError(`${file}: field "${field}" ${why}`, { file, field })
@@ -112,13 +136,18 @@ export function checkLoadResult(value: unknown, file: string): LoadResult {
   return value as LoadResult
 }
 
+/** A field's kind without its contents. */
+function topLevel1(field: Shape): Shape {
+  if (typeof field === 'string') return field
+  if ('optional' in field) return { optional: topLevel1(field.optional) }
+  return 'list' in field ? { list: 'any' } : 'record' in field ? { record: 'any' } : { fields: {} }
+}
+
 /** `shape` checked one level deep: its fields' kinds, not their contents. */
 function topLevel(shape: Shape): Shape {
   if (typeof shape === 'string' || !('fields' in shape)) return shape
   const fields: Record<string, Shape> = {}
-  for (const [key, field] of Object.entries(shape.fields)) {
-    fields[key] = typeof field === 'string' ? field : 'list' in field ? { list: 'any' } : 'record' in field ? { record: 'any' } : { fields: {} }
-  }
+  for (const [key, field] of Object.entries(shape.fields)) fields[key] = topLevel1(field)
   return { fields }
 }
 

@@ -2,7 +2,18 @@
 // A contract between folders: add fields freely, but never change the meaning of one; bump
 // LOAD_RESULT_VERSION when a reader of an older file would misread a newer one.
 
-export const LOAD_RESULT_VERSION = 1
+import type { HistoryLlm, LlmResult, StreamMode } from './llm-result.js'
+import type { ArrivalKind } from './arrival-schedule.js'
+
+export type { DistributionResult } from './distribution.js'
+export type { HistoryLlm, LlmResult, StreamMode } from './llm-result.js'
+
+/**
+ * 2: streaming measurements (`llm`, `HistoryPoint.llm`) and the open loop's arrival process. Version 1
+ * files (no streaming figures) are still read, merged and reported.
+ */
+export const LOAD_RESULT_VERSION = 2
+export const LOAD_RESULT_VERSIONS_READ: readonly number[] = [1, 2]
 
 /** Locust's percentile columns, in order. Keys of `percentiles` below are these numbers as strings. */
 export const LOCUST_PERCENTILES = [50, 66, 75, 80, 90, 95, 98, 99, 99.9, 99.99, 100] as const
@@ -25,6 +36,18 @@ export interface LoadConfig {
   scenario?: string
   /** `I/N` when this result is one shard of a distributed run. */
   shard?: string
+  /** How responses were read as streams (absent in version 1: none were). */
+  stream?: StreamMode
+  /** Open loop: constant (n / rate) or poisson (gamma gaps of shape `burstiness`, seeded by `seed`). */
+  arrival?: ArrivalKind
+  burstiness?: number
+  seed?: number
+  /** --slo expressions goodput is measured against. */
+  slo?: string[]
+  /** --openai runs: the model and how prompts were made ("file.jsonl (N prompts)" or "N synthetic words"). */
+  openai?: { model: string; prompts: string; maxTokens?: number }
+  /** Seconds requests in flight had to finish after the run time (default 2). */
+  drainSec?: number
 }
 
 export interface EndpointStats {
@@ -81,6 +104,8 @@ export interface HistoryPoint {
   /** Generator CPU over this window, percent of one core (summed over processes), and RSS in bytes. */
   cpuPercent?: number
   rssBytes?: number
+  /** Streaming figures of this second, once a stream was measured (version 2). */
+  llm?: HistoryLlm
 }
 
 export type ErrorKind =
@@ -91,6 +116,8 @@ export type ErrorKind =
   | 'dns'
   | 'closed'
   | 'exception'
+  /** A 2xx event stream that was cut, sent an error event or no content (see stream-reader.ts). */
+  | 'stream'
   | 'other'
 
 export interface ErrorEntry {
@@ -118,10 +145,13 @@ export interface GeneratorStats {
   rssMaxBytes: number
   /** Set when the generator itself was saturated (CPU above 90% of a core): results may be the limit of the generator. */
   saturated: boolean
+  /** CPU time the generator process(es) spent over the run, seconds (absent in older results). */
+  cpuSec?: number
 }
 
 export interface LoadResult {
-  version: typeof LOAD_RESULT_VERSION
+  /** LOAD_RESULT_VERSION when written by this floodgate; older versions are read too. */
+  version: number
   tool: 'floodgate'
   config: LoadConfig
   /** Epoch ms. */
@@ -147,4 +177,11 @@ export interface LoadResult {
    * Keys: "<METHOD> <name>" per endpoint, and "Aggregated". Merging adds these, never averages.
    */
   histograms: Record<string, string>
+  /** Time to first byte of every response, and the streaming (LLM) figures; absent in version 1. */
+  llm?: LlmResult
+  /**
+   * Derived from `llm` for readers of the file: vLLM's result fields (llm-stats.ts), when some response
+   * was read as a stream. Written, never read back (reports recompute it).
+   */
+  llmStats?: Record<string, number | string | null>
 }

@@ -6,6 +6,8 @@ import { resolve } from 'node:path'
 import { Client, type Dispatcher } from 'undici'
 import { ConfigError } from '../errors.js'
 import { Exchange, clientOptions } from './exchange.js'
+import { chatBody } from './openai.js'
+import type { ChatMessage } from './prompts.js'
 import { waitSeconds } from './wait.js'
 import { UserDriver } from './spawner.js'
 import type { Driver, RunContext } from './context.js'
@@ -26,8 +28,17 @@ export interface ScenarioResponse {
   bytes: number
   /** Locust-like error text when the request failed. */
   error?: string
+  /** The reply's text, when the response was an OpenAI event stream (its content deltas joined). */
+  content?: string
   text(): string
   json(): unknown
+}
+
+export interface ScenarioChatOptions {
+  /** Locust's name= (default: the path). */
+  name?: string
+  /** This request's max_tokens (default: --max-tokens). */
+  maxTokens?: number
 }
 
 export interface ScenarioUser {
@@ -38,6 +49,11 @@ export interface ScenarioUser {
   put(path: string, options?: ScenarioRequestOptions): Promise<ScenarioResponse>
   patch(path: string, options?: ScenarioRequestOptions): Promise<ScenarioResponse>
   delete(path: string, options?: ScenarioRequestOptions): Promise<ScenarioResponse>
+  /**
+   * With `floodgate load --openai`: one streaming chat completion, of the next prompt of --prompts /
+   * --prompt-words, or of the given text or messages (a conversation the scenario keeps).
+   */
+  chat(input?: string | ChatMessage[], options?: ScenarioChatOptions): Promise<ScenarioResponse>
   /** Waits, but returns early when the run stops. */
   sleep(seconds: number): Promise<void>
 }
@@ -138,6 +154,16 @@ class User implements ScenarioUser {
   patch(path: string, o?: ScenarioRequestOptions) { return this.request('PATCH', path, o) }
   delete(path: string, o?: ScenarioRequestOptions) { return this.request('DELETE', path, o) }
 
+  chat(input?: string | ChatMessage[], options: ScenarioChatOptions = {}): Promise<ScenarioResponse> {
+    const { plan } = this.ctx
+    if (!plan.openai) return Promise.reject(new Error('user.chat() needs floodgate load --openai BASE_URL --model MODEL'))
+    const body = input === undefined
+      ? this.ctx.nextSpec().body
+      : chatBody({ messages: typeof input === 'string' ? [{ role: 'user', content: input }] : input },
+        { model: plan.openai.model, maxTokens: options.maxTokens ?? plan.openai.maxTokens })
+    return this.request('POST', plan.path, { body, ...(options.name ? { name: options.name } : {}) })
+  }
+
   request(method: string, path: string, options: ScenarioRequestOptions = {}): Promise<ScenarioResponse> {
     const { ctx } = this
     if (ctx.stopped) return Promise.reject(new RunStopped('the run has stopped'))
@@ -157,18 +183,20 @@ class User implements ScenarioUser {
     const timeoutMs = Math.round(ctx.plan.config.timeoutSec * 1000)
     return new Promise((done) => {
       const ex = new Exchange((x, err) => {
-        const failure = ctx.finish(ep, x.startedAt, x.status, x.bytes, err, url.href)
+        const failure = ctx.finish(ep, x, err, url.href)
         if (failure === null) return done(stoppedResponse())
         const buf = Buffer.concat(x.chunks ?? [])
+        const content = x.stream?.measuring && x.stream.text?.length ? x.stream.text.join('') : undefined
         done({
           status: err ? 0 : x.status,
           ok: !failure,
           bytes: x.bytes,
           ...(failure ? { error: failure.error } : {}),
+          ...(content !== undefined ? { content } : {}),
           text: () => buf.toString('utf8'),
           json: () => JSON.parse(buf.toString('utf8')) as unknown
         })
-      }, true)
+      }, true, ctx.streamReader(true))
       ex.reset(performance.now())
       ctx.inFlight++
       this.client.dispatch({

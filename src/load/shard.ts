@@ -3,6 +3,10 @@
 // I is 0-based, like Kubernetes' JOB_COMPLETION_INDEX in an Indexed Job.
 import { UsageError } from '../errors.js'
 import { shares } from './processes.js'
+import { DEFAULT_SEED } from './llm-options.js'
+
+/** Seeds of shard I's processes start at seed + I x this (no machine runs this many processes). */
+const SHARD_SEED_STRIDE = 1000
 
 export interface Shard {
   /** 0-based, < count. */
@@ -17,6 +21,7 @@ export interface ShardableLoad {
   rate?: number
   rampTo?: number
   maxInFlight?: number
+  seed?: number
 }
 
 const SHARD = /^\s*(\d+)\s*\/\s*(\d+)\s*$/
@@ -53,6 +58,8 @@ export function applyShard<T extends ShardableLoad>(load: T, shard: Shard): T & 
     part.rate = load.rate / count
     if (load.rampTo !== undefined) part.rampTo = load.rampTo / count
     if (load.maxInFlight !== undefined) part.maxInFlight = shareOf(load.maxInFlight, shard, '--max-in-flight', 'request in flight')
+    // Random arrivals: each shard its own sequence (its processes add 0, 1, ... to this).
+    part.seed = (load.seed ?? DEFAULT_SEED) + shard.index * SHARD_SEED_STRIDE
     return part
   }
   const users = load.users ?? 1

@@ -2,6 +2,8 @@
 import { decodeHistogram, percentileMs } from './histogram.js'
 import { parseThreshold, type Threshold } from './parse.js'
 import type { LoadResult } from './result.js'
+import { llmStats } from './llm-stats.js'
+import { percentileOf } from './distribution.js'
 
 export interface ThresholdOutcome {
   threshold: Threshold
@@ -28,6 +30,21 @@ function measure(result: LoadResult, t: Threshold): number | null {
     case 'fail_ratio': return a.requests ? a.failures / a.requests : null
     case 'rps': return a.rps
     case 'failures': return a.failures
+    case 'stream': return measureStream(result, t)
+    case 'goodput': return llmStats(result)?.request_goodput ?? null
+    case 'tokens_per_s': return llmStats(result)?.output_throughput ?? null
+  }
+}
+
+/** ttft_p99, itl_avg, ...: ms, from the run's streaming distributions; null when nothing was measured. */
+function measureStream(result: LoadResult, t: Threshold): number | null {
+  const d = result.llm?.[t.stream!.metric]
+  if (!d || d.count === 0) return null
+  switch (t.stream!.stat) {
+    case 'percentile': return percentileOf(d, t.percentile!, 1000)
+    case 'avg': return d.sum / d.count / 1000
+    case 'min': return d.min / 1000
+    case 'max': return d.max / 1000
   }
 }
 

@@ -25,6 +25,11 @@ export class Exchange {
     else this.stats.onAborted()
   }
 
+  /** `n` completion tokens were written to the client. */
+  sentTokens(n: number): void {
+    this.stats.tokensSent += n
+  }
+
   /** Resets the connection: the client sees ECONNRESET (an RST), not a clean close. */
   reset(socket: Socket | null): void {
     this.settled = true

@@ -280,6 +280,7 @@ const ERROR_TEXT: Record<string, string> = {
   timeout: 'no answer within the load generator\'s timeout',
   dns: 'the host name did not resolve',
   exception: 'the user scenario threw',
+  stream: 'the event stream failed after a 2xx answer: cut mid-way, an error event, or no content (events received before a cut still count in TTFT and ITL)',
   other: 'an error the load generator could not classify'
 }
 

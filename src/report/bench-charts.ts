@@ -4,6 +4,7 @@
 import type { LoadResult } from '../load/result.js'
 import type { ProcessSeries, VariantRecord } from './bench-data.js'
 import { lineChart, loadCharts, type Chart } from './charts.js'
+import { llmBenchCharts } from './llm-bench-charts.js'
 
 export interface NamedChart extends Chart {
   /** File-name-safe id, unique within a report (the SVG's file name). */
@@ -103,7 +104,7 @@ export function comparisonChart(records: VariantRecord[]): NamedChart | null {
   return { id: 'comparison-rps', title: 'Successful requests/s, every variant', option: lineChart(xs, series, 'req/s') }
 }
 
-/** All charts of a report, in reading order: the comparison, then per variant. */
+/** All charts of a report, in reading order: the comparison, then per variant, then the streams' (if any). */
 export function benchCharts(records: VariantRecord[]): NamedChart[] {
   const charts: NamedChart[] = []
   const comparison = comparisonChart(records)
@@ -112,5 +113,6 @@ export function benchCharts(records: VariantRecord[]): NamedChart[] {
     if (r.result) charts.push(...loadChartsOf(r.meta.name, r.result))
     for (const c of [cpuChart(r), memoryChart(r), serverStateChart(r)]) if (c) charts.push(c)
   }
+  charts.push(...llmBenchCharts(records))
   return charts
 }

@@ -7,6 +7,7 @@ import type { ReportInput } from './markdown.js'
 import { runSummary } from './markdown.js'
 import { escapeHtml, htmlTable, renderPage, type PageSection } from './page.js'
 import { studyColumnsFor } from './study.js'
+import { llmTable } from './llm-tables.js'
 
 const table = (t: Table) => htmlTable(t.header, t.rows)
 
@@ -20,6 +21,13 @@ function analysisHtml(input: ReportInput): string {
       (items.length ? `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : ''))
   }
   return parts.join('\n')
+}
+
+function llmHtml(input: ReportInput): PageSection[] {
+  if (input.llm.length === 0) return []
+  const verdicts = input.llm.map((a) => `<li><b>${escapeHtml(a.name)}</b>: <span class="${a.verdict.kind === 'transparent' || a.verdict.kind === 'floor' ? 'good' : 'bad'}">${escapeHtml(a.verdict.text)}</span>` +
+    (a.findings.length > 1 ? `<ul>${a.findings.slice(1).map((f) => `<li>${escapeHtml(f.text)}</li>`).join('')}</ul>` : '') + '</li>')
+  return [{ heading: 'Streams: time to first token and inter-token latency (ms; added = variant minus the floor, the LLM alone)', html: table(llmTable(input.llm)) + `<ul>${verdicts.join('')}</ul>` }]
 }
 
 function failures(records: VariantRecord[]): PageSection[] {
@@ -37,7 +45,8 @@ export function renderBenchHtml(input: ReportInput, charts: NamedChart[]): strin
     lead: [
       ...failures(records),
       { heading: 'Results (ms; the study\'s published figures on the right)', html: table(resultsTable(records, studyColumnsFor(users))) },
-      { heading: 'Analysis', html: analysisHtml(input) }
+      { heading: 'Analysis', html: analysisHtml(input) },
+      ...llmHtml(input)
     ],
     charts,
     sections: []

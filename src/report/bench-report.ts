@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { analyzeVariant, type VariantAnalysis } from './analysis.js'
+import { analyzeLlm } from './llm-analysis.js'
 import { benchCharts } from './bench-charts.js'
 import { readBench } from './bench-files.js'
 import { renderBenchHtml } from './bench-html.js'
@@ -18,7 +19,7 @@ export interface WrittenReport {
 export function analyzeBench(dir: string): ReportInput {
   const { manifest, records } = readBench(dir)
   const analyses: VariantAnalysis[] = records.filter((r) => r.result).map((r) => analyzeVariant(r.meta, r.result!, r.samples))
-  return { manifest, records, analyses }
+  return { manifest, records, analyses, llm: analyzeLlm(records) }
 }
 
 export async function writeBenchReport(dir: string): Promise<WrittenReport> {

@@ -4,6 +4,7 @@
 import { LOCUST_PERCENTILES, type EndpointStats, type LoadResult } from '../load/result.js'
 import type { LoadTick } from '../load/local.js'
 import type { ThresholdOutcome } from '../load/thresholds.js'
+import { llmLive, llmReport } from './llm-console.js'
 
 const fixed = (n: number | null, digits = 0) => (n === null || !Number.isFinite(n) ? '-' : n.toFixed(digits))
 const ms = (n: number | null) => (n === null ? '-' : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0))
@@ -24,7 +25,7 @@ export function liveLine(tick: LoadTick, mode: 'closed' | 'open' = 'closed'): st
     : ''
   return `[${elapsed}] ${who} | reqs ${p.totalRequests} fails ${p.totalFailures} (${failPct.toFixed(1)}%)${refused} | ` +
     `${fixed(p.rps, 1)} req/s ${fixed(p.failuresPerSec, 1)} fail/s | avg ${ms(p.totalAvgMs ?? null)} ms | ` +
-    `p50 ${ms(p.p50)} p95 ${ms(p.p95)} p99 ${ms(p.p99)} ms | in flight ${p.inFlight} | cpu ${fixed(tick.cpuPercent)}%`
+    `p50 ${ms(p.p50)} p95 ${ms(p.p95)} p99 ${ms(p.p99)} ms${llmLive(p)} | in flight ${p.inFlight} | cpu ${fixed(tick.cpuPercent)}%`
 }
 
 function table(header: string[], rows: string[][], leftColumns: number): string {
@@ -98,6 +99,8 @@ export function finalReport(result: LoadResult, outcomes: ThresholdOutcome[] = [
     'Request statistics', statsTable(result), '',
     'Response time percentiles (ms, HdrHistogram, 3 significant digits)', percentilesTable(result), ''
   ]
+  const streams = llmReport(result)
+  if (streams) parts.push(streams, '')
   const failures = failuresTable(result)
   if (failures) parts.push('Error report', failures, '')
   const refused = refusedLine(result)

@@ -18,14 +18,15 @@ export const HISTORY_HEADER = ['Timestamp', 'User Count', 'Type', 'Name', 'Reque
 export const FAILURES_HEADER = ['Method', 'Name', 'Error', 'Occurrences']
 export const EXCEPTIONS_HEADER = ['Count', 'Message', 'Traceback', 'Nodes']
 
-type Cell = string | number
+export type Cell = string | number
 
 function cell(v: Cell): string {
   const s = typeof v === 'number' ? (Number.isInteger(v) ? String(v) : String(Math.round(v * 1e6) / 1e6)) : v
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-function csv(header: string[], rows: Cell[][]): string {
+/** Python's csv dialect: \r\n line ends, quotes only where needed. */
+export function csv(header: string[], rows: Cell[][]): string {
   return [header, ...rows].map((r) => r.map(cell).join(',') + '\r\n').join('')
 }
 

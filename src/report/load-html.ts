@@ -5,6 +5,8 @@ import { dirname } from 'node:path'
 import { LOCUST_PERCENTILES, type EndpointStats, type LoadResult } from '../load/result.js'
 import type { ThresholdOutcome } from '../load/thresholds.js'
 import { loadCharts } from './charts.js'
+import { llmCharts } from './llm-charts.js'
+import { llmSection } from './llm-html.js'
 import { escapeHtml, htmlTable, renderPage, type PageSection } from './page.js'
 
 const r3 = (n: number) => String(Math.round(n * 1000) / 1000)
@@ -27,6 +29,8 @@ export function loadSections(result: LoadResult, outcomes: ThresholdOutcome[] = 
     html: htmlTable(['Type', 'Name', ...LOCUST_PERCENTILES.map((p) => `${p}%`)],
       statsRows(result).map((e) => [e.method, e.name, ...LOCUST_PERCENTILES.map((p) => (e.requests ? r3(e.percentiles[String(p)] ?? 0) : '-'))]))
   }]
+  const streams = llmSection(result)
+  if (streams) lead.push(streams)
   if (outcomes.length) {
     lead.unshift({
       heading: 'Thresholds',
@@ -66,7 +70,7 @@ export function loadHtml(result: LoadResult, outcomes: ThresholdOutcome[] = []):
     title: `Floodgate load report: ${result.config.method} ${result.config.url}`,
     subtitle: `${new Date(result.startedAt).toISOString()} - ${result.aggregated.requests} requests, ${result.aggregated.failures} failures${result.interrupted ? ' - interrupted' : ''}`,
     lead,
-    charts: loadCharts(result),
+    charts: [...loadCharts(result), ...llmCharts(result)],
     sections
   })
 }

@@ -1,6 +1,8 @@
 // report.md: the study's results table with this machine's columns beside the study's published ones,
 // the analysis with its evidence, and the charts as SVG files beside the report.
 import type { VariantAnalysis } from './analysis.js'
+import type { LlmVariantAnalysis } from './llm-analysis.js'
+import { llmTable } from './llm-tables.js'
 import type { BenchManifest, VariantRecord } from './bench-data.js'
 import { analysisTable, details, resultsTable, type Table } from './bench-tables.js'
 import { fmtCount, fmtSec } from './bench-format.js'
@@ -11,6 +13,20 @@ export interface ReportInput {
   records: VariantRecord[]
   /** One per record with a result, same order. */
   analyses: VariantAnalysis[]
+  /** One per record whose responses streamed (empty when none did). */
+  llm: LlmVariantAnalysis[]
+}
+
+/** The streaming section: time to first token and inter-token latency against the floor, per variant. */
+function llmSection(llm: LlmVariantAnalysis[]): string[] {
+  if (llm.length === 0) return []
+  const out = ['## Streams: time to first token and inter-token latency', '',
+    'Per variant, from every content event of its streamed responses (ms, HDR): "added" is the variant minus the floor, the LLM ' +
+    "alone (the variant of kind direct); output tokens from the server's usage where sent. See docs/bench.md.", '',
+    markdownTable(llmTable(llm)), '']
+  for (const a of llm) out.push(`- **${a.name}**: ${a.verdict.text}`, ...a.findings.slice(1).map((f) => `  - ${f.text}`))
+  out.push('')
+  return out
 }
 
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
@@ -63,13 +79,14 @@ export function renderMarkdown(input: ReportInput, charts: { file: string; title
     'overhead = response time minus service time; server CPU = CPU time of the target\'s processes over the load / requests. See docs/bench.md.', '',
     markdownTable(analysisTable(analyses)), '')
   for (const a of analyses) out.push(variantSection(a, records.find((r) => r.meta.name === a.name)!), '')
+  out.push(...llmSection(input.llm))
   out.push('## Reference: PromptFlow measured on this kind of machine', '', referenceSection(users), '')
   if (charts.length) {
     out.push('## Charts', '')
     for (const c of charts) out.push(`![${c.title}](${c.file})`, '')
   }
   out.push('## Files', '', 'Per variant: `<variant>/<variant>_stats.csv`, `_stats_history.csv`, `_failures.csv`, `_exceptions.csv` (Locust format), ' +
-    '`result.json` (LoadResult), `samples.json` (CPU, memory and /metrics every second), `variant.json`. ' +
+    '`<variant>_llm_stats.csv` and `_llm_stats_history.csv` when responses streamed, `result.json` (LoadResult), `samples.json` (CPU, memory and /metrics every second), `variant.json`. ' +
     '`floodgate report <this folder>` rebuilds this report from them.', '')
   return out.join('\n')
 }

@@ -69,6 +69,11 @@ export class Exchanges {
   }
 }
 
+/** performance.now() when the request was received. */
+export function startedAtOf(reply: FastifyReply): number {
+  return (reply.raw as Watched)[kStartedAt]
+}
+
 /** Keeps the error an answer is made from for the request's log line. */
 export function noteError(reply: FastifyReply, err: unknown): void {
   ;(reply.raw as Watched)[kError] = err

@@ -18,6 +18,7 @@ export class ServeMetrics {
   readonly registry = new Registry()
   private readonly duration: LabelledHistogram
   private readonly nodeDuration: LabelledHistogram
+  private readonly firstChunk: LabelledHistogram
   private readonly loopDelay: IntervalHistogram
   // Requests answered, by route then status: plain counts on the hot path, handed to prom-client at
   // scrape time (its labelled inc() allocates and hashes labels on every call).
@@ -51,6 +52,8 @@ export class ServeMetrics {
       this.registry
     )
     this.nodeDuration = new LabelledHistogram('floodgate_node_duration_seconds', 'Duration of each flow node run, by node', 'node', DURATION_BUCKETS, this.registry)
+    this.firstChunk = new LabelledHistogram('floodgate_time_to_first_chunk_seconds',
+      'Time from request received to the first chunk of a streamed output handed to the response (SSE), by route', 'route', DURATION_BUCKETS, this.registry)
     new Gauge({
       name: 'floodgate_runs_in_progress',
       help: 'Flow runs holding an admission slot',
@@ -164,6 +167,11 @@ export class ServeMetrics {
     }
     byStatus.set(status, (byStatus.get(status) ?? 0) + 1)
     this.duration.observe(route, seconds)
+  }
+
+  /** A streamed response's first chunk of its streaming output went out `seconds` after the request arrived. */
+  recordFirstChunk(route: string, seconds: number): void {
+    this.firstChunk.observe(route, seconds)
   }
 
   recordNodes(trace: RunTrace): void {

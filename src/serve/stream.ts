@@ -34,23 +34,26 @@ export async function collectStreams(
 
 /**
  * The SSE body for one streaming field. `onEnd` runs once when the stream finishes, fails or the client
- * goes away, so the caller can free the run's admission slot. A failure mid-stream (headers already sent)
- * becomes an `event: error` carrying the usual error envelope.
+ * goes away, so the caller can free the run's admission slot; `onFirstChunk` when the field's first
+ * chunk is handed to the response (the time to first chunk). A failure mid-stream (headers already
+ * sent) becomes an `event: error` carrying the usual error envelope.
  */
 export function sseStream(
   outputs: Record<string, unknown>,
   field: string,
   signal: AbortSignal,
-  onEnd: () => void
+  onEnd: () => void,
+  onFirstChunk?: () => void
 ): Readable {
-  return Readable.from(sseEvents(outputs, field, signal, onEnd), { objectMode: false })
+  return Readable.from(sseEvents(outputs, field, signal, onEnd, onFirstChunk), { objectMode: false })
 }
 
 async function* sseEvents(
   outputs: Record<string, unknown>,
   field: string,
   signal: AbortSignal,
-  onEnd: () => void
+  onEnd: () => void,
+  onFirstChunk?: () => void
 ): AsyncGenerator<string> {
   try {
     const rest: Record<string, unknown> = {}
@@ -63,7 +66,12 @@ async function* sseEvents(
     }
     if (hasRest) yield formatEvent(rest)
     try {
+      let first = onFirstChunk
       for await (const chunk of chunksOf(outputs[field] as AsyncIterable<unknown>, signal)) {
+        if (first) {
+          first()
+          first = undefined
+        }
         yield formatEvent({ [field]: chunk })
       }
     } catch (err) {

@@ -27,7 +27,7 @@ test('bad input: each is a usage error naming the flag', async () => {
   await usage(['http://127.0.0.1:1/', '--wait', 'between:2'], 'invalid --wait "between:2": between takes two numbers of seconds, MIN,MAX (e.g. between:1,2)')
   await usage(['http://127.0.0.1:1/', '--wait', 'soon'], 'invalid --wait "soon": expected between:MIN,MAX, constant:S, throughput:R, pacing:S or none')
   await usage(['http://127.0.0.1:1/', '--run-time', 'forever'], 'invalid --run-time "forever": expected a duration like 30s, 5m, 1h30m or 90 (seconds)')
-  await usage(['http://127.0.0.1:1/', '--threshold', 'p95=<2000'], 'invalid --threshold "p95=<2000": expected METRIC OP VALUE, e.g. p95<2000, avg<1500, fail_ratio<0.01, rps>=200 (metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; operators: < <= > >= ==)')
+  await usage(['http://127.0.0.1:1/', '--threshold', 'p95=<2000'], 'invalid --threshold "p95=<2000": expected METRIC OP VALUE, e.g. p95<2000, avg<1500, fail_ratio<0.01, rps>=200 (metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; streams: ttft_, itl_, tpot_, e2e_, ttfb_ with p50..p100, avg, min, max, and goodput, tokens_per_s; operators: < <= > >= ==)')
   await usage(['http://127.0.0.1:1/', '--users', '0'], 'invalid --users "0": expected a whole number >= 1')
   await usage(['http://127.0.0.1:1/', '--header', 'NoColon'], 'invalid --header "NoColon": expected "Name: value"')
   await usage(['http://127.0.0.1:1/', '--ramp-to', '10'], '--ramp-to needs --rate (it ramps the open-loop rate)')

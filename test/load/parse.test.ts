@@ -67,7 +67,8 @@ test('parseThreshold rejects bad syntax naming --threshold', () => {
   assert.throws(() => parseThreshold('p95 about 2000'), {
     name: 'UsageError',
     message: 'invalid --threshold "p95 about 2000": expected METRIC OP VALUE, e.g. p95<2000, avg<1500, fail_ratio<0.01, rps>=200 ' +
-      '(metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; operators: < <= > >= ==)'
+      '(metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; streams: ttft_, itl_, tpot_, e2e_, ttfb_ with p50..p100, avg, min, max, ' +
+      'and goodput, tokens_per_s; operators: < <= > >= ==)'
   })
   assert.throws(() => parseThreshold('rps>2s'), { message: 'invalid --threshold "rps>2s": "s" is a time unit but rps is not a time' })
   assert.throws(() => parseThreshold('p101<5'), { message: 'invalid --threshold "p101<5": percentile 101 is outside 0 < p <= 100' })

@@ -107,7 +107,7 @@ test('bad inputs name the file at fault and exit 2', async (t) => {
   const missing = join(dir, 'shard-9.json')
   const notJson = await write('broken.json', '{"version": 1, "tool": ')
   const other = await write('other.json', '{"hello": "world"}')
-  const newer = await write('newer.json', '{"version": 2, "tool": "floodgate"}')
+  const newer = await write('newer.json', '{"version": 3, "tool": "floodgate"}')
   const partial = await write('partial.json', '{"version": 1, "tool": "floodgate", "config": {}, "startedAt": 1, "endedAt": 2, "durationSec": 1, "endpoints": []}')
   const folder = join(dir, 'folder.json')
   await mkdir(folder)
@@ -117,7 +117,7 @@ test('bad inputs name the file at fault and exit 2', async (t) => {
     [[folder], `floodgate: ${folder}: is a folder, not a result file\n`],
     [[notJson], new RegExp(`^floodgate: ${notJson}: not valid JSON \\(.+\\); expected the file of floodgate load --json\\n$`)],
     [[other], `floodgate: ${other}: not a floodgate load result (no "tool": "floodgate"); write one with floodgate load --json\n`],
-    [[newer], `floodgate: ${newer}: load result version 2 is not supported (this floodgate reads version 1); merge results written by the same floodgate version\n`],
+    [[newer], `floodgate: ${newer}: load result version 3 is not supported (this floodgate reads versions 1 and 2); merge results written by this floodgate version or an older one\n`],
     [[partial], `floodgate: ${partial}: field "aggregated" must be an object, got undefined\n`]
   ]
   for (const [files, expected] of cases) {

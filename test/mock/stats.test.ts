@@ -25,7 +25,7 @@ test('GET /stats counts API requests by outcome and status, and not itself or /h
   assert.equal(s.workers, 1)
   assert.ok(Date.parse(s.startedAt) <= Date.now())
   assert.ok(s.uptimeSec >= 0)
-  assert.deepEqual(Object.keys(s), ['received', 'answered', 'inFlight', 'hung', 'reset', 'aborted', 'byStatus', 'startedAt', 'uptimeSec', 'workers'])
+  assert.deepEqual(Object.keys(s), ['received', 'answered', 'inFlight', 'hung', 'reset', 'aborted', 'tokensSent', 'byStatus', 'startedAt', 'uptimeSec', 'workers'])
 })
 
 test('waiting requests are in flight; a client that leaves is counted as aborted and its timer stopped', async (t) => {

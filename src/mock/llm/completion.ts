@@ -33,6 +33,7 @@ export function answerChat(req: ChatRequest, id: string, timing: Timing, reply: 
   })
   exchange.timer = setTimeout(() => {
     exchange.timer = null
+    exchange.sentTokens(tokens.length)
     reply.type('application/json').send(body)
   }, lastTokenMs(tokens.length, timing))
 }
@@ -62,6 +63,7 @@ function streamChat(
     exchange.timer = null
     const elapsed = performance.now() - started
     let out = ''
+    const from = next
     // At least one token per tick (the tick was set for it), plus any that fell due meanwhile.
     do {
       const text = next === 0 ? tokens[0] : ' ' + tokens[next]
@@ -69,6 +71,7 @@ function streamChat(
       out += delta(`{${role}"content":${JSON.stringify(text)}}`, 'null')
       next++
     } while (next < tokens.length && timing.ttftMs + next * timing.tokenMs <= elapsed + 1)
+    exchange.sentTokens(next - from)
     if (next >= tokens.length) {
       res.end(out + ending)
       return

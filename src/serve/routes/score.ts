@@ -10,7 +10,7 @@ import type { Admission } from '../admission.js'
 import type { DeadlineEntry, Deadlines } from '../deadlines.js'
 import type { ServeMetrics } from '../metrics.js'
 import { JSON_TYPE, sendError } from '../errors.js'
-import { watchClose, type CloseWatcher } from '../exchange.js'
+import { startedAtOf, watchClose, type CloseWatcher } from '../exchange.js'
 import { parseScoreBody } from '../body.js'
 import { parseAccept } from '../negotiate.js'
 import { collectStreams, sseStream, streamFields } from '../stream.js'
@@ -155,7 +155,9 @@ class ScoreRun implements DeadlineEntry, CloseWatcher {
     }
     if (fields.length === 1 && this.acceptsEventStream) {
       // The run holds its slot until the last chunk is sent.
-      const body = sseStream(result.outputs, fields[0], this.signal, () => this.finish())
+      const receivedAt = startedAtOf(this.reply)
+      const body = sseStream(result.outputs, fields[0], this.signal, () => this.finish(),
+        () => this.ctx.metrics.recordFirstChunk('/score', (performance.now() - receivedAt) / 1000))
       this.reply.type('text/event-stream').header('cache-control', 'no-cache').send(body)
       return
     }

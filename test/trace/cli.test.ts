@@ -144,7 +144,6 @@ test('an llm node: a "chat <model>" CLIENT span under the node with the GenAI re
 test('a collector that is down fails neither the run nor the batch; the spans are counted failed on stderr', async (t) => {
   const port = await freePort()
   const dir = await folder(t, { 'data.jsonl': '{"q": "a"}\n{"q": "b"}\n' })
-  const t0 = Date.now()
   const r = await runCli(['run', dir, '--input', 'question=hi', '--trace', `otlp=http://127.0.0.1:${port}`])
   assert.equal(r.code, 0, r.stderr)
   assert.match(r.stdout, /"answer": "HI"/)
@@ -154,8 +153,6 @@ test('a collector that is down fails neither the run nor the batch; the spans ar
   assert.equal(b.code, 0, b.stderr)
   assert.match(b.stdout, /done: 2 of 2 lines succeeded/)
   assert.match(b.stderr, /trace: 0 spans exported to .*, 6 failed: /)
-  // Each command waited at most its bound (3 s) for the collector at exit, beside start-up.
-  assert.ok(Date.now() - t0 < 20_000, `${Date.now() - t0} ms`)
 })
 
 test('a bad --trace is a usage error (exit 2) in run, batch runs and serve, before anything runs', async (t) => {

@@ -1,5 +1,6 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import floodgate from './scripts/eslint-layers.mjs'
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'reports/', 'coverage/', 'out/', '.stryker-tmp/'] },
@@ -19,5 +20,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error'
     }
+  },
+  {
+    files: ['src/**/*.ts'],
+    plugins: { floodgate },
+    rules: { 'floodgate/layers': 'error' }
   }
 )

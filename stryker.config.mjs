@@ -8,7 +8,7 @@
 export const modules = {
   'load-stats': {
     mutate: ['src/load/histogram.ts', 'src/load/recorder.ts', 'src/load/stats.ts', 'src/load/merge.ts'],
-    tests: ['test/load/stats.test.ts', 'test/load/merge.test.ts', 'test/merge/exact.test.ts']
+    tests: ['test/load/stats.test.ts', 'test/load/merge.test.ts', 'test/report/merge/exact.test.ts']
   },
   'open-loop': {
     mutate: ['src/load/open.ts'],
@@ -41,7 +41,7 @@ export const modules = {
     tests: ['test/llm/retry.test.ts', 'test/llm/client.test.ts']
   },
   analysis: {
-    mutate: ['src/report/analysis.ts'],
+    mutate: ['src/report/bench/analysis.ts'],
     tests: ['test/report/analysis.test.ts', 'test/report/analysis-rules.test.ts']
   }
 }

@@ -4,7 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadFlow } from '../src/flow/index.js'
+import { loadFlow } from '../src/executor/index.js'
 import { emit, round } from './report.js'
 
 const CHAIN = 100

@@ -11,7 +11,7 @@
 //    <= 2 us. Measured two ways, in interleaved rounds with medians and spread (other jobs share this
 //    machine's 2 cores): the real runs against the mock (whose per-token CPU moves by several us from
 //    run to run with the machine's load: a process woken for each chunk is charged the VM's wake-up),
-//    and a replay of one mock stream's exact socket chunks through 2,000 of the generator's Exchanges,
+//    and a replay of one mock stream's exact socket chunks through 2,000 of the generator's MeasuredRequests,
 //    chunk i of every stream before chunk i + 1 of any, with and without stream readers: the same
 //    bytes through the same handler without the kernel and the wake-ups. The target is judged on the replay.
 // The mock and every generator run in processes of their own, from dist/ (npm run bench:perf builds).
@@ -24,7 +24,7 @@ import OpenAI from 'openai'
 import { emit, round, type Metric } from './report.js'
 import type { LoadResult } from '../src/load/result.js'
 import { percentileOf } from '../src/load/distribution.js'
-import { Exchange } from '../src/load/exchange.js'
+import { MeasuredRequest } from '../src/load/measured-request.js'
 import { StreamReader } from '../src/load/stream-reader.js'
 import { LlmRecorder } from '../src/load/llm-recorder.js'
 import type { Dispatcher } from 'undici'
@@ -213,12 +213,12 @@ async function capture(url: string): Promise<Buffer[]> {
   return chunks
 }
 
-/** CPU microseconds per content token to push `chunks` through `streams` Exchanges, parsed or not. */
+/** CPU microseconds per content token to push `chunks` through `streams` MeasuredRequests, parsed or not. */
 function replay(chunks: Buffer[], streams: number, parsed: boolean, tokensPerStream: number): number {
   const recorder = new LlmRecorder()
   const controller = null as unknown as Dispatcher.DispatchController
   const headers = { 'content-type': 'text/event-stream; charset=utf-8' }
-  const exchanges = Array.from({ length: streams }, () => new Exchange(() => {}, false, parsed ? new StreamReader('openai', recorder) : null))
+  const exchanges = Array.from({ length: streams }, () => new MeasuredRequest(() => {}, false, parsed ? new StreamReader('openai', recorder) : null))
   const t0 = process.cpuUsage()
   for (const ex of exchanges) {
     ex.reset(performance.now())

@@ -1,6 +1,6 @@
 // Every error Floodgate raises on purpose is one of these classes. Each carries what the user needs to
-// fix the problem (file, field, node, input, flag) and maps to one exit code and one HTTP status, so the
-// CLI (src/cli/exit.ts) and the server (src/serve/errors.ts) translate them in one place each.
+// fix the problem (file, field, node, input, flag) and maps to one exit code (exitCodeOf, below) and one
+// HTTP status (src/serve/errors.ts). docs/errors.md lists every code.
 //
 // PromptFlow's error envelope distinguishes UserError (the caller can fix it) from SystemError (the
 // flow or the platform failed); `category` carries that distinction.
@@ -134,6 +134,12 @@ export class ThresholdError extends FloodgateError {
 
 export function isFloodgateError(err: unknown): err is FloodgateError {
   return err instanceof FloodgateError
+}
+
+/** The exit code of a command that failed with `err`: the error's own, 1 for anything else. */
+export function exitCodeOf(err: unknown): number {
+  if (isFloodgateError(err)) return err.exitCode
+  return 1
 }
 
 /** Best-effort message of any thrown value, for logs and envelopes. */

@@ -9,7 +9,7 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { loadFlow } from '../src/flow/index.js'
+import { loadFlow } from '../src/executor/index.js'
 import { loadBenchConfig } from '../src/bench/config.js'
 import { repoRoot } from './helpers/cli.js'
 import { freePort } from './helpers/ports.js'

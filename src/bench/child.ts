@@ -1,8 +1,9 @@
 // Child processes of a bench run: started with a ready line to wait for, stopped with SIGTERM then
 // SIGKILL (their whole process tree, so a cluster's workers never outlive the run).
 import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { StartupError } from '../errors.js'
-import { floodgateCommand } from './cli-command.js'
+import { processExecArgv, siblingUrl } from '../process/index.js'
 import { descendantsOf, readProc } from './procfs.js'
 
 export interface StartOptions {
@@ -12,6 +13,15 @@ export interface StartOptions {
 }
 
 export interface ChildExit { code: number | null; signal: NodeJS.Signals | null }
+
+/**
+ * How to start another `floodgate` process: this Node binary with the flags a child inherits, and the
+ * CLI's entry (src/cli/entry.ts, or its build), so the children behave exactly as a user's commands do.
+ */
+function floodgateCommand(): { command: string; args: string[] } {
+  const entry = siblingUrl('../cli/entry', import.meta.url)
+  return { command: process.execPath, args: [...processExecArgv(entry), fileURLToPath(entry)] }
+}
 
 /** The tail of a child's stderr kept for error messages. */
 const STDERR_TAIL = 4000

@@ -1,5 +1,5 @@
 // A validated bench.yaml (see docs/bench.md for the file's schema).
-import type { VariantKind } from '../report/bench-data.js'
+import type { VariantKind } from '../report/bench/data.js'
 
 export interface LoadProfile {
   users: number

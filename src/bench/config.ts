@@ -2,13 +2,12 @@
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { parse, YAMLParseError } from 'yaml'
-import { yamlMessage } from '../flow/yaml-file.js'
+import { yamlMessage } from '../flow/index.js'
 import { ConfigError, messageOf } from '../errors.js'
 import { Fields, type Obj } from './fields.js'
-import { parseDuration, parseWait } from '../load/parse.js'
-import { parseSlo } from '../load/slo.js'
+import { parseDuration, parseSlo, parseWait } from '../load/index.js'
 import type { BenchConfig, LoadProfile, ServiceConfig, ServiceOptions, VariantConfig } from './config-types.js'
-import type { VariantKind } from '../report/bench-data.js'
+import type { VariantKind } from '../report/bench/data.js'
 
 const LOAD_FIELDS = ['users', 'spawn_rate', 'run_time', 'wait', 'method', 'path', 'body', 'headers', 'warmup', 'timeout', 'slo', 'drain'] as const
 /** Fields of the load profile a variant may also set directly, beside `load:`. */

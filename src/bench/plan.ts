@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js'
 import { Fields } from './fields.js'
 import { dependencyOrder } from './config.js'
 import type { BenchConfig, LoadProfile, ServiceConfig, UrlService } from './config-types.js'
-import type { VariantKind } from '../report/bench-data.js'
+import type { VariantKind } from '../report/bench/data.js'
 
 export interface BenchOptions {
   full?: boolean

@@ -1,5 +1,5 @@
 // Reads the few series the bench needs from a Prometheus text exposition (floodgate serve's /metrics).
-import type { MetricsSample, NodeTiming } from '../report/bench-data.js'
+import type { MetricsSample, NodeTiming } from '../report/bench/data.js'
 
 export interface Series { labels: Record<string, string>; value: number }
 

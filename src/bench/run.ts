@@ -2,13 +2,11 @@
 // other's figures), saves their files, then writes the report. Ctrl-C stops the running variant,
 // keeps what it measured, and still writes the report.
 import { mkdirSync } from 'node:fs'
-import { cpus, totalmem } from 'node:os'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, cpus, totalmem } from 'node:os'
 import { isAbsolute, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { BENCH_DATA_VERSION, type BenchManifest, type VariantRecord } from '../report/bench-data.js'
-import { MANIFEST, writeJson } from '../report/bench-files.js'
-import { writeBenchReport, type WrittenReport } from '../report/bench-report.js'
+import { BENCH_DATA_VERSION, type BenchManifest, type VariantRecord } from '../report/bench/data.js'
+import { MANIFEST, writeBenchReport, writeJson, type WrittenReport } from '../report/index.js'
 import { loadBenchConfig } from './config.js'
 import { planBench, type BenchOptions } from './plan.js'
 import { runVariant, type LoadProgress } from './variant.js'

@@ -1,8 +1,8 @@
 // Every second: CPU and RSS of each process of a variant (the trees below the processes it started),
 // the machine's CPU, and the target's /metrics. Runs on timers; each tick reads a few small /proc files.
 import { availableParallelism } from 'node:os'
-import { fetchText } from '../tools/http.js'
-import { BENCH_DATA_VERSION, type MetricsSample, type ProcessRole, type ProcessSeries, type VariantSamples, type MachineSample } from '../report/bench-data.js'
+import { fetchText } from '../tool-runtime/index.js'
+import { BENCH_DATA_VERSION, type MetricsSample, type ProcessRole, type ProcessSeries, type VariantSamples, type MachineSample } from '../report/bench/data.js'
 import { descendantsOf, readMachineTicks, readProc, type MachineTicks } from './procfs.js'
 import { metricsSample, parsePrometheus, type Series } from './prometheus.js'
 

@@ -4,7 +4,7 @@ import type { ServiceConfig, ServiceOptions } from './config-types.js'
 import { REFERENCE } from './config.js'
 import type { BenchChild, ChildGroup } from './child.js'
 import { waitHealthy } from './warmup.js'
-import type { ServiceInfo } from '../report/bench-data.js'
+import type { ServiceInfo } from '../report/bench/data.js'
 
 export interface RunningService {
   info: ServiceInfo

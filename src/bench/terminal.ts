@@ -1,7 +1,6 @@
 // What `floodgate bench` prints: one live progress line per variant (rewritten in place on a terminal,
 // every few seconds otherwise), then the comparison tables.
-import type { Table } from '../report/bench-tables.js'
-import { fmtCount, fmtMs } from '../report/bench-format.js'
+import { fmtCount, fmtMs, type Table } from '../report/index.js'
 import type { LoadProgress } from './variant.js'
 
 const NON_TTY_EVERY_SEC = 10

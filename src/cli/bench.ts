@@ -1,14 +1,12 @@
 // `floodgate bench [bench.yaml]`: re-runs the study (or the user's matrix), prints progress and the
-// comparison tables, and writes the report. Exit 0 when every variant ran, 1 when one failed, 130 on Ctrl-C.
+// comparison tables, and writes the report. Exit 0 when every variant ran, 1 when one failed; stopped by a
+// signal, it keeps what ran and exits 130 (SIGINT, Ctrl-C) or 143 (SIGTERM).
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
-import { parseCount, parseDuration, parsePositive } from '../load/parse.js'
-import { runBench, type RunBenchOptions } from '../bench/run.js'
-import { ProgressPrinter, textTable } from '../bench/terminal.js'
-import { analysisTable, resultsTable } from '../report/bench-tables.js'
-import { studyColumnsFor } from '../report/study.js'
-import { fmtRate } from '../report/bench-format.js'
-import { llmTable } from '../report/llm-tables.js'
+import { interruptedExitCode, onStopSignal, type StopSignal } from '../process/index.js'
+import { parseCount, parseDuration, parsePositive } from '../load/index.js'
+import { ProgressPrinter, runBench, textTable, type RunBenchOptions } from '../bench/index.js'
+import { analysisTable, fmtRate, llmTable, resultsTable, studyColumnsFor } from '../report/index.js'
 
 interface Flags {
   out?: string
@@ -53,12 +51,12 @@ export function registerBench(program: Command): void {
     .action(async (file: string | undefined, flags: Flags) => {
       const options = benchOptions(file, flags)
       const controller = new AbortController()
-      const stop = () => {
-        if (!controller.signal.aborted) process.stderr.write('\nfloodgate bench: stopping (results so far are kept)...\n')
+      let signal: StopSignal = 'SIGINT'
+      const removeSignalListeners = onStopSignal((s) => {
+        signal = s
+        process.stderr.write('\nfloodgate bench: stopping (results so far are kept)...\n')
         controller.abort()
-      }
-      process.on('SIGINT', stop)
-      process.on('SIGTERM', stop)
+      })
       const printer = new ProgressPrinter()
       try {
         const run = await runBench({
@@ -71,7 +69,7 @@ export function registerBench(program: Command): void {
               `${fmtRate(r.result?.aggregated.rps ?? 0)}, ${r.result?.aggregated.failures ?? 0} failures`)
         })
         if (run.report === null) {
-          process.exitCode = 130
+          process.exitCode = interruptedExitCode(signal)
           return
         }
         const { input } = run.report
@@ -83,11 +81,10 @@ export function registerBench(program: Command): void {
           for (const a of input.llm) process.stdout.write(`${a.name}: ${a.verdict.text}\n`)
         }
         process.stdout.write(`\nreport: ${run.report.markdown}\n        ${run.report.html}\n`)
-        if (run.interrupted) process.exitCode = 130
+        if (run.interrupted) process.exitCode = interruptedExitCode(signal)
         else if (run.records.some((r) => r.meta.status === 'failed')) process.exitCode = 1
       } finally {
-        process.off('SIGINT', stop)
-        process.off('SIGTERM', stop)
+        removeSignalListeners()
       }
     })
 }

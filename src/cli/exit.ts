@@ -1,10 +1,6 @@
-// The one place where errors become exit codes and stderr lines for every command.
-import { isFloodgateError, messageOf } from '../errors.js'
-
-export function exitCodeOf(err: unknown): number {
-  if (isFloodgateError(err)) return err.exitCode
-  return 1
-}
+// The one place where errors become stderr lines and exit codes for every command (the codes themselves
+// are the errors', src/errors.ts).
+import { exitCodeOf, isFloodgateError, messageOf } from '../errors.js'
 
 /** Prints an error as the user should see it: our own errors without a stack, others with one. */
 export function reportError(err: unknown): number {

@@ -4,17 +4,13 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { Command } from 'commander'
 import { ThresholdError, UsageError } from '../errors.js'
+import { interruptedExitCode, onStopSignal, type StopSignal } from '../process/index.js'
 import {
   evaluateThresholds, parseCount, parseDuration, parseHeader, parsePositive, parseThreshold, runLoad,
   type LoadOptions, type LoadResult, type LoadTick, type Threshold
 } from '../load/index.js'
-import { CPU_WARNING } from '../load/generator.js'
-import { applyShard, parseShard } from '../load/shard.js'
-import { parseArrival, parseBurstiness, parseStreamMode } from '../load/llm-options.js'
-import { finalReport, liveLine } from '../report/console.js'
-import { writeLocustCsv } from '../report/csv.js'
-import { writeLlmCsv } from '../report/llm-csv.js'
-import { writeLoadHtml } from '../report/load-html.js'
+import { applyShard, CPU_WARNING, parseArrival, parseBurstiness, parseShard, parseStreamMode } from '../load/index.js'
+import { finalReport, liveLine, writeLlmCsv, writeLoadHtml, writeLocustCsv } from '../report/index.js'
 
 /** The command's flags as commander gives them (exported for tests of their checks). */
 export interface Flags {
@@ -146,15 +142,12 @@ async function runCommand(url: string | undefined, f: Flags): Promise<void> {
   const log = (s: string) => (jsonl ? process.stderr : process.stdout).write(`${s}\n`)
 
   const controller = new AbortController()
-  let signal: NodeJS.Signals | undefined
-  const onSignal = (s: NodeJS.Signals) => {
-    if (signal) return
+  let signal: StopSignal | undefined
+  const removeSignalListeners = onStopSignal((s) => {
     signal = s
     process.stderr.write(`\n${s}: stopping users, letting requests in flight finish (up to 2 s), writing outputs...\n`)
     controller.abort()
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  })
   let ticks = 0
   const onTick = (tick: LoadTick) => {
     if (tick.cpuWarning) process.stderr.write(`${CPU_WARNING}\n`)
@@ -165,15 +158,14 @@ async function runCommand(url: string | undefined, f: Flags): Promise<void> {
   try {
     result = await runLoad(options, { onTick, signal: controller.signal })
   } finally {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    removeSignalListeners()
   }
   const outcomes = evaluateThresholds(result, thresholds)
   await writeOutputs(f, result, outcomes, log)
   if (!jsonl) out(finalReport(result, outcomes))
   if (signal) {
     process.stderr.write(`Run interrupted by ${signal}: outputs cover the ${result.durationSec.toFixed(1)} s that ran.\n`)
-    process.exitCode = signal === 'SIGINT' ? 130 : 143
+    process.exitCode = interruptedExitCode(signal)
     return
   }
   const failed = outcomes.filter((o) => !o.passed)

@@ -1,6 +1,7 @@
 // `floodgate mock`: runs the study's mock API and the OpenAI-compatible mock LLM until SIGTERM/SIGINT.
 import type { Command } from 'commander'
 import { latencyKinds, mockDefaults, startMock, type MockOptions } from '../mock/index.js'
+import { untilStopSignal } from '../process/index.js'
 
 interface MockFlags {
   host?: string
@@ -44,10 +45,8 @@ export function registerMock(program: Command): void {
     .action(async (flags: MockFlags) => {
       const server = await startMock(optionsFromFlags(flags))
       process.stdout.write(`floodgate mock: listening on ${server.url}\n`)
-      await new Promise<void>((resolve) => {
-        process.once('SIGTERM', resolve)
-        process.once('SIGINT', resolve)
-      })
+      // A server's stop is its normal end: exit 0 (src/process/signals.ts).
+      await untilStopSignal()
       await server.close()
       // Anything still holding the loop after close is a bug, not a reason to stay up.
       setTimeout(() => process.exit(0), 2_000).unref()

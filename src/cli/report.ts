@@ -1,7 +1,7 @@
 // `floodgate report <dir>`: rebuilds report.md (+ charts) and report.html of a bench folder from its
 // saved files alone.
 import type { Command } from 'commander'
-import { writeBenchReport } from '../report/bench-report.js'
+import { writeBenchReport } from '../report/index.js'
 
 export function registerReport(program: Command): void {
   program

@@ -1,9 +1,10 @@
 // `floodgate run <flow> --data data.jsonl|data.csv` (or --resume runs/<name>): a batch run, with
-// PromptFlow's `pf run` semantics; see src/batch. Ctrl-C ends it keeping the finished lines (a second
-// Ctrl-C exits at once).
+// PromptFlow's `pf run` semantics; see src/batch. Ctrl-C (or SIGTERM) ends it keeping the finished lines; a
+// second one is ignored while the files are written.
 import { basename, join, resolve } from 'node:path'
 import { UsageError } from '../errors.js'
-import { loadFlow } from '../flow/index.js'
+import { interruptedExitCode, onStopSignal, type StopSignal } from '../process/index.js'
+import { loadFlow } from '../executor/index.js'
 import { runBatch, summaryText } from '../batch/index.js'
 import { RunTracer, traceSummary, type TraceOptions } from '../trace/index.js'
 
@@ -44,14 +45,14 @@ export interface BatchSettings {
 export async function runBatchCommand(dir: string, flags: BatchFlags, { threads, runTimeoutMs, concurrency, trace }: BatchSettings): Promise<number> {
   checkFlags(flags)
   const controller = new AbortController()
-  const stop = (): void => {
-    if (controller.signal.aborted) process.exit(130)
-    process.stderr.write('\nfloodgate run: interrupted: finishing the files (Ctrl-C again to quit at once)...\n')
-    controller.abort()
-  }
+  let stopSignal: StopSignal = 'SIGINT'
   const flow = await loadFlow(dir, { threads: threads ?? Math.min(concurrency, MAX_DEFAULT_THREADS), runTimeoutMs })
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
+  // A second signal is ignored while the files are written (src/process/signals.ts).
+  const removeSignalListeners = onStopSignal((signal) => {
+    stopSignal = signal
+    process.stderr.write('\nfloodgate run: interrupted: finishing the files...\n')
+    controller.abort()
+  })
   const tracer = trace ? new RunTracer(trace) : null
   const out = flags.resume ?? flags.out ?? join('runs', `${flow.name}-${stamp(new Date())}`)
   const batchRunId = basename(out)
@@ -68,11 +69,10 @@ export async function runBatchCommand(dir: string, flags: BatchFlags, { threads,
       onLine: tracer ? (line, inputs, result, error) => result && tracer.run(flow, result.trace, inputs, error ? null : result.outputs, error, { batchRunId, line }) : undefined
     })
     process.stdout.write(summaryText(summary, resolve(out)))
-    if (summary.status === 'interrupted') return 130
+    if (summary.status === 'interrupted') return interruptedExitCode(stopSignal)
     return summary.lines.failed > 0 ? 1 : 0
   } finally {
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
+    removeSignalListeners()
     await flow.close()
     if (tracer && trace) process.stderr.write(`${traceSummary(trace, await tracer.close())}\n`)
   }

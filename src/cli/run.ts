@@ -1,13 +1,11 @@
 // `floodgate run <flow-dir>`: runs a flow once and prints its outputs and a per-node timing table.
 import type { Command } from 'commander'
 import { FloodgateError, InputError, UsageError } from '../errors.js'
-import { loadFlow, parseInputArgs } from '../flow/index.js'
-import { inexactJsonNumber } from '../flow/json-numbers.js'
-import { readOutputs, type CompiledFlow, type RunResult, type RunTrace } from '../executor/index.js'
+import { attributeFault, loadFlow, parseInputArgs, readOutputs, type CompiledFlow, type FaultKind, type RunResult, type RunTrace } from '../executor/index.js'
+import { inexactJsonNumber } from '../flow/index.js'
 import { parseTraceFlag, RunTracer, traceSummary } from '../trace/index.js'
 import { reportError } from './exit.js'
 import { DEFAULT_CONCURRENCY, runBatchCommand, type BatchFlags } from './run-batch.js'
-import { attributeFault, type FaultKind } from '../executor/tool-scope.js'
 
 interface RunFlags extends BatchFlags {
   trace?: string

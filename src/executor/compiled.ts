@@ -1,12 +1,10 @@
 // Assembles the CompiledFlow that src/cli and src/serve use from a Plan: the pool, the input check and
 // execute().
-import { createInputValidator } from '../flow/inputs.js'
+import { createInputValidator, type FlowParts, type PoolTool } from '../flow/index.js'
 import { FlowRun, type Executable } from './run.js'
 import { ToolPool } from './pool.js'
 import { RunSlots } from './run-slots.js'
 import { poolWidth } from './width.js'
-import type { Plan, PoolTool } from './plan.js'
-import type { FlowKind, InputDef, OutputDef } from '../flow/types.js'
 import type { CompiledFlow, LoadFlowOptions, PoolStats } from './types.js'
 
 export const DEFAULT_THREADS = 4
@@ -18,17 +16,6 @@ const POOL_IDLE_MS = 60_000
 
 const NO_POOL: PoolStats = {
   threads: 0, starting: 0, maxThreads: 0, peakThreads: 0, running: 0, queued: 0, completed: 0, utilization: 0, runSlots: 0, runs: 0, runsWaiting: 0
-}
-
-export interface FlowParts {
-  name: string
-  dir: string
-  kind: FlowKind
-  inputs: InputDef[]
-  outputs: OutputDef[]
-  plan: Plan
-  /** Frees what loading the flow made (its tool build); called by close(). */
-  dispose?: () => Promise<void>
 }
 
 /** Starts the sync-tool pool when the flow has sync tools (its first threads ready before it returns). */

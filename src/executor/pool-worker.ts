@@ -5,11 +5,10 @@
 // promise (a plain function that calls something async) is awaited before the answer.
 import { parentPort, workerData } from 'node:worker_threads'
 import { pathToFileURL } from 'node:url'
-import { POOL_THREAD } from '../tools/http-sync.js'
+import { POOL_THREAD, moduleExports } from '../tool-runtime/index.js'
 import { messageOf } from '../errors.js'
-import type { PoolTool } from './plan.js'
+import type { PoolTool } from '../flow/plan.js'
 import { unsendable } from './sendable.js'
-import { moduleExports } from './tool-module.js'
 
 export const THREAD_READY = 'floodgate:pool-thread-ready'
 

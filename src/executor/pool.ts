@@ -11,10 +11,10 @@
 // it, skips a custom taskQueue for an internal FIFO), and its balancer scans every thread per task.
 import { Worker } from 'node:worker_threads'
 import { StartupError, messageOf } from '../errors.js'
-import { siblingUrl, workerExecArgv } from '../tools/sibling.js'
-import { isHttpChannelMessage, serveHttpJobs } from '../tools/http-serve.js'
+import { siblingUrl, threadExecArgv } from '../process/index.js'
+import { isHttpChannelMessage, serveHttpJobs } from '../tool-runtime/index.js'
 import { TaskQueue, type QueuedTask } from './task-queue.js'
-import type { PoolTool } from './plan.js'
+import type { PoolTool } from '../flow/plan.js'
 
 // The thread's first message once its tools are loaded; same as pool-worker.ts's (importing that module
 // would run it).
@@ -206,7 +206,7 @@ export class ToolPool {
 
   private spawn(): void {
     const worker = new Worker(this.entry, {
-      execArgv: workerExecArgv(this.entry),
+      execArgv: threadExecArgv(this.entry),
       workerData: { tools: this.options.tools }
     })
     const thread = new PoolThread(worker)

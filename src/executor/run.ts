@@ -6,13 +6,11 @@
 // started.
 import { isDeepStrictEqual } from 'node:util'
 import { AbortedError, FloodgateError, TimeoutError, ToolError, messageOf } from '../errors.js'
-import { INPUT, LITERAL, walkPath, type Ref } from '../flow/references.js'
-import { isPlainObject } from '../flow/where.js'
-import type { Plan } from './plan.js'
+import { INPUT, LITERAL, isPlainObject, walkPath, type Plan, type Ref } from '../flow/plan.js'
 import type { PoolClient, PoolTask, ToolPool } from './pool.js'
 import type { RunSlots, SlotWaiter } from './run-slots.js'
 import type { LlmCall, NodeTrace, RunOptions, RunResult, RunTrace } from './types.js'
-import type { ToolContext } from '../tools/context.js'
+import type { LlmToolContext } from '../llm/index.js'
 import { ToolScope, toolScope, type FaultKind, type ScopedRun } from './tool-scope.js'
 
 const RUNNING = 1
@@ -52,7 +50,7 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   // Made only when a tool reads its signal: an AbortController costs a few microseconds, a large share
   // of a one-node run's overhead, and most async tools never look at it.
   private controller: AbortController | null = null
-  private readonly context: ToolContext
+  private readonly context: LlmToolContext
   private readonly t0 = performance.now()
   // Epoch ms on the clock pool threads and LLM calls stamp their times with (timeOrigin + now), so that
   // an exported trace nests them inside the run exactly; Date.now() is whole milliseconds.
@@ -272,7 +270,7 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
     return this.options.requestId
   }
 
-  /** An llm node's call, reported by the LLM client from inside the node's scope (tool-scope.ts). */
+  /** An llm node's call, reported by the LLM client through its tool context (RunContext). */
   noteLlmCall(i: number, call: LlmCall): void {
     const trace = this.traces[i]
     if (trace) trace.llm = call
@@ -374,11 +372,19 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   }
 }
 
-/** A tool's context whose signal exists only once read. */
-class RunContext implements ToolContext {
+/**
+ * A tool's context whose signal exists only once read. One per run, shared by its loop nodes: an llm
+ * node's call is put in the trace of the node whose scope it is made in.
+ */
+class RunContext implements LlmToolContext {
   constructor(private readonly run: FlowRun) {}
 
   get signal(): AbortSignal {
     return this.run.signal
+  }
+
+  noteLlmCall(call: LlmCall): void {
+    const scope = toolScope.getStore()
+    if (scope?.run === this.run) this.run.noteLlmCall(scope.node, call)
   }
 }

@@ -5,15 +5,12 @@
 // 'unhandledRejection' and 'uncaughtException' listeners the scope of the code that raised the fault.
 // (An exception thrown in a queueMicrotask callback arrives without a scope: it cannot be attributed.)
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { LlmCall } from './types.js'
 
 /** What the executor exposes of a run to the fault handlers. */
 export interface ScopedRun {
   /** Fails the run with `err` as node `node`'s failure; false when the run had already ended. */
   failFromScope(node: number, err: unknown, kind: FaultKind): boolean
   readonly requestId: string | undefined
-  /** Keeps an LLM call node `node` made in its trace. */
-  noteLlmCall(node: number, call: LlmCall): void
 }
 
 export type FaultKind = 'unhandled promise rejection' | 'uncaught exception'
@@ -46,10 +43,4 @@ export function attributeFault(err: unknown, kind: FaultKind): ToolFault | undef
 export function runningTool(): { node: string; requestId: string | undefined } | undefined {
   const scope = toolScope.getStore()
   return scope === undefined ? undefined : { node: scope.nodeName, requestId: scope.run.requestId }
-}
-
-/** Called by an LLM client inside a tool: the call goes into the running node's trace (filled in as it proceeds). */
-export function noteLlmCall(call: LlmCall): void {
-  const scope = toolScope.getStore()
-  scope?.run.noteLlmCall(scope.node, call)
 }

@@ -1,11 +1,11 @@
 // What running a compiled flow looks like from outside (src/cli/run.ts, src/serve). A contract between
 // folders: change it only with every reader in view.
-import type { FlowKind, InputDef, OutputDef } from '../flow/types.js'
+import type { FlowKind, InputDef, NodePlace, OutputDef } from '../flow/index.js'
 import type { FloodgateError } from '../errors.js'
+import type { LlmCall } from '../llm/index.js'
 
+export type { NodePlace, LlmCall }
 export type NodeStatus = 'ok' | 'bypassed' | 'failed'
-/** Where a node's tool ran: on the event loop (async tools) or on the worker-thread pool (sync tools). */
-export type NodePlace = 'loop' | 'pool'
 
 export interface NodeTrace {
   node: string
@@ -25,30 +25,6 @@ export interface NodeTrace {
   /** With RunOptions.capture: the node's arguments and its result. */
   inputs?: Record<string, unknown>
   output?: unknown
-}
-
-/** What an LLM call reported, in the terms of OpenTelemetry's GenAI conventions. */
-export interface LlmCall {
-  /** gen_ai.provider.name, e.g. openai. */
-  provider: string
-  /** gen_ai.operation.name, e.g. chat. */
-  operation: string
-  requestModel?: string
-  responseModel?: string
-  responseId?: string
-  inputTokens?: number
-  outputTokens?: number
-  finishReasons?: string[]
-  stream: boolean
-  maxTokens?: number
-  temperature?: number
-  serverAddress: string
-  serverPort: number
-  /** Epoch ms: the call's start, and its end (the reply read; for a stream, its headers). */
-  startedAt: number
-  endedAt?: number
-  /** The error's class when it failed (error.type). */
-  errorType?: string
 }
 
 export interface RunTrace {

@@ -6,7 +6,7 @@
 // By Dilworth's theorem the largest antichain equals the fewest chains covering the nodes, which is the
 // node count minus a maximum matching between "u must finish before v" pairs. Flows have tens of nodes,
 // and this runs once per load, so a simple augmenting-path matching is plenty.
-import type { PlanNode } from './plan.js'
+import type { PlanNode } from '../flow/plan.js'
 
 /** The largest number of pool nodes of one run that can be running at once (0 without pool nodes). */
 export function poolWidth(nodes: PlanNode[]): number {

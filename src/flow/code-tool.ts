@@ -4,11 +4,10 @@
 import { realpath, stat } from 'node:fs/promises'
 import { extname, isAbsolute, relative, resolve } from 'node:path'
 import { types } from 'node:util'
-import { moduleExports } from '../executor/tool-module.js'
+import { moduleExports } from '../tool-runtime/index.js'
 import type { ToolBuild, ToolEntry } from './tool-build.js'
 import type { Where } from './where.js'
-import type { PoolTool, ToolFn } from '../executor/plan.js'
-import type { NodePlace } from '../executor/types.js'
+import type { NodePlace, PoolTool, ToolFn } from './plan.js'
 
 export interface LoadedTool {
   place: NodePlace

@@ -6,7 +6,7 @@ import { codeEntryOf, knownNodeTypes, nodeTypeLoader } from './node-types.js'
 import { isPlainObject, type Where } from './where.js'
 import type { InputDef } from './types.js'
 import type { ToolBuild, ToolEntry } from './tool-build.js'
-import type { Plan, PlanNode, PlanOutput } from '../executor/plan.js'
+import type { Plan, PlanNode, PlanOutput } from './plan.js'
 
 interface NodeDraft {
   raw: Record<string, unknown>

@@ -5,11 +5,11 @@ import { types } from 'node:util'
 import { messageOf } from '../errors.js'
 import { INPUT, Ref } from './references.js'
 import { isClass, namedExports, resolveToolFile, type LoadedTool } from './code-tool.js'
-import { moduleExports } from '../executor/tool-module.js'
+import { moduleExports } from '../tool-runtime/index.js'
 import type { ToolBuild } from './tool-build.js'
 import { isPlainObject, type Where } from './where.js'
 import type { InputDef } from './types.js'
-import type { Plan, ToolFn } from '../executor/plan.js'
+import type { Plan, ToolFn } from './plan.js'
 
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs']
 

@@ -1,5 +1,6 @@
-// Node types a flow.dag.yaml may use. Code tools are built in; other folders add theirs (llm, prompt)
-// with registerNodeType before loading flows, without touching the loader.
+// Node types a flow.dag.yaml may use. Code tools are built in; other folders add theirs with
+// registerNodeType before loading flows, without touching the loader (src/llm's llm and prompt nodes:
+// src/llm/register.ts, called by src/executor/load.ts).
 import { codeToolEntry, loadCodeTool, type LoadedTool } from './code-tool.js'
 import type { ToolBuild, ToolEntry } from './tool-build.js'
 import type { Where } from './where.js'
@@ -35,16 +36,10 @@ export async function codeEntryOf(type: string, { dir, node, where, field }: Omi
 
 const loadCode: NodeTypeLoader = async (context) => loadCodeTool((await codeEntryOf(String(context.node.type), context))!, context.tools)
 
-// llm and prompt nodes live in src/llm (templates, HTTP client); imported the first time a flow uses one.
-const loadLlm: NodeTypeLoader = async (context) => (await import('../llm/nodes.js')).loadLlmNode(context)
-const loadPrompt: NodeTypeLoader = async (context) => (await import('../llm/nodes.js')).loadPromptNode(context)
-
 const registry = new Map<string, NodeTypeLoader>([
   ['typescript', loadCode],
   ['javascript', loadCode],
-  ['code', loadCode],
-  ['llm', loadLlm],
-  ['prompt', loadPrompt]
+  ['code', loadCode]
 ])
 
 /** Adds a node type (e.g. 'llm'). Its loader validates the node and returns the tool to run. */

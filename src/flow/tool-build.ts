@@ -17,7 +17,7 @@ import { isBuiltin } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, extname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { siblingUrl } from '../tools/sibling.js'
+import { siblingUrl } from '../process/index.js'
 import { explainBuildError, explainImportError, type Imports, type Prefixes } from './tool-errors.js'
 import type { Where } from './where.js'
 

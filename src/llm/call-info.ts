@@ -1,14 +1,45 @@
 // What an llm node's call tells its run's trace (model, tokens, finish reasons), in the terms of the
 // OpenTelemetry GenAI conventions: exported traces and batch summaries read it from the node's trace.
-import { noteLlmCall, type LlmCall } from '../executor/index.js'
+// The call is handed to the run through the tool context the node receives: the executor, which comes
+// after llm on the data's path, gives its contexts noteLlmCall (llm imports nothing of executor).
+import type { ToolContext } from '../tools/index.js'
 import type { ChatBody, Endpoint } from './client.js'
+
+/** What an LLM call reported, in the terms of OpenTelemetry's GenAI conventions. */
+export interface LlmCall {
+  /** gen_ai.provider.name, e.g. openai. */
+  provider: string
+  /** gen_ai.operation.name, e.g. chat. */
+  operation: string
+  requestModel?: string
+  responseModel?: string
+  responseId?: string
+  inputTokens?: number
+  outputTokens?: number
+  finishReasons?: string[]
+  stream: boolean
+  maxTokens?: number
+  temperature?: number
+  serverAddress: string
+  serverPort: number
+  /** Epoch ms: the call's start, and its end (the reply read; for a stream, its headers). */
+  startedAt: number
+  endedAt?: number
+  /** The error's class when it failed (error.type). */
+  errorType?: string
+}
+
+/** The tool context as an llm node sees it: the executor's records the call in the running node's trace. */
+export interface LlmToolContext extends ToolContext {
+  noteLlmCall?(call: LlmCall): void
+}
 
 function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined
 }
 
 /** Starts the record of a call and puts it in the running node's trace. */
-export function startCall(endpoint: Endpoint, body: ChatBody): LlmCall {
+export function startCall(endpoint: Endpoint, body: ChatBody, context: LlmToolContext): LlmCall {
   const url = new URL(endpoint.url)
   const call: LlmCall = {
     provider: 'openai',
@@ -21,7 +52,7 @@ export function startCall(endpoint: Endpoint, body: ChatBody): LlmCall {
     serverPort: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
     startedAt: epochNow()
   }
-  noteLlmCall(call)
+  context.noteLlmCall?.(call)
   return call
 }
 

@@ -10,7 +10,7 @@ import { describeFailure, excerpt, statusError, upstreamError, type CallPlace } 
 import { streamContent } from './stream.js'
 import { noteReply } from './call-info.js'
 import type { Connection } from './connections.js'
-import type { LlmCall } from '../executor/index.js'
+import type { LlmCall } from './call-info.js'
 
 export interface Endpoint extends CallPlace {
   origin: string

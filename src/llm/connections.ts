@@ -5,8 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { FlowDefinitionError } from '../errors.js'
-import { Where, isPlainObject, typeName } from '../flow/where.js'
-import { parseYamlText } from '../flow/yaml-file.js'
+import { Where, isPlainObject, parseYamlText, typeName } from '../flow/index.js'
 
 export const CONNECTIONS_FILE = 'connections.yaml'
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1'

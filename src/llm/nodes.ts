@@ -2,16 +2,13 @@
 // can be checked (template syntax, variables against the node's inputs, literal API parameters, the
 // connection). Both run on the event loop: rendering is cheap, and the LLM call is asynchronous I/O.
 import { ToolError } from '../errors.js'
-import { INPUT, LITERAL, parseRef } from '../flow/references.js'
-import { isPlainObject, type Where } from '../flow/where.js'
+import { INPUT, LITERAL, isPlainObject, parseRef, type LoadedTool, type NodeTypeContext, type Where } from '../flow/index.js'
 import { escapeRoleHeadings, parseChat } from './chat-format.js'
 import { chatEndpoint, completeChat, streamChat, type ChatBody } from './client.js'
-import { endCall, startCall } from './call-info.js'
+import { endCall, startCall, type LlmToolContext } from './call-info.js'
 import { pickConnection, readConnections } from './connections.js'
 import { apiField, checkParam, isApiParam } from './params.js'
 import { loadTemplate, type CompiledTemplate } from './template.js'
-import type { LoadedTool, NodeTypeContext } from '../flow/index.js'
-import type { ToolContext } from '../tools/context.js'
 
 function inputsOf(node: Record<string, unknown>): Record<string, unknown> {
   return isPlainObject(node.inputs) ? node.inputs : {}
@@ -87,7 +84,7 @@ export async function loadLlmNode({ dir, node, where, field }: NodeTypeContext):
   const connection = pickConnection(await readConnections(dir), node.connection, name, where, `${field}.connection`)
   const endpoint = chatEndpoint(connection, name)
 
-  const call = async (args: Record<string, unknown>, context: ToolContext): Promise<unknown> => {
+  const call = async (args: Record<string, unknown>, context: LlmToolContext): Promise<unknown> => {
     const body: ChatBody = {}
     const vars: Record<string, unknown> = {}
     for (const key in args) {
@@ -101,7 +98,7 @@ export async function loadLlmNode({ dir, node, where, field }: NodeTypeContext):
     }
     if (hasStream(vars)) await joinStreams(vars)
     body.messages = parseChat(template.render(vars), template)
-    const call = startCall(endpoint, body)
+    const call = startCall(endpoint, body, context)
     try {
       const reply = body.stream === true ? await streamChat(endpoint, body, context.signal) : await completeChat(endpoint, body, context.signal, call)
       endCall(call)

@@ -5,7 +5,7 @@ import { readFile, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, relative, resolve } from 'node:path'
 import nunjucks from 'nunjucks'
 import { FlowDefinitionError, TemplateError, messageOf } from '../errors.js'
-import { Where, isPlainObject } from '../flow/where.js'
+import { Where, isPlainObject } from '../flow/index.js'
 import { templateVariables, type TemplateVariables } from './variables.js'
 
 export interface CompiledTemplate {

@@ -1,5 +1,6 @@
 // Entry of one generator child process (--processes): receives its share of the plan over IPC, runs
 // it, streams per-second ticks and sends its LoadResult back. Writes nothing to stdout.
+import { onStopSignal } from '../process/index.js'
 import { runLocal } from './local.js'
 import type { ChildMessage, ParentMessage } from './processes.js'
 import type { Plan } from './options.js'
@@ -8,8 +9,7 @@ const controller = new AbortController()
 const send = (m: ChildMessage) => process.send?.(m)
 const stop = () => controller.abort()
 // Ctrl-C reaches the whole process group: stop like the parent does, and report what ran.
-process.on('SIGINT', stop)
-process.on('SIGTERM', stop)
+onStopSignal(stop)
 process.on('disconnect', stop)
 
 process.on('message', (m: ParentMessage) => {

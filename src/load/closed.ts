@@ -1,7 +1,7 @@
 // Locust's closed loop: each user owns one keep-alive connection, sends, waits for the answer, waits
 // per --wait, and repeats until the run stops.
 import { Client } from 'undici'
-import { Exchange, clientOptions } from './exchange.js'
+import { MeasuredRequest, clientOptions } from './measured-request.js'
 import { waitSeconds } from './wait.js'
 import { UserDriver } from './spawner.js'
 import type { Driver, RunContext } from './context.js'
@@ -13,7 +13,7 @@ const FIRST_BACKOFF_SEC = 0.05
 
 class ClosedUser {
   private readonly client: Client
-  private readonly exchange: Exchange
+  private readonly exchange: MeasuredRequest
   private timer: NodeJS.Timeout | undefined
   private waitEndedAt = 0
   private backoffSec = FIRST_BACKOFF_SEC
@@ -21,7 +21,7 @@ class ClosedUser {
 
   constructor(private readonly ctx: RunContext, private readonly ep: EndpointTotals) {
     this.client = new Client(ctx.plan.origin, clientOptions(ctx.plan))
-    this.exchange = new Exchange((ex, err) => this.onDone(ex, err), false, ctx.streamReader())
+    this.exchange = new MeasuredRequest((ex, err) => this.onDone(ex, err), false, ctx.streamReader())
   }
 
   start(): void {
@@ -46,7 +46,7 @@ class ClosedUser {
     this.client.dispatch(this.ctx.nextSpec(), this.exchange)
   }
 
-  private onDone(ex: Exchange, err: Error | null): void {
+  private onDone(ex: MeasuredRequest, err: Error | null): void {
     const failure = this.ctx.finish(this.ep, ex, err, this.ctx.plan.config.url)
     if (failure === null || this.ctx.stopped) return
     const now = performance.now()

@@ -3,7 +3,7 @@ import type { Plan } from './options.js'
 import type { Recorder } from './recorder.js'
 import { httpFailure, streamCutFailure, streamFailure, transportFailure, type Failure } from './failure.js'
 import type { EndpointTotals } from './stats.js'
-import { requestSpecs, type Exchange, type RequestSpec } from './exchange.js'
+import { requestSpecs, type MeasuredRequest, type RequestSpec } from './measured-request.js'
 import { StreamReader } from './stream-reader.js'
 
 export interface Driver {
@@ -37,7 +37,7 @@ export class RunContext {
     return specs.length === 1 ? specs[0]! : specs[this.specIndex++ % specs.length]!
   }
 
-  /** A stream reader for one Exchange (null with --stream none: bytes are only counted). */
+  /** A stream reader for one MeasuredRequest (null with --stream none: bytes are only counted). */
   streamReader(keepText = false): StreamReader | null {
     return this.plan.stream === 'none' ? null : new StreamReader(this.plan.stream, this.recorder.llm, keepText)
   }
@@ -46,7 +46,7 @@ export class RunContext {
    * Records one finished exchange; returns its failure (if any) so the caller can back off on
    * refused connections. Errors caused by our own shutdown are not recorded.
    */
-  finish(ep: EndpointTotals, ex: Exchange, error: Error | null, url: string): Failure | undefined | null {
+  finish(ep: EndpointTotals, ex: MeasuredRequest, error: Error | null, url: string): Failure | undefined | null {
     this.inFlight--
     if (error && this.closing) return null
     const latencyUs = (performance.now() - ex.startedAt) * 1000

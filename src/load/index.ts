@@ -7,6 +7,7 @@ import type { LoadResult } from './result.js'
 
 export { mergeResults } from './merge.js'
 export { checkLoadResult, checkShape, readLoadResult, type Shape } from './result-file.js'
+export { readAndMergeResults, type MergedResults } from './merge-files.js'
 export { parseDuration, parseThreshold, parseWait, parseHeader, parseCount, parsePositive } from './parse.js'
 export type { Threshold, WaitSpec } from './parse.js'
 export { evaluateThresholds, type ThresholdOutcome } from './thresholds.js'
@@ -18,6 +19,11 @@ export type { ScenarioUser, ScenarioResponse, ScenarioRequestOptions, ScenarioFu
 export type { ChatMessage, ChatPrompt } from './prompts.js'
 export type { OpenAiOptions, StreamingOptions } from './llm-options.js'
 export { llmStats, llmStatsFields, type LlmStats } from './llm-stats.js'
+export { percentileOf, type DistributionStats } from './distribution.js'
+export { parseArrival, parseBurstiness, parseStreamMode } from './llm-options.js'
+export { parseSlo } from './slo.js'
+export { applyShard, parseShard, type Shard } from './shard.js'
+export { CPU_WARNING } from './generator.js'
 export * from './result.js'
 
 /**

@@ -4,7 +4,7 @@
 // generator (no coordinated omission). A scheduled request that finds --max-in-flight requests
 // outstanding is dropped and counted, never queued.
 import { Pool } from 'undici'
-import { Exchange, clientOptions } from './exchange.js'
+import { MeasuredRequest, clientOptions } from './measured-request.js'
 import { arrivalSchedule, type Schedule } from './arrival-schedule.js'
 import type { Driver, RunContext } from './context.js'
 import type { EndpointTotals } from './stats.js'
@@ -15,8 +15,8 @@ export { arrivalTime, arrivalsBy } from './arrival-schedule.js'
 export class OpenLoop implements Driver {
   private readonly pool: Pool
   private readonly ep: EndpointTotals
-  private readonly free: Exchange[] = []
-  private readonly onDone = (ex: Exchange, err: Error | null) => this.done(ex, err)
+  private readonly free: MeasuredRequest[] = []
+  private readonly onDone = (ex: MeasuredRequest, err: Error | null) => this.done(ex, err)
   private readonly tickNow = () => this.tick()
   private timer: NodeJS.Timeout | undefined
   private t0 = 0
@@ -65,7 +65,7 @@ export class OpenLoop implements Driver {
         this.ctx.recorder.dropped++
         continue
       }
-      const ex = this.free.pop() ?? new Exchange(this.onDone, false, this.ctx.streamReader())
+      const ex = this.free.pop() ?? new MeasuredRequest(this.onDone, false, this.ctx.streamReader())
       ex.reset(intended)
       this.ctx.inFlight++
       this.pool.dispatch(this.ctx.nextSpec(), ex)
@@ -74,7 +74,7 @@ export class OpenLoop implements Driver {
     this.timer = setTimeout(this.tickNow, Math.max(0, this.t0 + this.nextAt * 1000 - performance.now()))
   }
 
-  private done(ex: Exchange, err: Error | null): void {
+  private done(ex: MeasuredRequest, err: Error | null): void {
     this.ctx.finish(this.ep, ex, err, this.ctx.plan.config.url)
     this.free.push(ex)
   }

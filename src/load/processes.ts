@@ -2,9 +2,9 @@
 // open-loop rate), started at the same epoch time. The parent merges their per-second ticks for the
 // live console and their LoadResults exactly (mergeResults) at the end.
 import { fork, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { StartupError } from '../errors.js'
+import { processExecArgv, siblingUrl } from '../process/index.js'
 import { combinePoints, mergeResults } from './merge.js'
 import type { LoadTick, RunHooks } from './local.js'
 import type { Plan } from './options.js'
@@ -23,11 +23,6 @@ export type ChildMessage =
 /** Children need time to load before the common start. */
 const START_DELAY_MS = 300
 const READY_TIMEOUT_MS = 30_000
-
-function childEntry(): string {
-  const js = fileURLToPath(new URL('./child.js', import.meta.url))
-  return existsSync(js) ? js : fileURLToPath(new URL('./child.ts', import.meta.url))
-}
 
 /** Splits `total` into `parts` whole shares differing by at most one. */
 export function shares(total: number, parts: number): number[] {
@@ -110,9 +105,9 @@ class TickMerger {
 export async function runProcesses(plan: Plan, hooks: RunHooks = {}): Promise<LoadResult> {
   const parts = splitPlan(plan, plan.config.mode === 'closed' ? Math.min(plan.config.processes, plan.config.users) : plan.config.processes)
   const merger = new TickMerger(parts.length, hooks.onTick)
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--test'))
+  const entry = siblingUrl('child', import.meta.url)
   const children = parts.map((_, i) => new Child(
-    fork(childEntry(), [], { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }),
+    fork(fileURLToPath(entry), [], { execArgv: processExecArgv(entry), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }),
     (tick) => merger.add(i, tick)
   ))
   const stopAll = () => children.forEach((c) => c.send({ type: 'stop' }))

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { resolve } from 'node:path'
 import { Client, type Dispatcher } from 'undici'
 import { ConfigError } from '../errors.js'
-import { Exchange, clientOptions } from './exchange.js'
+import { MeasuredRequest, clientOptions } from './measured-request.js'
 import { chatBody } from './openai.js'
 import type { ChatMessage } from './prompts.js'
 import { waitSeconds } from './wait.js'
@@ -182,7 +182,7 @@ class User implements ScenarioUser {
     const ep = ctx.recorder.endpoint(upper, options.name ?? target)
     const timeoutMs = Math.round(ctx.plan.config.timeoutSec * 1000)
     return new Promise((done) => {
-      const ex = new Exchange((x, err) => {
+      const ex = new MeasuredRequest((x, err) => {
         const failure = ctx.finish(ep, x, err, url.href)
         if (failure === null) return done(stoppedResponse())
         const buf = Buffer.concat(x.chunks ?? [])

@@ -1,7 +1,7 @@
 // The mock's fastify app for one process: the study's GET /, the OpenAI-compatible /v1, and the
 // uncounted /health and /stats. No logger: per-request logging would make the mock the bottleneck.
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
-import { Exchange } from './exchange.js'
+import { TrackedRequest } from './tracked-request.js'
 import { faultDrawer } from './faults.js'
 import { llmRoutes } from './llm/routes.js'
 import type { MockOptions } from './options.js'
@@ -24,10 +24,10 @@ export interface AppContext {
 }
 
 interface ExchangeHolder {
-  floodgateMockExchange: Exchange
+  floodgateMockExchange: TrackedRequest
 }
 
-function exchangeOf(reply: FastifyReply): Exchange {
+function exchangeOf(reply: FastifyReply): TrackedRequest {
   return (reply as unknown as ExchangeHolder).floodgateMockExchange
 }
 
@@ -49,7 +49,7 @@ export function buildMockApp(o: MockOptions, ctx: AppContext): FastifyInstance {
   // Counted API routes, in their own scope so /health and /stats stay out of the counts.
   app.register(async (api) => {
     api.addHook('onRequest', (_request, reply, done) => {
-      const exchange = new Exchange(stats)
+      const exchange = new TrackedRequest(stats)
       ;(reply as unknown as ExchangeHolder).floodgateMockExchange = exchange
       const res = reply.raw
       res.once('close', () => exchange.closed(res))

@@ -1,7 +1,7 @@
 // Fault injection: one draw per API request from the fault stream decides whether it is answered
 // normally, with an error status, by a connection reset, or never. Faults act at once, before any delay.
 import type { FastifyReply } from 'fastify'
-import type { Exchange } from './exchange.js'
+import type { TrackedRequest } from './tracked-request.js'
 import type { Random } from './random.js'
 
 export enum Fault {
@@ -34,7 +34,7 @@ export function faultDrawer(rates: FaultRates, random: Random): () => Fault {
 }
 
 /** Acts out a reset or a hang. Error answers differ by route, so the caller sends those itself. */
-export function actOut(fault: Fault.Reset | Fault.Hang, reply: FastifyReply, exchange: Exchange): void {
+export function actOut(fault: Fault.Reset | Fault.Hang, reply: FastifyReply, exchange: TrackedRequest): void {
   if (fault === Fault.Reset) {
     reply.hijack()
     exchange.reset(reply.raw.socket)

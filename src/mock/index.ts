@@ -2,7 +2,8 @@
 // a cluster of worker processes. Used by `floodgate mock`, tests, benchmarks and other areas' tests.
 import { startCluster } from './cluster.js'
 import { resolveMockOptions, type MockOptions } from './options.js'
-import { listenMock, urlOf } from './server.js'
+import { urlOf } from '../process/index.js'
+import { listenMock } from './server.js'
 import type { MockStatsSnapshot } from './stats.js'
 
 export interface MockServer {

@@ -43,7 +43,3 @@ export function listenError(err: unknown, o: Pick<MockOptions, 'host' | 'port'>)
   }
   return new StartupError(`cannot listen on ${o.host}:${o.port}: ${(err as Error).message ?? String(err)}`, {}, { cause: err })
 }
-
-export function urlOf(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
-}

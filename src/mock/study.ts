@@ -4,7 +4,7 @@
 // from the handler to the answer (the drawn delay plus timer lateness), which is what a client observes.
 // The drawn delay is also sent in the x-floodgate-delay-sec header, so runs can be compared by seed.
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import type { Exchange } from './exchange.js'
+import type { TrackedRequest } from './tracked-request.js'
 import { actOut, Fault } from './faults.js'
 
 export interface StudyRouteOptions {
@@ -13,7 +13,7 @@ export interface StudyRouteOptions {
   errorStatus: number
   nextDelay: () => number
   nextFault: () => Fault
-  exchangeOf: (reply: FastifyReply) => Exchange
+  exchangeOf: (reply: FastifyReply) => TrackedRequest
 }
 
 export function studyRoute(app: FastifyInstance, o: StudyRouteOptions): void {

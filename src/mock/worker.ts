@@ -1,6 +1,7 @@
 // Entry of a mock worker process (--workers N, forked by cluster.ts). It serves like a single mock, seeded
 // with seed + its index, and asks the primary for the summed counters when /stats is requested.
-import { isMessage, optionsEnv, indexEnv, rateLimitEnv, type PrimaryMessage, type StatsAction, type WorkerMessage } from './messages.js'
+import { answerPrimary, askPrimary, drainOnStop, failStartup, reportReady, type Request } from '../process/index.js'
+import { COLLECT, STATS, indexEnv, optionsEnv, rateLimitEnv, type StatsAction } from './messages.js'
 import type { MockOptions } from './options.js'
 import { listenMock, type ProcessServer } from './server.js'
 import type { MockStatsSnapshot } from './stats.js'
@@ -8,42 +9,26 @@ import type { MockStatsSnapshot } from './stats.js'
 const options = JSON.parse(process.env[optionsEnv] ?? '{}') as MockOptions
 const index = Number(process.env[indexEnv] ?? 0)
 const rateLimit = Number(process.env[rateLimitEnv] ?? 0)
+/** Beyond the primary's own wait for every worker's counters. */
+const statsWaitMs = 9_000
 
-function send(message: WorkerMessage): void {
-  process.send?.(message)
-}
-
-const waiting = new Map<number, { resolve: (s: MockStatsSnapshot) => void; reject: (e: Error) => void }>()
-let nextId = 0
-
-function ask(action: StatsAction): Promise<MockStatsSnapshot> {
-  const id = nextId++
-  return new Promise((resolve, reject) => {
-    waiting.set(id, { resolve, reject })
-    send({ fg: 'stats-request', id, action })
-  })
+async function ask(action: StatsAction): Promise<MockStatsSnapshot> {
+  const reply = await askPrimary({ type: STATS, action }, statsWaitMs)
+  if (reply === undefined) throw new Error(`the mock's primary did not answer within ${statsWaitMs / 1000} s`)
+  if (reply.value === undefined) throw new Error(reply.error ?? 'no stats from the primary')
+  return reply.value as MockStatsSnapshot
 }
 
 let server: ProcessServer | undefined
 
-process.on('message', (m: unknown) => {
-  if (!isMessage<PrimaryMessage>(m)) return
-  if (m.fg === 'collect') {
-    if (m.action === 'clear') server?.stats.clear()
-    if (server) send({ fg: 'snapshot', id: m.id, stats: server.stats.snapshot() })
-  } else if (m.fg === 'stats-reply') {
-    const w = waiting.get(m.id)
-    waiting.delete(m.id)
-    if (m.stats) w?.resolve(m.stats)
-    else w?.reject(new Error(m.error ?? 'no stats from the primary'))
-  } else if (m.fg === 'close') {
-    void (server ? server.app.close() : Promise.resolve()).finally(() => process.exit(0))
-  }
+answerPrimary(COLLECT, (request: Request) => {
+  if (request.action === 'clear') server?.stats.clear()
+  return server?.stats.snapshot()
 })
-// The primary stops us (Ctrl-C reaches the whole process group; the primary decides), and if it dies,
-// the IPC channel closes and we go too.
-process.on('SIGINT', () => undefined)
-process.on('disconnect', () => process.exit(0))
+// Asked to stop, or the primary is gone: close (dropping waiting requests at once) and exit.
+drainOnStop(() => {
+  void (server ? server.app.close() : Promise.resolve()).finally(() => process.exit(0))
+})
 
 try {
   server = await listenMock(options, index, rateLimit, {
@@ -52,8 +37,7 @@ try {
       await ask('clear')
     }
   })
-  send({ fg: 'ready', port: server.port })
+  reportReady({ port: server.port })
 } catch (err) {
-  const failed: WorkerMessage = { fg: 'failed', message: (err as Error).message }
-  process.send?.(failed, () => process.exit(1))
+  failStartup(err)
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { ConfigError } from '../errors.js'
-import type { Chart } from './charts.js'
+import type { Chart } from './load/charts.js'
 
 export interface PageSection {
   heading: string

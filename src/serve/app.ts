@@ -9,7 +9,7 @@ import { Admission, type AdmissionLimits } from './admission.js'
 import { Deadlines } from './deadlines.js'
 import { apiKeyCheck } from './auth.js'
 import { ROUTES, clientErrorResponse, sendError } from './errors.js'
-import { Exchanges } from './exchange.js'
+import { ResponseTracker } from './response-tracker.js'
 import { ConnectionGuard } from './connections.js'
 import { ServeMetrics } from './metrics.js'
 import { registerFeedback, registerInfo } from './routes/info.js'
@@ -95,7 +95,7 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
   const connections = options.maxConnections > 0 ? new ConnectionGuard(app.server, options.maxConnections, logger) : null
   const tracer = options.tracer ?? null
   const metrics = new ServeMetrics(flow, admission, connections, tracer)
-  const exchanges = new Exchanges(metrics, logger, connections)
+  const exchanges = new ResponseTracker(metrics, logger, connections)
   const draining: DrainState = { active: false, refused: 0 }
   const shuttingDown = new ShuttingDownError('the server is shutting down; retry (another instance or the restarted server will answer)')
   app.decorate('admission', admission)

@@ -1,8 +1,7 @@
 // Turns a /score request body into the flow's raw inputs, the way pf serve reads it: a JSON object whose
 // keys are the inputs; for a flow with exactly one input, any other JSON value or a body that is not JSON
 // at all is that input's value. Types and defaults are the flow's job (CompiledFlow.validateInputs).
-import type { InputDef } from '../flow/types.js'
-import { inexactJsonNumber } from '../flow/json-numbers.js'
+import { inexactJsonNumber, type InputDef } from '../flow/index.js'
 import { HttpRequestError, messageOf } from '../errors.js'
 
 export function parseScoreBody(text: string | undefined, inputs: readonly InputDef[]): Record<string, unknown> {

@@ -6,7 +6,7 @@
 // a worker that exited are kept by the primary and added to every later scrape.
 import type { Worker } from 'node:cluster'
 import { AggregatorRegistry, Counter, Gauge, Registry } from 'prom-client'
-import { SNAPSHOT_REQ, SNAPSHOT_RES, isMessage, type MetricsJson, type SnapshotResponse } from './ipc.js'
+import type { MetricsJson } from './messages.js'
 
 /** How long a scrape waits for the workers' answers. */
 export const METRICS_BUDGET_MS = 1000
@@ -16,14 +16,13 @@ export class ClusterMetrics {
   // Each worker's last answer, and the cumulative series of workers that have exited.
   private readonly last = new Map<Worker, MetricsJson>()
   private retired: MetricsJson[] = []
-  private readonly pending = new Map<number, (metrics: MetricsJson) => void>()
-  private nextId = 0
   // Read by the floodgate_scrape_workers_missing gauge.
   private readonly lastScrape = { missing: 0 }
   readonly restarts: Counter
   readonly killed: Counter<'reason'>
 
-  constructor(private readonly readyWorkers: () => Worker[]) {
+  /** `ask`: a worker's registry as JSON, or undefined when it does not answer within METRICS_BUDGET_MS. */
+  constructor(private readonly readyWorkers: () => Worker[], private readonly ask: (worker: Worker) => Promise<MetricsJson | undefined>) {
     const registers = [this.own]
     const lastScrape = this.lastScrape
     new Gauge({
@@ -50,14 +49,6 @@ export class ClusterMetrics {
       registers
     })
     this.killed.inc({ reason: 'heartbeat' }, 0)
-  }
-
-  /** Listens for a worker's snapshots; call once per forked worker. */
-  attach(worker: Worker): void {
-    worker.on('message', (message: unknown) => {
-      if (!isMessage<SnapshotResponse>(message, SNAPSHOT_RES)) return
-      this.pending.get(message.id)?.(message.metrics)
-    })
   }
 
   /** A worker exited: what it had counted stays in the sums. */
@@ -92,24 +83,6 @@ export class ClusterMetrics {
 
   get contentType(): string {
     return this.own.contentType
-  }
-
-  /** A worker's registry as JSON, or undefined when it does not answer within the budget. */
-  private ask(worker: Worker): Promise<MetricsJson | undefined> {
-    if (!worker.isConnected()) return Promise.resolve(undefined)
-    const id = this.nextId++
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id)
-        resolve(undefined)
-      }, METRICS_BUDGET_MS)
-      this.pending.set(id, (metrics) => {
-        clearTimeout(timer)
-        this.pending.delete(id)
-        resolve(metrics)
-      })
-      worker.send({ type: SNAPSHOT_REQ, id })
-    })
   }
 }
 

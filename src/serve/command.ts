@@ -1,5 +1,6 @@
 // `floodgate serve`: one process for --workers 1, else a cluster primary and N workers. Prints the ready
-// line, then runs until SIGTERM/SIGINT, drains, and resolves (the CLI then exits 0).
+// line, then runs until SIGTERM/SIGINT, drains, and resolves (the CLI then exits 0: a server's stop is
+// its normal end, src/process/signals.ts).
 //
 // Why --workers 1 runs in-process rather than primary + one worker: the primary would add a process
 // (~40 MB), an IPC hop per metrics scrape and a connection hand-off per accepted socket, for the sole
@@ -8,6 +9,7 @@
 //
 // Each path imports only what it runs: the cluster primary holds no fastify, flow loader or pool code
 // (about 12 MiB of its RSS), the one-process server no cluster code.
+import { untilStopSignal } from '../process/index.js'
 import { resolveServeOptions, type ServeOptions } from './options.js'
 
 export interface ServeIo {
@@ -29,7 +31,7 @@ export async function serveCommand(options: ServeOptions, io: ServeIo = stdoutIo
     const unguard = guardProcess(server.flow.name, server.logger, onUnknownState)
     const watchdog = server.logger.isLevelEnabled('warn') ? startWatchdog(server.flow.name, watchdogReportAfterMs(resolved.timeoutSeconds), server.logger) : undefined
     io.write(readyLine(server.url, 1, resolved.threads, 1))
-    const why = await Promise.race([untilSignal(), unknownState])
+    const why = await Promise.race([untilStopSignal(), unknownState])
     await server.close()
     unguard()
     watchdog?.stop()
@@ -40,7 +42,7 @@ export async function serveCommand(options: ServeOptions, io: ServeIo = stdoutIo
   const { startCluster } = await import('./cluster.js')
   const handle = await startCluster(resolved)
   io.write(readyLine(handle.url, handle.workers, resolved.threads, handle.processes))
-  await untilSignal()
+  await untilStopSignal()
   handle.shutdown()
   await handle.closed
 }
@@ -50,16 +52,4 @@ export function readyLine(url: string, workers: number, threads: number, process
     ? `; one process holds the ${workers * threads} runs, as every node of this flow is a sync tool`
     : ''
   return `floodgate serve: listening on ${url} (workers ${workers}, threads ${threads})${oneProcess}\n`
-}
-
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals): void => {
-      process.off('SIGTERM', on)
-      process.off('SIGINT', on)
-      resolve(signal)
-    }
-    process.on('SIGTERM', on)
-    process.on('SIGINT', on)
-  })
 }

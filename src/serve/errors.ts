@@ -5,7 +5,7 @@
 import { STATUS_CODES, maxHeaderSize } from 'node:http'
 import type { FastifyError, FastifyReply } from 'fastify'
 import { isFloodgateError, messageOf, type ErrorCategory } from '../errors.js'
-import { noteError } from './exchange.js'
+import { noteError } from './response-tracker.js'
 
 export interface ErrorEnvelope {
   error: {

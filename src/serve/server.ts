@@ -6,10 +6,9 @@
 // threads, which run on every core from one process as well as from many, and each further process
 // would cost its own runtime and its own pool (8 x 8 threads in 8 processes: 2.1 GiB).
 import pino, { type Logger } from 'pino'
-import { compileFlow } from '../flow/index.js'
-import { createCompiledFlow, type FlowParts } from '../executor/compiled.js'
-import type { CompiledFlow } from '../executor/types.js'
+import { compileFlow, createCompiledFlow, type CompiledFlow, type FlowParts } from '../executor/index.js'
 import { StartupError, messageOf } from '../errors.js'
+import { urlOf } from '../process/index.js'
 import { buildApp, type AppOptions, type FloodgateApp } from './app.js'
 import { defaultMaxConnections } from './connections.js'
 import { RunTracer, parseTraceFlag, traceSummary } from '../trace/index.js'
@@ -69,10 +68,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   const address = app.server.address()
   const port = typeof address === 'object' && address !== null ? address.port : resolved.port
-  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host
   let closing: Promise<void> | undefined
   return {
-    url: `http://${host}:${port}`,
+    url: urlOf(resolved.host, port),
     port,
     app,
     flow,

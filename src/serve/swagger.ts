@@ -1,7 +1,7 @@
 // The OpenAPI 3 document of a served flow, shaped like pf serve's /swagger.json so its clients and
 // tooling read it unchanged: one POST /score whose request body has the flow's inputs (types, defaults,
 // descriptions, enums; inputs without a default are required) and whose response has its outputs.
-import type { InputDef, InputType, OutputDef } from '../flow/types.js'
+import type { InputDef, InputType, OutputDef } from '../flow/index.js'
 import type { CompiledFlow } from '../executor/types.js'
 
 type Schema = Record<string, unknown>

@@ -5,7 +5,7 @@
 // finish the runs in progress and exit for the cluster primary (or the supervisor) to replace it; an
 // unhandled rejection outside any run is logged (it unwound nothing half-done).
 import type { Logger } from 'pino'
-import { attributeFault, type FaultKind } from '../executor/tool-scope.js'
+import { attributeFault, type FaultKind } from '../executor/index.js'
 
 /** Installs the listeners; returns a function that removes them. */
 export function guardProcess(flowName: string, logger: Logger, onUnknownState: () => void): () => void {

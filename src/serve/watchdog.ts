@@ -7,8 +7,8 @@
 // loop moves again. It costs a thread of about 9 MiB per process.
 import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
-import { runningTool } from '../executor/tool-scope.js'
-import { siblingUrl, workerExecArgv } from '../tools/sibling.js'
+import { runningTool } from '../executor/index.js'
+import { siblingUrl, threadExecArgv } from '../process/index.js'
 
 export const BEAT_MS = 100
 /** The global the watchdog's question calls (an inspector evaluation sees only globals). */
@@ -36,7 +36,7 @@ export function startWatchdog(flow: string, reportAfterMs: number, logger: Logge
   const data: WatchdogData = { lastBeat, reportAfterMs, flow, pid: process.pid }
   const thread = new Worker(entry, {
     workerData: data,
-    execArgv: workerExecArgv(entry),
+    execArgv: threadExecArgv(entry),
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 }
   })
   thread.unref()

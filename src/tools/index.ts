@@ -1,7 +1,5 @@
 // `floodgate/tools`: helpers for tool modules. Sync tools (plain functions, run on a pool thread) use the
-// blocking ones; async tools use the others and pass along the AbortSignal they receive.
-export { sleepSync, sleep } from './sleep.js'
-export { httpGetSync, prepareHttpGetSync } from './http-sync.js'
-export { httpGet, type AsyncHttpGetOptions } from './http.js'
-export type { HttpResponse, HttpGetOptions } from './response.js'
+// blocking ones; async tools use the others and pass along the AbortSignal they receive. This folder is
+// the public API only; the code is in src/tool-runtime.
+export { sleepSync, sleep, httpGetSync, prepareHttpGetSync, httpGet, type AsyncHttpGetOptions, type HttpResponse, type HttpGetOptions } from '../tool-runtime/index.js'
 export type { ToolContext } from './context.js'

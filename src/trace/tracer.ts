@@ -4,7 +4,7 @@
 // every 100 ms, and when the thread is MAX_PENDING spans behind (a collector down or too slow) new runs'
 // spans are dropped, and counted, here. close() is bounded in time.
 import { Worker } from 'node:worker_threads'
-import { siblingUrl, workerExecArgv } from '../tools/sibling.js'
+import { siblingUrl, threadExecArgv } from '../process/index.js'
 import { version } from '../version.js'
 import { runRecord, type RunRecord } from './record.js'
 import { spanTotal, type FromThread, type ThreadSettings, type ToThread, type TracerStats } from './protocol.js'
@@ -41,7 +41,7 @@ export class RunTracer {
     const entry = siblingUrl('exporter-thread', import.meta.url)
     const workerData: ThreadSettings = { url: options.url, version, maxPending: MAX_PENDING, batchSize: 2048, delayMs: 500, exportTimeoutMs: 2000, ...settings }
     this.maxPending = workerData.maxPending
-    this.worker = new Worker(entry, { execArgv: workerExecArgv(entry), workerData })
+    this.worker = new Worker(entry, { execArgv: threadExecArgv(entry), workerData })
     this.worker.unref()
     this.worker.on('message', (message: FromThread) => {
       this.thread = message.stats

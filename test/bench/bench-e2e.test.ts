@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LOCUST_PERCENTILES } from '../../src/load/result.js'
-import type { VariantMeta, VariantSamples } from '../../src/report/bench-data.js'
+import type { VariantMeta, VariantSamples } from '../../src/report/bench/data.js'
 import { runCli } from '../helpers/cli.js'
 import { aggregatedRow, processesWithMark, resultsFromMarkdown, writeSmallBench } from './helpers/bench-fixture.js'
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { LoadResult } from '../../src/load/result.js'
-import type { VariantMeta } from '../../src/report/bench-data.js'
+import type { VariantMeta } from '../../src/report/bench/data.js'
 import { spawnCli, waitForLine } from '../helpers/cli.js'
 import { processesWithMark, writeSmallBench } from './helpers/bench-fixture.js'
 

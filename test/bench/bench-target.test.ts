@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startMock } from '../../src/mock/index.js'
 import type { LoadResult } from '../../src/load/result.js'
-import type { VariantMeta } from '../../src/report/bench-data.js'
+import type { VariantMeta } from '../../src/report/bench/data.js'
 import { runCli } from '../helpers/cli.js'
 import { writeSmallBench } from './helpers/bench-fixture.js'
 

@@ -10,7 +10,7 @@ import { DEFAULT_BENCH_FILE } from '../../src/bench/run.js'
 import { optionFlags, serviceArgs } from '../../src/bench/services.js'
 import type { ServeService } from '../../src/bench/config-types.js'
 import { loadArgs } from '../../src/bench/variant.js'
-import { variantFiles } from '../../src/report/bench-files.js'
+import { variantFiles } from '../../src/report/bench/files.js'
 
 const base = () => ({
   services: {

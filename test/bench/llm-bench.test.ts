@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
 import { runCli, repoRoot } from '../helpers/cli.js'
 import { loadBenchConfig } from '../../src/bench/config.js'
-import { fmtCount, fmtMs } from '../../src/report/bench-format.js'
+import { fmtCount, fmtMs } from '../../src/report/bench/format.js'
 
 const example = join(repoRoot, 'examples/llm-chat/bench.yaml')
 

@@ -2,7 +2,7 @@
 // takes about 0.25 s + 1.0 s, with node1-3 overlapping (and on the pool for the sync variant).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { loadFlow } from '../../src/flow/index.js'
+import { loadFlow } from '../../src/executor/index.js'
 import { mockServer } from '../flow/helpers/fixture.js'
 import type { NodeTrace } from '../../src/executor/types.js'
 

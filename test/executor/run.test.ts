@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { loadFlow } from '../../src/flow/index.js'
+import { loadFlow } from '../../src/executor/index.js'
 import { AbortedError, TimeoutError, ToolError } from '../../src/errors.js'
 import { dagYaml, flowDir } from '../flow/helpers/fixture.js'
 

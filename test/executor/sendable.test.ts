@@ -3,7 +3,7 @@
 // serving.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { loadFlow } from '../../src/flow/index.js'
+import { loadFlow } from '../../src/executor/index.js'
 import { ToolError } from '../../src/errors.js'
 import { flowDir } from '../flow/helpers/fixture.js'
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { poolWidth } from '../../src/executor/width.js'
-import type { PlanNode } from '../../src/executor/plan.js'
+import type { PlanNode } from '../../src/flow/plan.js'
 
 /** Nodes from "name:place<-dep,dep" specs: place p (pool) or l (loop). */
 function plan(...specs: string[]): PlanNode[] {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { loadFlow } from '../../src/flow/index.js'
+import { loadFlow } from '../../src/executor/index.js'
 import { FlowDefinitionError } from '../../src/errors.js'
 
 const YAML = `inputs: {}

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { loadFlow } from '../../src/flow/index.js'
+import { loadFlow } from '../../src/executor/index.js'
 import { FlowDefinitionError } from '../../src/errors.js'
 import { dagYaml, flowDir } from './helpers/fixture.js'
 

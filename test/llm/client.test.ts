@@ -2,7 +2,7 @@
 // that answer badly (errors, non-JSON, wrong shapes, cut streams, silence).
 import { after, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { loadFlow } from '../../src/flow/index.js'
+import { loadFlow } from '../../src/executor/index.js'
 import { startMock } from '../../src/mock/index.js'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'

@@ -5,7 +5,7 @@ import { after, test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ServerResponse } from 'node:http'
 import { SseParser } from '../../src/llm/stream.js'
-import { loadFlow } from '../../src/flow/index.js'
+import { loadFlow } from '../../src/executor/index.js'
 import { closeLlmPools } from '../../src/llm/index.js'
 import { drain, fakeLlm, llmFlow } from './helpers/servers.js'
 

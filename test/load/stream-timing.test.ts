@@ -13,16 +13,22 @@ import { startServer } from './helpers/server.js'
 const chunk = (delta: Record<string, unknown>) => `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta }] })}\n\n`
 const usage = (tokens: number) => `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 3, completion_tokens: tokens } })}\n\n`
 
-/** Writes each [ms, text] at that time after the request arrived (from one origin: no drift), then ends. */
+/**
+ * Writes each [ms, text] that long after the previous write (the first after the request arrived), then
+ * ends. Each gap is timed from the write before it, not from one origin: the generator and this server
+ * share one event loop, and a stall on a busy machine then lengthens one gap instead of firing several
+ * late timers at once, which would squeeze the gaps after it and move TPOT and ITL below their definition.
+ */
 function timeline(res: ServerResponse, steps: [number, string][], end: (res: ServerResponse) => void = (r) => r.end()): void {
-  const t0 = performance.now()
   res.writeHead(200, { 'content-type': 'text/event-stream' })
-  steps.forEach(([at, text], i) => {
+  const next = (i: number, previousAt: number) => {
     setTimeout(() => {
-      res.write(text)
+      res.write(steps[i]![1])
       if (i === steps.length - 1) end(res)
-    }, Math.max(0, at - (performance.now() - t0)))
-  })
+      else next(i + 1, steps[i]![0])
+    }, steps[i]![0] - previousAt)
+  }
+  next(0, 0)
 }
 
 const within = (value: number | null, low: number, high: number, what: string) =>

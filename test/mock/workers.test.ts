@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { delaySampler, mulberry32, startMock } from '../../src/mock/index.js'
+import cluster from 'node:cluster'
 import { request } from 'undici'
 
 test('startMock({workers: 2}) runs a cluster: worker i draws from seed + i, stats are summed', async (t) => {
@@ -49,4 +50,26 @@ test('with --workers N each worker enforces its share of --rate-limit (ceil(RPM 
   }
   // Two workers with a share of 2 each admit 4 requests in all, whatever the split.
   assert.equal(statuses.filter((s) => s === 200).length, 4, statuses.join(','))
+})
+
+test('a mock worker that dies is started again by the primary, and /stats counts both workers again', async (t) => {
+  const mock = await startMock({ port: 0, workers: 2, minWait: 0, maxWait: 0, rateLimit: 0 }, {})
+  t.after(() => mock.close())
+  const before = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead())
+  assert.equal(before.length, 2)
+  const victim = before[0]!
+  victim.process.kill('SIGKILL')
+  // A worker that lived less than 10 s is started again after a backoff (250 ms the first time).
+  let after: number[] = []
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 100))
+    after = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead()).map((w) => w!.process.pid!)
+    if (after.length === 2 && !after.includes(victim.process.pid!) && (await mock.stats()).workers === 2) break
+  }
+  assert.equal(after.length, 2, 'two workers again')
+  assert.ok(!after.includes(victim.process.pid!), 'the dead worker was replaced')
+  assert.equal((await mock.stats()).workers, 2)
+  const r = await request(`${mock.url}/`, { reset: true })
+  assert.equal(r.statusCode, 200)
+  await r.body.text()
 })

@@ -7,9 +7,9 @@ import { encodeHistogram, newHistogram } from '../../src/load/histogram.js'
 import {
   achievedThroughput, activeWindow, analyzeVariant, averageUsers, cpuMsInWindow, idealThroughput, lowLoadServiceSec, waitModel,
   type VariantAnalysis
-} from '../../src/report/analysis.js'
+} from '../../src/report/bench/analysis.js'
 import type { ErrorEntry, LoadResult } from '../../src/load/result.js'
-import type { MetricsSample, ProcessSeries } from '../../src/report/bench-data.js'
+import type { MetricsSample, ProcessSeries } from '../../src/report/bench/data.js'
 import { machineBusy, metricsSeries, START_MS, steadyProcess, syntheticMeta, syntheticResult, syntheticSamples } from './helpers/synthetic.js'
 
 const S = START_MS / 1000

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { encodeHistogram, newHistogram } from '../../src/load/histogram.js'
 import {
   achievedThroughput, analyzeVariant, averageUsers, cpuMsInWindow, idealThroughput, lowLoadServiceSec, waitModel
-} from '../../src/report/analysis.js'
+} from '../../src/report/bench/analysis.js'
 import {
   machineBusy, metricsSeries, START_MS, steadyProcess, syntheticMeta, syntheticResult, syntheticSamples
 } from './helpers/synthetic.js'

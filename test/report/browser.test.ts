@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
-import { writeBenchReport } from '../../src/report/bench-report.js'
+import { writeBenchReport } from '../../src/report/bench/report.js'
 import { repoRoot } from '../helpers/cli.js'
 import { writeSyntheticBench } from './helpers/synthetic.js'
 

@@ -3,8 +3,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { LlmRecorder } from '../../src/load/llm-recorder.js'
-import { analyzeLlm, LLM_LIMITS } from '../../src/report/llm-analysis.js'
-import type { VariantKind, VariantRecord } from '../../src/report/bench-data.js'
+import { analyzeLlm, LLM_LIMITS } from '../../src/report/bench/llm-analysis.js'
+import type { VariantKind, VariantRecord } from '../../src/report/bench/data.js'
 import { syntheticMeta, syntheticResult } from './helpers/synthetic.js'
 
 interface StreamSpec {

@@ -4,7 +4,7 @@
 // finish_reason "stop", a usage chunk (choices: []) when stream_options.include_usage, and `data: [DONE]`.
 // One timer per stream at a time, kept on the exchange so a client that leaves stops it.
 import type { FastifyReply } from 'fastify'
-import type { Exchange } from '../exchange.js'
+import type { TrackedRequest } from '../tracked-request.js'
 import { promptTokens, replyTokens } from './content.js'
 import type { ChatRequest } from './validate.js'
 
@@ -13,7 +13,7 @@ export interface Timing {
   tokenMs: number
 }
 
-export function answerChat(req: ChatRequest, id: string, timing: Timing, reply: FastifyReply, exchange: Exchange): void {
+export function answerChat(req: ChatRequest, id: string, timing: Timing, reply: FastifyReply, exchange: TrackedRequest): void {
   const tokens = replyTokens(req.messages, req.maxTokens)
   const usage = { prompt_tokens: promptTokens(req.messages), completion_tokens: tokens.length, total_tokens: 0 }
   usage.total_tokens = usage.prompt_tokens + usage.completion_tokens
@@ -44,7 +44,7 @@ function lastTokenMs(count: number, t: Timing): number {
 
 function streamChat(
   req: ChatRequest, id: string, created: number, tokens: string[], usage: object,
-  timing: Timing, reply: FastifyReply, exchange: Exchange
+  timing: Timing, reply: FastifyReply, exchange: TrackedRequest
 ): void {
   const head = `data: {"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(req.model)},"system_fingerprint":"fp_floodgate_mock","choices":[`
   const delta = (d: string, finish: string) => `${head}{"index":0,"delta":${d},"logprobs":null,"finish_reason":${finish}}]}\n\n`

@@ -2,7 +2,7 @@
 // Order for a chat request: parse and validate (400), rate limit (429 + retry-after), fault draw
 // (shared --error-rate / --reset-rate / --hang-rate), then the timed answer.
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import type { Exchange } from '../exchange.js'
+import type { TrackedRequest } from '../tracked-request.js'
 import { actOut, Fault } from '../faults.js'
 import { answerChat } from './completion.js'
 import { injectedError, sendOpenAiError } from './errors.js'
@@ -18,7 +18,7 @@ export interface LlmRouteOptions {
   errorStatus: number
   workerIndex: number
   nextFault: () => Fault
-  exchangeOf: (reply: FastifyReply) => Exchange
+  exchangeOf: (reply: FastifyReply) => TrackedRequest
 }
 
 export function llmRoutes(app: FastifyInstance, o: LlmRouteOptions): void {

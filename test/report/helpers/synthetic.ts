@@ -2,11 +2,11 @@
 // and process / metrics samples over the same seconds. Nothing here runs a server.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { MANIFEST, variantFiles, writeJson } from '../../../src/report/bench-files.js'
+import { MANIFEST, variantFiles, writeJson } from '../../../src/report/bench/files.js'
 import { LOAD_RESULT_VERSION, LOCUST_PERCENTILES, type ErrorEntry, type LoadResult } from '../../../src/load/result.js'
 import {
   BENCH_DATA_VERSION, type BenchManifest, type MetricsSample, type ProcessSeries, type VariantKind, type VariantMeta, type VariantSamples
-} from '../../../src/report/bench-data.js'
+} from '../../../src/report/bench/data.js'
 
 export const START_MS = 1_700_000_000_000
 const START = START_MS / 1000

@@ -1,0 +1,42 @@
+// The one rule for the Node flags a child process or worker thread inherits (src/process/flags.ts).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { inheritedFlags, processExecArgv, threadExecArgv } from '../../src/process/index.js'
+
+function withExecArgv(argv: string[], fn: () => void): void {
+  const saved = process.execArgv
+  Object.defineProperty(process, 'execArgv', { value: argv, configurable: true, writable: true })
+  try {
+    fn()
+  } finally {
+    Object.defineProperty(process, 'execArgv', { value: saved, configurable: true, writable: true })
+  }
+}
+
+const js = new URL('file:///app/dist/serve/worker.js')
+const ts = new URL('file:///app/src/serve/worker.ts')
+
+test('a child keeps the flags that shape it and drops the inline script, the test runner, the debugger and watch mode', () => {
+  withExecArgv(
+    ['--heap-growing-percent=100', '-e', 'console.log(1)', '--eval=x', '-p', '1', '--print=2', '--test-timeout=1000',
+      '--test', '--experimental-test-coverage', '--inspect=9229', '--inspect-brk', '--watch', '--watch-path=src', '--max-old-space-size=512'],
+    () => assert.deepEqual(inheritedFlags(), ['--heap-growing-percent=100', '--max-old-space-size=512'])
+  )
+})
+
+test('from source a child process gets --import tsx once; a compiled entry gets nothing added', () => {
+  withExecArgv([], () => {
+    assert.deepEqual(processExecArgv(ts), ['--import', 'tsx'])
+    assert.deepEqual(processExecArgv(js), [])
+  })
+  withExecArgv(['--import', 'tsx', '--test-concurrency=1'], () => assert.deepEqual(processExecArgv(ts), ['--import', 'tsx']))
+})
+
+test("from source a worker thread gets an --import that registers tsx's loader (threads do not inherit it)", () => {
+  withExecArgv(['--import', 'tsx', '--inspect'], () => {
+    const args = threadExecArgv(ts)
+    assert.deepEqual(args.slice(0, 3), ['--import', 'tsx', '--import'])
+    assert.match(decodeURIComponent(args[3]!), /^data:text\/javascript,import \{ register \} from ".*tsx.*"; register\(\)$/)
+    assert.deepEqual(threadExecArgv(js), ['--import', 'tsx'])
+  })
+})

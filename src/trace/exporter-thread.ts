@@ -14,8 +14,8 @@ import { resourceFromAttributes } from '@opentelemetry/resources'
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions'
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core'
 import { runSpans, type SpanSource } from './spans.js'
-import { spanTotal, type ThreadSettings, type TracerStats, type ToThread } from './protocol.js'
-import type { RunRecord } from './record.js'
+import type { ThreadSettings, TracerStats, ToThread } from './protocol.js'
+import { packedSpans, unpackRun, type PackedRun } from './record.js'
 
 // The serving thread comes first: on Linux a thread's nice value is its own, so this thread alone yields
 // the CPU when cores are short; it then falls behind, and past its bound spans are dropped and counted,
@@ -104,15 +104,15 @@ function startExport(): void {
   })
 }
 
-function onRuns(records: RunRecord[]): void {
-  for (const record of records) {
-    const total = spanTotal(record)
+function onRuns(records: PackedRun[]): void {
+  for (const packed of records) {
+    const total = packedSpans(packed)
     stats.received += total
     if (pending + total > settings.maxPending) {
       stats.dropped += total
       continue
     }
-    const spans = runSpans(source, record)
+    const spans = runSpans(source, unpackRun(packed))
     if (spans === null) {
       stats.unsampled += total
       continue

@@ -1,5 +1,5 @@
 // What the main thread and the tracing thread (exporter-thread.ts) say to each other.
-import type { RunRecord } from './record.js'
+import type { PackedRun } from './record.js'
 
 export interface ThreadSettings {
   url: string
@@ -26,12 +26,5 @@ export interface TracerStats {
   lastError: string | null
 }
 
-export type ToThread = { type: 'runs'; records: RunRecord[] } | { type: 'close'; timeoutMs: number }
+export type ToThread = { type: 'runs'; records: PackedRun[] } | { type: 'close'; timeoutMs: number }
 export type FromThread = { type: 'stats' | 'closed'; stats: TracerStats }
-
-/** Spans a record makes: the run's, one per node, one per LLM call. */
-export function spanTotal(record: RunRecord): number {
-  let n = 1 + record.nodes.length
-  for (const node of record.nodes) if (node.llm) n++
-  return n
-}

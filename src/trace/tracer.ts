@@ -6,29 +6,22 @@
 import { Worker } from 'node:worker_threads'
 import { siblingUrl, threadExecArgv } from '../process/index.js'
 import { version } from '../version.js'
-import { runRecord, type RunRecord } from './record.js'
-import { spanTotal, type FromThread, type ThreadSettings, type ToThread, type TracerStats } from './protocol.js'
+import { packRun, packedSpans, type PackedRun, type RunContext } from './record.js'
+import type { FromThread, ThreadSettings, ToThread, TracerStats } from './protocol.js'
 import type { TraceOptions } from './options.js'
 import type { RunTrace } from '../executor/index.js'
 
 export type { TracerStats } from './protocol.js'
+export type { RunContext } from './record.js'
 
 const MAX_PENDING = 16_384
 const FLUSH_MS = 100
 const FLUSH_RECORDS = 512
 
-/** What a run adds to its record besides its trace: who asked, and where it sits in a batch. */
-export interface RunContext {
-  requestId?: string
-  parent?: string
-  batchRunId?: string
-  line?: number
-}
-
 export class RunTracer {
   private readonly worker: Worker
   private readonly maxPending: number
-  private buffer: RunRecord[] = []
+  private buffer: PackedRun[] = []
   private bufferedSpans = 0
   private sentSpans = 0
   private droppedHere = 0
@@ -56,9 +49,8 @@ export class RunTracer {
   /** Records a finished run (succeeded: outputs; failed: error). Cheap, and never waits. */
   run(flow: { name: string; kind: string }, trace: RunTrace, inputs: Record<string, unknown> | null, outputs: Record<string, unknown> | null, error: { code: string; message: string } | null, context?: RunContext): void {
     if (this.closing) return
-    const record = runRecord(flow, trace, inputs, outputs, error)
-    if (context) Object.assign(record, context)
-    const spans = spanTotal(record)
+    const record = packRun(flow, trace, inputs, outputs, error, context)
+    const spans = packedSpans(record)
     // Spans on their way to the thread (buffered here, or posted and not yet counted there) are bounded
     // too: a thread that stopped taking them must not make this side grow.
     if (this.sentSpans - this.thread.received + this.bufferedSpans + spans > this.maxPending) {

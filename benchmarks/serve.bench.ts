@@ -2,6 +2,9 @@
 // noisy; the ratios are what count).
 // (1) overhead: a one-node constant async flow served with --workers 1 vs a bare fastify route answering
 //     the same JSON, same autocannon settings, interleaved rounds, best round of each. Target >= 0.70.
+// (1b) tracing: the same flow served with --trace to an OTLP/HTTP collector on loopback (a node http
+//     server that reads each export and answers 200, as a collector's receiver does before its
+//     pipeline), interleaved with the untraced server in the same rounds. Target: >= 0.90 of its req/s.
 // (2) scale: the study's static_async flow against a loopback mock that waits 1.0 s, 10,000 closed-loop
 //     connections with no wait (autocannon). Ideal: 10,000 / 1.25 s = 8,000 req/s. Targets: >= 75% of
 //     ideal, zero errors, p99 < 1.5 s, RSS < 300 MiB per worker.
@@ -108,35 +111,66 @@ function errorsOf(r: Result): number {
   return r.errors + r.timeouts + r.non2xx
 }
 
+// Takes OTLP/HTTP exports and answers 200 at once; counts the spans' ids it got (GET /count).
+const COLLECTOR = `
+import { createServer } from 'node:http'
+let spans = 0
+const server = createServer((req, res) => {
+  let body = ''
+  req.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => {
+    if (req.method === 'GET') return res.end(String(spans))
+    spans += body.split('"spanId"').length - 1
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+  })
+})
+server.listen({ host: '127.0.0.1', port: 0 }, () => console.log('listening on http://127.0.0.1:' + server.address().port))
+`
+
 async function overhead(): Promise<Metric[]> {
   const flow = fileURLToPath(new URL('../test/serve/fixtures/constant', import.meta.url))
+  const collector = await startScript(COLLECTOR)
   const fg = await startFloodgate([flow, '--workers', '1'])
+  const traced = await startFloodgate([flow, '--workers', '1', '--trace', `otlp=${collector.url}`])
   const bare = await startScript(BARE_FASTIFY)
   try {
     const connections = 50
     const seconds = 5
     await load(fg.url, connections, 2)
+    await load(traced.url, connections, 2)
     await load(bare.url, connections, 2)
     let bestFg = 0
     let bestBare = 0
+    let bestTraced = 0
     let fgErrors = 0
+    let tracedErrors = 0
+    const tracedRatios: number[] = []
     // CPU per request is steadier than req/s when other work shares the cores: it is reported beside it.
     let fgCpu = Infinity
     let bareCpu = Infinity
+    let tracedCpu = Infinity
     for (let round = 0; round < 3; round++) {
       const b = await measured(bare, connections, seconds)
       const f = await measured(fg, connections, seconds)
+      const tr = await measured(traced, connections, seconds)
       fgErrors += errorsOf(f.result)
+      tracedErrors += errorsOf(tr.result)
       bestBare = Math.max(bestBare, b.result.requests.average)
       bestFg = Math.max(bestFg, f.result.requests.average)
+      bestTraced = Math.max(bestTraced, tr.result.requests.average)
+      tracedRatios.push(tr.result.requests.average / f.result.requests.average)
       bareCpu = Math.min(bareCpu, b.cpuPerRequest)
       fgCpu = Math.min(fgCpu, f.cpuPerRequest)
+      tracedCpu = Math.min(tracedCpu, tr.cpuPerRequest)
       process.stdout.write(
         `overhead round ${round + 1}: bare fastify ${round1(b.result.requests.average)} req/s (${round1(b.cpuPerRequest)} us CPU/req), ` +
-          `floodgate ${round1(f.result.requests.average)} req/s (${round1(f.cpuPerRequest)} us CPU/req, p99 ${f.result.latency.p99} ms)\n`
+          `floodgate ${round1(f.result.requests.average)} req/s (${round1(f.cpuPerRequest)} us CPU/req, p99 ${f.result.latency.p99} ms), ` +
+          `floodgate --trace ${round1(tr.result.requests.average)} req/s (${round1(tr.cpuPerRequest)} us CPU/req incl. its tracing thread, p99 ${tr.result.latency.p99} ms)\n`
       )
     }
     const ratio = bestFg / bestBare
+    const tracedRatio = median(tracedRatios)
+    const spans = await traceCounts(traced.url, collector.url)
+    process.stdout.write(`tracing: spans exported ${spans.exported}, failed ${spans.failed}, dropped ${spans.dropped}; the collector counted ${spans.received}\n`)
     return [
       { metric: 'overhead: floodgate serve req/s (1 worker, constant flow)', value: round(bestFg, 0), unit: 'req/s' },
       { metric: 'overhead: bare fastify req/s (same JSON)', value: round(bestBare, 0), unit: 'req/s' },
@@ -144,12 +178,34 @@ async function overhead(): Promise<Metric[]> {
       { metric: 'overhead: floodgate server CPU per request', value: round1(fgCpu), unit: 'us' },
       { metric: 'overhead: bare fastify CPU per request', value: round1(bareCpu), unit: 'us' },
       { metric: 'overhead: bare / floodgate CPU per request (noise-resistant)', value: round(bareCpu / fgCpu, 3), unit: 'ratio', target: '>= 0.70', pass: bareCpu / fgCpu >= 0.7 },
-      { metric: 'overhead: errors', value: fgErrors, unit: 'count', target: '0', pass: fgErrors === 0 }
+      { metric: 'overhead: errors', value: fgErrors, unit: 'count', target: '0', pass: fgErrors === 0 },
+      { metric: 'tracing: floodgate serve --trace req/s (collector on loopback)', value: round(bestTraced, 0), unit: 'req/s' },
+      { metric: 'tracing: --trace / untraced req/s (median of interleaved rounds)', value: round(tracedRatio, 3), unit: 'ratio', target: '>= 0.90', pass: tracedRatio >= 0.9 },
+      { metric: 'tracing: server CPU per request with --trace (incl. tracing thread)', value: round1(tracedCpu), unit: 'us' },
+      { metric: 'tracing: spans dropped or failed', value: spans.dropped + spans.failed, unit: 'count' },
+      { metric: 'tracing: errors', value: tracedErrors, unit: 'count', target: '0', pass: tracedErrors === 0 }
     ]
   } finally {
     await stop(fg)
+    await stop(traced)
     await stop(bare)
+    await stop(collector)
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+/** The traced server's span counts (/metrics, once its tracing thread has caught up) and the collector's. */
+async function traceCounts(server: string, collector: string): Promise<{ exported: number; failed: number; dropped: number; received: number }> {
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  const text = await (await fetch(`${server}/metrics`)).text()
+  const count = (outcome: string): number => Number(new RegExp(`^floodgate_trace_spans_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? NaN)
+  const received = Number(await (await fetch(`${collector}/count`)).text())
+  return { exported: count('exported'), failed: count('failed'), dropped: count('dropped'), received }
 }
 
 async function measured(target: Proc, connections: number, seconds: number): Promise<{ result: Result; cpuPerRequest: number }> {

@@ -14,8 +14,8 @@ export const BASE = ['errors', 'version', 'random', 'process']
 export const PATHS = [
   // tool-runtime: what runs beneath tool code (loading tool modules, their HTTP); tools: `floodgate/tools`,
   // what tool authors import; llm: the llm and prompt node types, which register with flow and which
-  // executor's loadFlow registers.
-  ['tool-runtime', 'tools', 'flow', 'llm', 'executor', 'serve'],
+  // executor's loadFlow registers; trace: runs as OpenTelemetry spans (a tracing thread), for serve and cli.
+  ['tool-runtime', 'tools', 'flow', 'llm', 'executor', 'trace', 'serve'],
   ['mock'],
   ['load', 'report']
 ]
@@ -23,9 +23,10 @@ export const PATHS = [
 /**
  * On top of every path: each may import every folder above and those before it here. ui, the live page
  * (`--ui`), shows a load's and a bench's progress: it reads bench's types, and the CLI serves it. capacity
- * runs its search with bench's services, load child and sampler, step after step.
+ * runs its search with bench's services, load child and sampler, step after step. batch: batch runs of a
+ * flow over a data file (executor, trace, load's histograms), orchestrated like bench.
  */
-export const TOP = ['bench', 'ui', 'capacity', 'index', 'cli']
+export const TOP = ['bench', 'ui', 'capacity', 'batch', 'index', 'cli']
 
 /** Files another folder may import besides the folder's index.ts, and why. */
 export const CONTRACTS = {

@@ -1,11 +1,14 @@
 // `floodgate run <flow-dir>`: runs a flow once and prints its outputs and a per-node timing table.
 import type { Command } from 'commander'
-import { InputError, UsageError } from '../errors.js'
-import { attributeFault, loadFlow, parseInputArgs, type CompiledFlow, type FaultKind, type RunResult } from '../executor/index.js'
+import { FloodgateError, InputError, UsageError } from '../errors.js'
+import { attributeFault, loadFlow, parseInputArgs, readOutputs, type CompiledFlow, type FaultKind, type RunResult, type RunTrace } from '../executor/index.js'
 import { inexactJsonNumber } from '../flow/index.js'
+import { parseTraceFlag, RunTracer, traceSummary } from '../trace/index.js'
 import { reportError } from './exit.js'
+import { DEFAULT_CONCURRENCY, runBatchCommand, type BatchFlags } from './run-batch.js'
 
-interface RunFlags {
+interface RunFlags extends BatchFlags {
+  trace?: string
   input: string[]
   inputs?: string
   json?: boolean
@@ -42,21 +45,6 @@ function inputsJson(text: string | undefined): Record<string, unknown> {
   return value as Record<string, unknown>
 }
 
-/** Streaming outputs (async iterables) are read to the end so they can be printed. */
-async function drain(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {}
-  for (const [name, value] of Object.entries(outputs)) {
-    if (value !== null && typeof value === 'object' && Symbol.asyncIterator in value) {
-      const chunks: unknown[] = []
-      for await (const chunk of value as AsyncIterable<unknown>) chunks.push(chunk)
-      out[name] = chunks.every((c) => typeof c === 'string') ? chunks.join('') : chunks
-    } else {
-      out[name] = value
-    }
-  }
-  return out
-}
-
 export function formatTrace(result: RunResult): string {
   const rows = [['node', 'place', 'start ms', 'duration ms', 'status']]
   for (const n of result.trace.nodes) {
@@ -68,7 +56,7 @@ export function formatTrace(result: RunResult): string {
   return lines.join('\n')
 }
 
-async function runOnce(flow: CompiledFlow, flags: RunFlags): Promise<void> {
+async function runOnce(flow: CompiledFlow, flags: RunFlags, tracer: RunTracer | null): Promise<void> {
   const raw = { ...inputsJson(flags.inputs), ...parseInputArgs(flow.inputs, flags.input) }
   let inputs: Record<string, unknown>
   try {
@@ -79,8 +67,12 @@ async function runOnce(flow: CompiledFlow, flags: RunFlags): Promise<void> {
     throw err
   }
   const unguard = failRunOnToolFaults()
-  const result = await flow.execute(inputs).finally(unguard)
-  const outputs = await drain(result.outputs)
+  const result = await flow.execute(inputs, { capture: tracer !== null }).catch((err: unknown) => {
+    if (tracer && err instanceof FloodgateError && err.details.trace) tracer.run(flow, err.details.trace as RunTrace, inputs, null, err)
+    throw err
+  }).finally(unguard)
+  const outputs = await readOutputs(result.outputs)
+  tracer?.run(flow, result.trace, inputs, outputs, null)
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ outputs, trace: result.trace })}\n`)
   } else {
@@ -116,15 +108,31 @@ export function registerRun(program: Command): void {
     .option('--json', 'print one JSON object {outputs, trace}')
     .option('--threads <n>', 'runs with sync tools at once: the pool has threads for their parallel sync nodes (default 4)')
     .option('--timeout <seconds>', 'abort the run after this many seconds')
+    .option('--data <file>', 'batch run: one run per line of a .jsonl or .csv file (PromptFlow\'s pf run --data)')
+    .option('--column-mapping <input=value...>', "batch run: an input's value, ${data.<column>} or a constant (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--concurrency <n>', `batch run: lines at once (default ${DEFAULT_CONCURRENCY})`)
+    .option('--out <dir>', 'batch run: the run folder (default runs/<flow>-<timestamp>)')
+    .option('--resume <dir>', 'batch run: complete the run in this folder, running only the lines without output')
+    .option('--trace <otlp=url>', 'export each run as an OpenTelemetry trace to an OTLP/HTTP collector, e.g. otlp=http://127.0.0.1:4318')
     .action(async (dir: string, flags: RunFlags) => {
       const threads = positiveInt('--threads', flags.threads)
       const runTimeoutMs = seconds('--timeout', flags.timeout)
+      const concurrency = positiveInt('--concurrency', flags.concurrency)
+      const trace = parseTraceFlag(flags.trace)
+      if (flags.data !== undefined || flags.resume !== undefined) {
+        if (flags.input.length > 0 || flags.inputs !== undefined) throw new UsageError('--input/--inputs give one run\'s values; a batch run takes them from --data (constants: --column-mapping name=value)', { flag: '--input' })
+        process.exitCode = await runBatchCommand(dir, flags, { threads, runTimeoutMs, concurrency: concurrency ?? DEFAULT_CONCURRENCY, trace })
+        return
+      }
+      if (concurrency !== undefined || flags.out !== undefined || flags.columnMapping.length > 0) throw new UsageError('--concurrency, --out and --column-mapping are for batch runs: give --data', { flag: '--data' })
       inputsJson(flags.inputs) // a bad --inputs is reported before the flow loads
       const flow = await loadFlow(dir, { threads, runTimeoutMs })
+      const tracer = trace ? new RunTracer(trace) : null
       try {
-        await runOnce(flow, flags)
+        await runOnce(flow, flags, tracer)
       } finally {
         await flow.close()
+        if (tracer && trace) process.stderr.write(`${traceSummary(trace, await tracer.close())}\n`)
       }
     })
 }

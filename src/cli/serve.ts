@@ -19,6 +19,7 @@ interface ServeFlags {
   headerTimeout?: number
   idleTimeout?: number
   maxConnections?: number
+  trace?: string
 }
 
 export function registerServe(program: Command): void {
@@ -41,6 +42,7 @@ export function registerServe(program: Command): void {
     .option('--header-timeout <seconds>', 'time a client may take to send its request headers, then 408 (0 = none)', seconds, 10)
     .option('--idle-timeout <seconds>', 'time an idle keep-alive connection stays open', positiveSeconds, 72)
     .option('--max-connections <n>', 'connections per worker; beyond, the one waiting longest for a request is closed, else 503 (0 = no cap; default: the open-file limit less a reserve)', integer(0))
+    .option('--trace <otlp=url>', 'export each run as an OpenTelemetry trace to an OTLP/HTTP collector, e.g. otlp=http://127.0.0.1:4318 (default: none)')
     .action(async (flowDir: string, flags: ServeFlags) => {
       await serveCommand({
         flowDir,
@@ -58,7 +60,8 @@ export function registerServe(program: Command): void {
         graceSeconds: flags.grace,
         headerTimeoutSeconds: flags.headerTimeout,
         idleTimeoutSeconds: flags.idleTimeout,
-        maxConnections: flags.maxConnections
+        maxConnections: flags.maxConnections,
+        trace: flags.trace
       })
     })
 }

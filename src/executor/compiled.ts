@@ -5,7 +5,6 @@ import { FlowRun, type Executable } from './run.js'
 import { ToolPool } from './pool.js'
 import { RunSlots } from './run-slots.js'
 import { poolWidth } from './width.js'
-import { buildPoolTools, type PoolBuild } from './pool-build.js'
 import type { CompiledFlow, LoadFlowOptions, PoolStats } from './types.js'
 
 export const DEFAULT_THREADS = 4
@@ -26,23 +25,20 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
     if (node.pool) node.poolIndex = poolTools.push(node.pool) - 1
   }
   let pool: ToolPool | null = null
-  let poolBuild: PoolBuild | null = null
   let slots: RunSlots | null = null
   if (poolTools.length > 0) {
     const runs = options.threads ?? DEFAULT_THREADS
     const width = poolWidth(parts.plan.nodes)
     const maxThreads = width * runs
     slots = new RunSlots(runs)
-    poolBuild = await buildPoolTools(poolTools)
     // Up front, a thread per run slot (every run of a pool-bound flow holds at least one) and at least one
     // run's fan-out; the fan-outs' further threads start on demand. See docs/architecture.md for the A/B.
     const minThreads = Math.max(width, runs)
-    pool = new ToolPool({ tools: poolBuild.tools, maxThreads, minThreads, idleTimeoutMs: POOL_IDLE_MS })
+    pool = new ToolPool({ tools: poolTools, maxThreads, minThreads, idleTimeoutMs: POOL_IDLE_MS })
     try {
       await pool.ready()
     } catch (err) {
       await pool.close().catch(() => {})
-      await poolBuild.dispose()
       throw err
     }
   }
@@ -70,6 +66,6 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
       return run
     },
     poolStats: () => (pool && slots ? { ...pool.stats(), runSlots: slots.capacity, runs: slots.running, runsWaiting: slots.waiting } : { ...NO_POOL }),
-    close: () => (closed ??= pool ? pool.close().finally(() => poolBuild?.dispose()) : Promise.resolve())
+    close: () => (closed ??= (pool ? pool.close() : Promise.resolve()).finally(() => parts.dispose?.()))
   }
 }

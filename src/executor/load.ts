@@ -28,5 +28,11 @@ export { compileFlow }
 /** Loads, validates and compiles a flow folder. Throws FlowDefinitionError naming the file and field. */
 export async function loadFlow(dir: string, options: LoadFlowOptions = {}): Promise<CompiledFlow> {
   checkOptions(options)
-  return createCompiledFlow(await compileFlow(dir), options)
+  const parts = await compileFlow(dir)
+  try {
+    return await createCompiledFlow(parts, options)
+  } catch (err) {
+    await parts.dispose?.()
+    throw err
+  }
 }

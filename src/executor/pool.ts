@@ -43,6 +43,9 @@ export class PoolTask implements QueuedTask {
   startedAt = 0
   /** Reported to its client, or cancelled by it: never reported (again). */
   over = false
+  /** Epoch ms when its thread started and ended the tool, by the thread's clock (0 until it answers). */
+  ranFrom = 0
+  ranTo = 0
 
   constructor(
     readonly client: PoolClient,
@@ -219,6 +222,11 @@ export class ToolPool {
     // A thread stopped on purpose (a cancelled task, retired, closed) may still have an answer in flight.
     if (!this.threads.has(thread)) return
     if (Array.isArray(message)) {
+      const task = thread.task
+      if (task) {
+        task.ranFrom = message[2] as number
+        task.ranTo = message[3] as number
+      }
       this.finish(thread, message[0] as boolean, message[1])
     } else if (message === THREAD_READY) {
       thread.ready = true

@@ -9,8 +9,8 @@ import { AbortedError, FloodgateError, TimeoutError, ToolError, messageOf } from
 import { INPUT, LITERAL, isPlainObject, walkPath, type Plan, type Ref } from '../flow/plan.js'
 import type { PoolClient, PoolTask, ToolPool } from './pool.js'
 import type { RunSlots, SlotWaiter } from './run-slots.js'
-import type { NodeTrace, RunOptions, RunResult, RunTrace } from './types.js'
-import type { ToolContext } from '../tools/index.js'
+import type { LlmCall, NodeTrace, RunOptions, RunResult, RunTrace } from './types.js'
+import type { LlmToolContext } from '../llm/index.js'
 import { ToolScope, toolScope, type FaultKind, type ScopedRun } from './tool-scope.js'
 
 const RUNNING = 1
@@ -50,9 +50,11 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   // Made only when a tool reads its signal: an AbortController costs a few microseconds, a large share
   // of a one-node run's overhead, and most async tools never look at it.
   private controller: AbortController | null = null
-  private readonly context: ToolContext
-  private readonly startedAt = Date.now()
+  private readonly context: LlmToolContext
   private readonly t0 = performance.now()
+  // Epoch ms on the clock pool threads and LLM calls stamp their times with (timeOrigin + now), so that
+  // an exported trace nests them inside the run exactly; Date.now() is whole milliseconds.
+  private readonly startedAt = performance.timeOrigin + this.t0
   private scratch: unknown[] | null = null
   private left: number
   private settled = false
@@ -136,6 +138,10 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
       trace.queuedMs = queuedMs
       trace.startMs += queuedMs
     }
+    if (task.ranFrom > 0) {
+      trace.threadStartedAt = task.ranFrom
+      trace.threadEndedAt = task.ranTo
+    }
     if (ok) this.complete(i, value)
     else this.fail(i, value)
   }
@@ -161,6 +167,7 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
       return
     }
     this.state[i] = RUNNING
+    if (this.options.capture) trace.inputs = args
     if (this.nodeTimers) {
       const ms = this.flow.nodeTimeoutMs
       this.nodeTimers[i] = setTimeout(() => this.fail(i, new TimeoutError(`node "${node.name}" timed out after ${ms} ms`, { node: node.name, timeoutMs: ms })), ms)
@@ -222,6 +229,7 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   private complete(i: number, value: unknown): void {
     if (this.settled) return
     this.endNode(i)
+    if (this.options.capture) this.traces[i]!.output = value
     this.results[i] = value
     this.state[i] = OK
     this.release(i)
@@ -260,6 +268,12 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
 
   get requestId(): string | undefined {
     return this.options.requestId
+  }
+
+  /** An llm node's call, reported by the LLM client through its tool context (RunContext). */
+  noteLlmCall(i: number, call: LlmCall): void {
+    const trace = this.traces[i]
+    if (trace) trace.llm = call
   }
 
   /** A fault raised by node i's code outside any await (see tool-scope.ts). */
@@ -358,11 +372,19 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   }
 }
 
-/** A tool's context whose signal exists only once read. */
-class RunContext implements ToolContext {
+/**
+ * A tool's context whose signal exists only once read. One per run, shared by its loop nodes: an llm
+ * node's call is put in the trace of the node whose scope it is made in.
+ */
+class RunContext implements LlmToolContext {
   constructor(private readonly run: FlowRun) {}
 
   get signal(): AbortSignal {
     return this.run.signal
+  }
+
+  noteLlmCall(call: LlmCall): void {
+    const scope = toolScope.getStore()
+    if (scope?.run === this.run) this.run.noteLlmCall(scope.node, call)
   }
 }

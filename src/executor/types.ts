@@ -2,8 +2,9 @@
 // folders: change it only with every reader in view.
 import type { FlowKind, InputDef, NodePlace, OutputDef } from '../flow/index.js'
 import type { FloodgateError } from '../errors.js'
+import type { LlmCall } from '../llm/index.js'
 
-export type { NodePlace }
+export type { NodePlace, LlmCall }
 export type NodeStatus = 'ok' | 'bypassed' | 'failed'
 
 export interface NodeTrace {
@@ -16,6 +17,14 @@ export interface NodeTrace {
   status: NodeStatus
   ranOn: NodePlace
   error?: string
+  /** A pool node: epoch ms when its pool thread started and ended the tool, by that thread's clock. */
+  threadStartedAt?: number
+  threadEndedAt?: number
+  /** The call an llm node made (model, tokens), as the LLM client reported it. */
+  llm?: LlmCall
+  /** With RunOptions.capture: the node's arguments and its result. */
+  inputs?: Record<string, unknown>
+  output?: unknown
 }
 
 export interface RunTrace {
@@ -40,6 +49,8 @@ export interface RunOptions {
   requestId?: string
   /** Overrides the flow's per-run timeout for this run. 0 means none. */
   timeoutMs?: number
+  /** Keep each node's arguments and result in its trace (for exported traces). */
+  capture?: boolean
 }
 
 /** A run in progress, for callers that end runs themselves (the server's timeout and disconnects). */

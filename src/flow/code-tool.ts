@@ -1,10 +1,11 @@
 // Code tools: a module in the flow folder whose export is the tool. An async function runs on the event
-// loop; any other function is a sync tool and runs on the worker-thread pool.
+// loop; any other function is a sync tool and runs on the worker-thread pool. Modules come from the
+// flow's tool build (tool-build.ts), which every thread imports.
 import { realpath, stat } from 'node:fs/promises'
 import { extname, isAbsolute, relative, resolve } from 'node:path'
 import { types } from 'node:util'
-import { messageOf } from '../errors.js'
-import { importFile } from '../tool-runtime/index.js'
+import { moduleExports } from '../tool-runtime/index.js'
+import type { ToolBuild, ToolEntry } from './tool-build.js'
 import type { Where } from './where.js'
 import type { NodePlace, PoolTool, ToolFn } from './plan.js'
 
@@ -35,28 +36,32 @@ export async function resolveToolFile(dir: string, path: unknown, where: Where, 
   return file
 }
 
-export async function importToolModule(file: string, shown: string, where: Where, field: string): Promise<Record<string, unknown>> {
-  try {
-    return await importFile(file)
-  } catch (err) {
-    throw where.error(field, `cannot import ${shown}: ${messageOf(err)}`, err)
-  }
+/** What a module exports besides its default, for an error that says the export sought is not there. */
+export function namedExports(mod: Record<string, unknown>): string[] {
+  return Object.keys(mod).filter((k) => k !== 'default' && k !== '__esModule')
 }
 
 export function isClass(fn: (...args: never[]) => unknown): boolean {
   return /^class[\s{]/.test(Function.prototype.toString.call(fn))
 }
 
-/** Loads a code tool: `source.path`'s default export. */
-export async function loadCodeTool(dir: string, path: unknown, where: Where, field: string): Promise<LoadedTool> {
-  const file = await resolveToolFile(dir, path, where, field)
-  const mod = await importToolModule(file, String(path), where, field)
+/** The tool file named by `source.path`, checked, ready for the flow's tool build. */
+export async function codeToolEntry(dir: string, path: unknown, where: Where, field: string): Promise<ToolEntry> {
+  return { file: await resolveToolFile(dir, path, where, field), shown: String(path), where, field }
+}
+
+/** Loads a code tool: its file's default export. */
+export async function loadCodeTool(entry: ToolEntry, tools: ToolBuild): Promise<LoadedTool> {
+  const { where, field, shown } = entry
+  const mod = moduleExports(await tools.load(entry))
   const fn = mod.default
   if (typeof fn !== 'function') {
-    const found = fn === undefined ? 'no default export' : `default export is ${typeof fn}`
-    throw where.error(field, `${String(path)} must default-export the tool function (${found})`)
+    const named = namedExports(mod)
+    const others = named.length ? `; it exports ${named.join(', ')}` : ''
+    const found = fn === undefined ? `no default export${others}` : `default export is ${typeof fn}`
+    throw where.error(field, `${shown} must default-export the tool function (${found})`)
   }
-  if (isClass(fn as () => unknown)) throw where.error(field, `${String(path)} default-exports a class; a tool is a function`)
+  if (isClass(fn as () => unknown)) throw where.error(field, `${shown} default-exports a class; a tool is a function`)
   if (types.isAsyncFunction(fn)) return { place: 'loop', call: fn as ToolFn, pool: null }
-  return { place: 'pool', call: null, pool: { file, exportName: 'default', form: 'function' } }
+  return { place: 'pool', call: null, pool: { file: tools.output(entry.file), exportName: 'default', form: 'function' } }
 }

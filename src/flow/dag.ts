@@ -2,9 +2,10 @@
 // tools imported once.
 import { INPUT, LITERAL, NODE, Ref, parseRef } from './references.js'
 import { dependentsOf, findCycle } from './graph.js'
-import { knownNodeTypes, nodeTypeLoader } from './node-types.js'
+import { codeEntryOf, knownNodeTypes, nodeTypeLoader } from './node-types.js'
 import { isPlainObject, type Where } from './where.js'
 import type { InputDef } from './types.js'
+import type { ToolBuild, ToolEntry } from './tool-build.js'
 import type { Plan, PlanNode, PlanOutput } from './plan.js'
 
 interface NodeDraft {
@@ -88,7 +89,7 @@ function compileOutputs(raw: unknown, where: Where, inputs: InputDef[], index: M
   return outputs
 }
 
-export async function compileDag(dir: string, data: Record<string, unknown>, where: Where, inputs: InputDef[]): Promise<Plan> {
+export async function compileDag(dir: string, data: Record<string, unknown>, where: Where, inputs: InputDef[], tools: ToolBuild): Promise<Plan> {
   const rawNodes = data.nodes ?? []
   if (!Array.isArray(rawNodes)) throw where.error('nodes', 'expected a list of nodes')
   const aggregation = new Set<string>()
@@ -115,10 +116,18 @@ export async function compileDag(dir: string, data: Record<string, unknown>, whe
   if (cycle) throw where.error('nodes', `dependency cycle ${cycle.map((i) => drafts[i]!.name).join(' -> ')}`)
   const outputs = compileOutputs(data.outputs, where, inputs, index, aggregation)
 
+  // Every code tool of the flow in one build, before any is imported (tool-build.ts).
+  const entries: ToolEntry[] = []
+  for (const d of drafts) {
+    const entry = await codeEntryOf(d.type, { dir, node: d.raw, where, field: d.field })
+    if (entry) entries.push(entry)
+  }
+  await tools.build(entries)
+
   const dependents = dependentsOf(deps)
   const nodes: PlanNode[] = []
   for (const [i, d] of drafts.entries()) {
-    const tool = await nodeTypeLoader(d.type)!({ dir, node: d.raw, where, field: d.field })
+    const tool = await nodeTypeLoader(d.type)!({ dir, node: d.raw, where, field: d.field, tools })
     const argCount = d.inputNames.length
     nodes.push({
       name: d.name,

@@ -4,7 +4,9 @@ import { stat } from 'node:fs/promises'
 import { types } from 'node:util'
 import { messageOf } from '../errors.js'
 import { INPUT, Ref } from './references.js'
-import { importToolModule, isClass, resolveToolFile, type LoadedTool } from './code-tool.js'
+import { isClass, namedExports, resolveToolFile, type LoadedTool } from './code-tool.js'
+import { moduleExports } from '../tool-runtime/index.js'
+import type { ToolBuild } from './tool-build.js'
 import { isPlainObject, type Where } from './where.js'
 import type { InputDef } from './types.js'
 import type { Plan, ToolFn } from './plan.js'
@@ -33,22 +35,25 @@ function construct(cls: Callable, init: Record<string, unknown> | undefined, exp
   return instance as { call: Callable }
 }
 
-async function loadEntry(dir: string, entry: unknown, init: Record<string, unknown> | undefined, where: Where): Promise<{ name: string; tool: LoadedTool }> {
+async function loadEntry(dir: string, entry: unknown, init: Record<string, unknown> | undefined, where: Where, tools: ToolBuild): Promise<{ name: string; tool: LoadedTool }> {
   if (typeof entry !== 'string' || !/^[^:]+:[A-Za-z_$][\w$]*$/.test(entry.trim())) {
     throw where.error('entry', `expected "<module>:<export>", e.g. flow:ChatFlow (got ${JSON.stringify(entry)})`)
   }
   const [moduleName, exportName] = entry.trim().split(':') as [string, string]
   const file = await findModule(dir, moduleName, where)
   const shown = file.slice(dir.length + 1)
-  const mod = await importToolModule(file, shown, where, 'entry')
+  const mod = moduleExports(await tools.load({ file, shown, where, field: 'entry' }))
   const target = mod[exportName]
-  if (target === undefined) throw where.error('entry', `${shown} has no export "${exportName}"`)
+  if (target === undefined) {
+    const named = namedExports(mod)
+    throw where.error('entry', `${shown} has no export "${exportName}"${named.length ? ` (it exports ${named.join(', ')})` : ''}`)
+  }
   if (typeof target !== 'function') throw where.error('entry', `export "${exportName}" of ${shown} is ${typeof target}, not a function or class`)
   const fn = target as Callable
   if (!isClass(fn)) {
     if (init !== undefined) throw where.error('init', `${exportName} is a function; init applies to a class entry`)
     if (types.isAsyncFunction(fn)) return { name: exportName, tool: { place: 'loop', call: fn as ToolFn, pool: null } }
-    return { name: exportName, tool: { place: 'pool', call: null, pool: { file, exportName, form: 'function' } } }
+    return { name: exportName, tool: { place: 'pool', call: null, pool: { file: tools.output(file), exportName, form: 'function' } } }
   }
   const instance = construct(fn, init, exportName, where)
   if (types.isAsyncFunction(instance.call)) {
@@ -56,13 +61,13 @@ async function loadEntry(dir: string, entry: unknown, init: Record<string, unkno
     return { name: exportName, tool: { place: 'loop', call, pool: null } }
   }
   // A sync class runs on pool threads; each thread builds its own instance from the same init.
-  return { name: exportName, tool: { place: 'pool', call: null, pool: { file, exportName, form: 'class', init } } }
+  return { name: exportName, tool: { place: 'pool', call: null, pool: { file: tools.output(file), exportName, form: 'class', init } } }
 }
 
-export async function compileFlex(dir: string, data: Record<string, unknown>, where: Where, inputs: InputDef[]): Promise<Plan> {
+export async function compileFlex(dir: string, data: Record<string, unknown>, where: Where, inputs: InputDef[], tools: ToolBuild): Promise<Plan> {
   const init = data.init
   if (init !== undefined && init !== null && !isPlainObject(init)) throw where.error('init', 'expected a mapping of constructor arguments')
-  const { name, tool } = await loadEntry(dir, data.entry, (init ?? undefined) as Record<string, unknown> | undefined, where)
+  const { name, tool } = await loadEntry(dir, data.entry, (init ?? undefined) as Record<string, unknown> | undefined, where, tools)
   let outputNames: string[] = []
   if (data.outputs !== undefined && data.outputs !== null) {
     if (!isPlainObject(data.outputs)) throw where.error('outputs', 'expected a mapping of output name to {type, description}')

@@ -6,10 +6,11 @@ import { parseInputDefs } from './inputs.js'
 import { compileDag } from './dag.js'
 import { compileFlex } from './flex.js'
 import { isPlainObject } from './where.js'
+import { ToolBuild } from './tool-build.js'
 import type { FlowParts } from './plan.js'
 import type { OutputDef } from './types.js'
 
-export { parseInputArgs, createInputValidator } from './inputs.js'
+export { parseInputArgs, createInputValidator, convertText, INPUT_TYPE_TEXT } from './inputs.js'
 export { registerNodeType, type NodeTypeContext, type NodeTypeLoader } from './node-types.js'
 export type { LoadedTool } from './code-tool.js'
 export { Where, isPlainObject, typeName } from './where.js'
@@ -38,9 +39,15 @@ function outputDefs(raw: unknown, kind: 'dag' | 'flex'): OutputDef[] {
 export async function compileFlow(dir: string): Promise<FlowParts> {
   const file = await readFlowFile(dir)
   const inputs = parseInputDefs(file.data.inputs, file.where)
-  const plan = file.kind === 'dag'
-    ? await compileDag(file.dir, file.data, file.where, inputs)
-    : await compileFlex(file.dir, file.data, file.where, inputs)
-  const name = basename(file.dir)
-  return { name, dir: file.dir, kind: file.kind, inputs, outputs: outputDefs(file.data.outputs, file.kind), plan }
+  const tools = new ToolBuild(file.dir)
+  try {
+    const plan = file.kind === 'dag'
+      ? await compileDag(file.dir, file.data, file.where, inputs, tools)
+      : await compileFlex(file.dir, file.data, file.where, inputs, tools)
+    const name = basename(file.dir)
+    return { name, dir: file.dir, kind: file.kind, inputs, outputs: outputDefs(file.data.outputs, file.kind), plan, dispose: () => tools.dispose() }
+  } catch (err) {
+    await tools.dispose()
+    throw err
+  }
 }

@@ -85,7 +85,8 @@ export function createInputValidator(defs: InputDef[]): (raw: Record<string, unk
   }
 }
 
-function convert(def: InputDef, text: string): unknown {
+/** A text (a command-line value, a CSV cell) as the input's declared type; undefined when it is not one. */
+export function convertText(def: InputDef, text: string): unknown {
   switch (def.type) {
     case 'string': return text
     case 'int': return /^[-+]?\d+$/.test(text.trim()) ? Number(text) : undefined
@@ -102,7 +103,7 @@ function convert(def: InputDef, text: string): unknown {
   }
 }
 
-const EXPECTED: Record<InputType, string> = {
+export const INPUT_TYPE_TEXT: Record<InputType, string> = {
   string: 'any text',
   int: 'an integer',
   double: 'a number',
@@ -127,8 +128,8 @@ export function parseInputArgs(defs: InputDef[], pairs: string[]): Record<string
       throw new UsageError(`--input ${pair}: the flow has no input "${name}" (inputs: ${known})`, { flag: '--input', input: name })
     }
     const text = pair.slice(eq + 1)
-    const value = convert(def, text)
-    if (value === undefined) throw new UsageError(`--input ${pair}: input "${name}" is ${def.type}, expected ${EXPECTED[def.type]}`, { flag: '--input', input: name })
+    const value = convertText(def, text)
+    if (value === undefined) throw new UsageError(`--input ${pair}: input "${name}" is ${def.type}, expected ${INPUT_TYPE_TEXT[def.type]}`, { flag: '--input', input: name })
     if (typeof value === 'number' && typeMismatch(def.type, value)) {
       const why = Number.isFinite(value) ? `is beyond ${SAFE_RANGE}, the largest integer a number holds exactly` : `is too large to represent (beyond ${DOUBLE_RANGE})`
       throw new UsageError(`--input ${pair}: input "${name}" is ${def.type}, and ${text.trim()} ${why}`, { flag: '--input', input: name })

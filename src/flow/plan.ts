@@ -18,13 +18,12 @@ export type ToolFn = (inputs: Record<string, unknown>, context: ToolContext) => 
 
 /** Where a pool thread finds a sync tool: a module export, called as a function or through a class. */
 export interface PoolTool {
+  /** The tool's JavaScript build (src/flow/tool-build.ts), imported as it is. */
   file: string
   exportName: string
   form: 'function' | 'class'
   /** Constructor argument for the class form (flex `init`). */
   init?: Record<string, unknown>
-  /** `file` is a JavaScript build made by pool-build.ts: import it as is, no loader hooks needed. */
-  built?: boolean
 }
 
 export interface PlanNode {
@@ -71,4 +70,6 @@ export interface FlowParts {
   inputs: InputDef[]
   outputs: OutputDef[]
   plan: Plan
+  /** Frees what loading the flow made (its tool build); called by close(). */
+  dispose?: () => Promise<void>
 }

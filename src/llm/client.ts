@@ -8,7 +8,9 @@ import { version } from '../version.js'
 import { backoffMs, isRetriableError, isRetriableStatus, retryAfterMs } from './retry.js'
 import { describeFailure, excerpt, statusError, upstreamError, type CallPlace } from './upstream.js'
 import { streamContent } from './stream.js'
+import { noteReply } from './call-info.js'
 import type { Connection } from './connections.js'
+import type { LlmCall } from './call-info.js'
 
 export interface Endpoint extends CallPlace {
   origin: string
@@ -83,13 +85,14 @@ function contentType(res: Dispatcher.ResponseData): string {
  * What a chat.completion reply gives the flow: the message content, or the whole message when the
  * model called tools or functions (as PromptFlow's llm tool does).
  */
-export function replyContent(endpoint: Endpoint, text: string, type: string): unknown {
+export function replyContent(endpoint: Endpoint, text: string, type: string, call?: LlmCall): unknown {
   let reply: unknown
   try {
     reply = JSON.parse(text)
   } catch {
     throw upstreamError(endpoint, `the reply is not JSON (content-type ${type || 'none'}): ${JSON.stringify(excerpt(text, 120))}`)
   }
+  noteReply(call, reply)
   const choice = (reply as { choices?: unknown })?.choices
   const message = Array.isArray(choice) ? (choice[0] as { message?: unknown } | undefined)?.message : undefined
   if (message === null || typeof message !== 'object') {
@@ -102,7 +105,7 @@ export function replyContent(endpoint: Endpoint, text: string, type: string): un
 }
 
 /** One non-streaming chat completion: the message content (see replyContent). */
-export async function completeChat(endpoint: Endpoint, body: ChatBody, signal?: AbortSignal): Promise<unknown> {
+export async function completeChat(endpoint: Endpoint, body: ChatBody, signal?: AbortSignal, call?: LlmCall): Promise<unknown> {
   const res = await send(endpoint, { ...body, stream: false }, signal)
   let text: string
   try {
@@ -111,7 +114,7 @@ export async function completeChat(endpoint: Endpoint, body: ChatBody, signal?: 
     if (signal?.aborted) throw signal.reason
     throw upstreamError(endpoint, `reading the reply: ${describeFailure(err, endpoint.connection.timeoutMs)}`, {}, err)
   }
-  return replyContent(endpoint, text, contentType(res))
+  return replyContent(endpoint, text, contentType(res), call)
 }
 
 /**

@@ -5,10 +5,10 @@ import { ToolError } from '../errors.js'
 import { INPUT, LITERAL, isPlainObject, parseRef, type LoadedTool, type NodeTypeContext, type Where } from '../flow/index.js'
 import { escapeRoleHeadings, parseChat } from './chat-format.js'
 import { chatEndpoint, completeChat, streamChat, type ChatBody } from './client.js'
+import { endCall, startCall, type LlmToolContext } from './call-info.js'
 import { pickConnection, readConnections } from './connections.js'
 import { apiField, checkParam, isApiParam } from './params.js'
 import { loadTemplate, type CompiledTemplate } from './template.js'
-import type { ToolContext } from '../tools/index.js'
 
 function inputsOf(node: Record<string, unknown>): Record<string, unknown> {
   return isPlainObject(node.inputs) ? node.inputs : {}
@@ -84,7 +84,7 @@ export async function loadLlmNode({ dir, node, where, field }: NodeTypeContext):
   const connection = pickConnection(await readConnections(dir), node.connection, name, where, `${field}.connection`)
   const endpoint = chatEndpoint(connection, name)
 
-  const call = async (args: Record<string, unknown>, context: ToolContext): Promise<unknown> => {
+  const call = async (args: Record<string, unknown>, context: LlmToolContext): Promise<unknown> => {
     const body: ChatBody = {}
     const vars: Record<string, unknown> = {}
     for (const key in args) {
@@ -98,8 +98,15 @@ export async function loadLlmNode({ dir, node, where, field }: NodeTypeContext):
     }
     if (hasStream(vars)) await joinStreams(vars)
     body.messages = parseChat(template.render(vars), template)
-    if (body.stream === true) return streamChat(endpoint, body, context.signal)
-    return completeChat(endpoint, body, context.signal)
+    const call = startCall(endpoint, body, context)
+    try {
+      const reply = body.stream === true ? await streamChat(endpoint, body, context.signal) : await completeChat(endpoint, body, context.signal, call)
+      endCall(call)
+      return reply
+    } catch (err) {
+      endCall(call, err)
+      throw err
+    }
   }
   return { place: 'loop', call, pool: null }
 }

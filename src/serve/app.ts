@@ -16,6 +16,7 @@ import { registerFeedback, registerInfo } from './routes/info.js'
 import { ownMetrics, registerMetrics, type MetricsSource } from './routes/metrics.js'
 import { registerScore } from './routes/score.js'
 import { requestIdOf } from './request-id.js'
+import type { RunTracer } from '../trace/index.js'
 
 export interface AppOptions {
   admission: AdmissionLimits
@@ -38,6 +39,8 @@ export interface AppOptions {
    * primary's aggregate instead.
    */
   metricsSource?: (own: ServeMetrics) => MetricsSource
+  /** Exports each /score run as a trace (--trace); null or absent: none. */
+  tracer?: RunTracer | null
 }
 
 export interface FloodgateApp extends FastifyInstance {
@@ -90,7 +93,8 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
 
   const admission = new Admission(options.admission)
   const connections = options.maxConnections > 0 ? new ConnectionGuard(app.server, options.maxConnections, logger) : null
-  const metrics = new ServeMetrics(flow, admission, connections)
+  const tracer = options.tracer ?? null
+  const metrics = new ServeMetrics(flow, admission, connections, tracer)
   const exchanges = new ResponseTracker(metrics, logger, connections)
   const draining: DrainState = { active: false, refused: 0 }
   const shuttingDown = new ShuttingDownError('the server is shutting down; retry (another instance or the restarted server will answer)')
@@ -127,7 +131,7 @@ export function buildApp(flow: CompiledFlow, options: AppOptions): FloodgateApp 
   })
 
   const deadlines = options.timeoutMs > 0 ? new Deadlines(options.timeoutMs) : null
-  const ctx = { flow, admission, metrics, deadlines, bodyLimit: options.bodyLimit }
+  const ctx = { flow, admission, metrics, deadlines, bodyLimit: options.bodyLimit, tracer }
   app.register(async (scope) => {
     if (options.apiKey) scope.addHook('onRequest', apiKeyCheck(options.apiKey))
     registerScore(scope, ctx)

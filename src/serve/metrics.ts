@@ -10,6 +10,7 @@ import type { CompiledFlow, RunTrace } from '../executor/types.js'
 import type { Admission } from './admission.js'
 import type { ConnectionStats } from './connections.js'
 import { LabelledHistogram } from './histogram.js'
+import type { RunTracer } from '../trace/index.js'
 
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.25, 1.5, 2, 3, 5, 10, 30, 60]
 
@@ -23,7 +24,7 @@ export class ServeMetrics {
   // scrape time (its labelled inc() allocates and hashes labels on every call).
   private readonly requestCounts = new Map<string, Map<number, number>>()
 
-  constructor(flow: CompiledFlow, admission: Admission, connections: ConnectionStats | null = null) {
+  constructor(flow: CompiledFlow, admission: Admission, connections: ConnectionStats | null = null, tracer: RunTracer | null = null) {
     const registers = [this.registry]
     this.loopDelay = monitorEventLoopDelay({ resolution: 10 })
     this.loopDelay.enable()
@@ -81,6 +82,7 @@ export class ServeMetrics {
       }
     })
     if (connections) this.connectionMetrics(connections)
+    if (tracer) this.traceMetrics(tracer)
     const pool = (name: string, help: string, read: (s: ReturnType<CompiledFlow['poolStats']>) => number, aggregator: 'sum' | 'average') =>
       new Gauge({
         name,
@@ -138,6 +140,23 @@ export class ServeMetrics {
     }
     counter('floodgate_connections_refused_total', 'Connections refused with 503 at the --max-connections cap', () => connections.refused)
     counter('floodgate_connections_evicted_total', 'Connections waiting for a request, closed at the --max-connections cap to admit a new one', () => connections.evicted)
+  }
+
+  private traceMetrics(tracer: RunTracer): void {
+    const seen = { exported: 0, failed: 0, dropped: 0, unsampled: 0 }
+    new Counter({
+      name: 'floodgate_trace_spans_total',
+      help: 'Spans of exported traces (--trace), by outcome: exported (the collector took them), failed (an export failed or timed out: collector down or slow), dropped (not queued: the bound of spans waiting for export was reached), unsampled (the caller\'s traceparent or OTEL_TRACES_SAMPLER left the run out)',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+      collect() {
+        const stats = tracer.stats()
+        for (const outcome of ['exported', 'failed', 'dropped', 'unsampled'] as const) {
+          this.inc({ outcome }, stats[outcome] - seen[outcome])
+          seen[outcome] = stats[outcome]
+        }
+      }
+    })
   }
 
   recordRequest(route: string, status: number, seconds: number): void {

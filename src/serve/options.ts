@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os'
 import { readFileSync } from 'node:fs'
 import { UsageError, messageOf } from '../errors.js'
+import { parseTraceFlag } from '../trace/index.js'
 
 export interface ServeOptions {
   flowDir: string
@@ -35,6 +36,8 @@ export interface ServeOptions {
   idleTimeoutSeconds?: number
   /** Connections per worker; 0 = no cap. Default: what the open-file limit allows (see connections.ts). */
   maxConnections?: number
+  /** `otlp=<collector URL>`: export each run as an OpenTelemetry trace. Default: no traces. */
+  trace?: string
 }
 
 export interface ResolvedServeOptions {
@@ -54,6 +57,7 @@ export interface ResolvedServeOptions {
   headerTimeoutSeconds: number
   idleTimeoutSeconds: number
   maxConnections: number | undefined
+  trace: string | undefined
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -75,7 +79,8 @@ export function resolveServeOptions(options: ServeOptions, env: NodeJS.ProcessEn
     backlog: options.backlog ?? 8192,
     headerTimeoutSeconds: options.headerTimeoutSeconds ?? 10,
     idleTimeoutSeconds: options.idleTimeoutSeconds ?? 72,
-    maxConnections: options.maxConnections
+    maxConnections: options.maxConnections,
+    trace: options.trace
   }
   check(Number.isInteger(resolved.port) && resolved.port >= 0 && resolved.port <= 65535, '--port', resolved.port, 'an integer from 0 to 65535')
   check(Number.isInteger(resolved.workers) && resolved.workers >= 1, '--workers', resolved.workers, 'an integer of at least 1')
@@ -94,6 +99,7 @@ export function resolveServeOptions(options: ServeOptions, env: NodeJS.ProcessEn
   if (resolved.maxConnections !== undefined) {
     check(Number.isInteger(resolved.maxConnections) && resolved.maxConnections >= 0, '--max-connections', resolved.maxConnections, 'an integer of at least 0 (0 = no cap)')
   }
+  parseTraceFlag(resolved.trace)
   check(LOG_LEVELS.includes(resolved.logLevel), '--log-level', resolved.logLevel, `one of ${LOG_LEVELS.join(', ')}`)
   return resolved
 }

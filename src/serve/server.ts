@@ -11,6 +11,7 @@ import { StartupError, messageOf } from '../errors.js'
 import { urlOf } from '../process/index.js'
 import { buildApp, type AppOptions, type FloodgateApp } from './app.js'
 import { defaultMaxConnections } from './connections.js'
+import { RunTracer, parseTraceFlag, traceSummary } from '../trace/index.js'
 import { admissionDefaults, resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './options.js'
 
 export interface StartServerOptions extends ServeOptions {
@@ -43,6 +44,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const flow = await createCompiledFlow(parts, { threads: runs, nodeTimeoutMs: 0, runTimeoutMs: 0 })
   const defaults = admissionDefaults(runs, flow.poolStats().runSlots > 0)
   const logger = options.logger ?? createLogger(resolved.logLevel)
+  const traceTo = parseTraceFlag(resolved.trace)
+  const tracer = traceTo ? new RunTracer(traceTo) : null
   let app: FloodgateApp
   try {
     app = buildApp(flow, {
@@ -54,11 +57,13 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       maxConnections: resolved.maxConnections ?? defaultMaxConnections(flow.poolStats().threads),
       apiKey: resolved.apiKey,
       logger,
-      metricsSource: options.metricsSource
+      metricsSource: options.metricsSource,
+      tracer
     })
     await app.listen({ host: resolved.host, port: resolved.port, backlog: resolved.backlog })
   } catch (err) {
     await flow.close().catch(() => {})
+    await tracer?.close(0)
     throw listenError(err, resolved)
   }
   const address = app.server.address()
@@ -72,12 +77,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     options: resolved,
     logger,
     holds,
-    close: () => (closing ??= drain(app, flow, resolved.graceSeconds * 1000, logger))
+    close: () => (closing ??= drain(app, flow, resolved.graceSeconds * 1000, logger, tracer))
   }
 }
 
 /** Stops accepting, waits for requests in progress up to `graceMs`, then cuts what is left. */
-async function drain(app: FloodgateApp, flow: CompiledFlow, graceMs: number, logger: Logger): Promise<void> {
+async function drain(app: FloodgateApp, flow: CompiledFlow, graceMs: number, logger: Logger, tracer: RunTracer | null): Promise<void> {
   app.draining.active = true
   const timer = setTimeout(() => app.server.closeAllConnections(), graceMs)
   // close() closes the connections idle at that moment; keep-alive connections whose run finishes later
@@ -91,6 +96,12 @@ async function drain(app: FloodgateApp, flow: CompiledFlow, graceMs: number, log
     await flow.close()
   }
   if (app.draining.refused > 0) logger.warn({ refused: app.draining.refused }, 'drained: requests that arrived meanwhile were answered 503 (shutting down)')
+  if (tracer) {
+    // The last runs' spans get a bounded time to reach the collector; what did not is said.
+    const stats = await tracer.close()
+    const level = stats.dropped + stats.failed > 0 ? 'warn' : 'info'
+    logger[level]({ exported: stats.exported, dropped: stats.dropped, failed: stats.failed, lastError: stats.lastError ?? undefined }, traceSummary(tracer.options, stats))
+  }
 }
 
 const IDLE_SWEEP_MS = 50

@@ -1,4 +1,4 @@
-// Compiled Floodgate (dist/) hands sync tools to the pool as a JavaScript build (src/executor/pool-build.ts):
+// Compiled Floodgate (dist/) hands sync tools to the pool as the flow's JavaScript build (src/flow/tool-build.ts):
 // relative imports bundled, packages and floodgate/tools imported by path, import.meta.url kept.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -13,7 +13,7 @@ import { repoRoot } from '../helpers/cli.js'
 const run = promisify(execFile)
 const bin = join(repoRoot, 'bin/floodgate.js')
 const flowDir = fileURLToPath(new URL('./fixtures/built-tool/', import.meta.url))
-const builds = () => readdirSync(tmpdir()).filter((f) => f.startsWith('floodgate-pool-')).length
+const builds = () => readdirSync(tmpdir()).filter((f) => f.startsWith('floodgate-tools-')).length
 
 test('compiled floodgate runs a TypeScript sync tool from its pool build', { skip: !existsSync(join(repoRoot, 'dist/cli/main.js')) && 'needs npm run build' }, async () => {
   const before = builds()

@@ -89,14 +89,14 @@ test('a tool file that exports no function', async (t) => {
   const { message, file } = await dagFailure(t, dagYaml(`nodes:\n- name: a\n  type: typescript\n  source: {type: code, path: bad.ts}\n`), {
     'bad.ts': 'export const x = 1\n'
   })
-  assert.equal(message, `${file}: nodes[0].source.path: bad.ts must default-export the tool function (no default export)`)
+  assert.equal(message, `${file}: nodes[0].source.path: bad.ts must default-export the tool function (no default export; it exports x)`)
 })
 
 test('a tool file that fails to import', async (t) => {
   const { message, file } = await dagFailure(t, dagYaml(`nodes:\n- name: a\n  type: typescript\n  source: {type: code, path: bad.mjs}\n`), {
     'bad.mjs': 'throw new Error("boom at import")\n'
   })
-  assert.equal(message, `${file}: nodes[0].source.path: cannot import bad.mjs: boom at import`)
+  assert.equal(message, `${file}: nodes[0].source.path: cannot load bad.mjs: it threw while loading (at bad.mjs:1): boom at import`)
 })
 
 test('a missing source', async (t) => {
@@ -146,7 +146,7 @@ function flexYaml(entry: string, extra = ''): string {
 
 test('a flex entry naming a missing export', async (t) => {
   const dir = await flowDir(t, { 'flow.flex.yaml': flexYaml('flow:ChatFlow'), 'flow.ts': 'export class Other {}\n' })
-  assert.equal(await failure(dir), `${join(dir, 'flow.flex.yaml')}: entry: flow.ts has no export "ChatFlow"`)
+  assert.equal(await failure(dir), `${join(dir, 'flow.flex.yaml')}: entry: flow.ts has no export "ChatFlow" (it exports Other)`)
 })
 
 test('a flex entry naming a missing module', async (t) => {

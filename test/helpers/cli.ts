@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url'
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const entry = fileURLToPath(new URL('./cli-entry.ts', import.meta.url))
+// By URL, so that a command run from another folder (a flow folder outside the repository) finds it.
+const tsx = import.meta.resolve('tsx')
 
 export interface CliResult {
   code: number | null
@@ -14,7 +16,7 @@ export interface CliResult {
 
 /** Starts `floodgate <args>` and returns the child; the caller must stop it. */
 export function spawnCli(args: string[], options: SpawnOptions = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  return spawn(process.execPath, ['--import', tsx, entry, ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     ...options,

@@ -4,7 +4,7 @@
 // closure per step, no timer (it joins the server's deadline list), no listener of its own (the
 // response's close listener in exchange.ts tells it when the client left).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { CompiledFlow, RunHandle, RunResult } from '../../executor/types.js'
+import type { CompiledFlow, RunHandle, RunResult, RunTrace } from '../../executor/types.js'
 import { AbortedError, HttpRequestError, TimeoutError, type FloodgateError } from '../../errors.js'
 import type { Admission } from '../admission.js'
 import type { DeadlineEntry, Deadlines } from '../deadlines.js'
@@ -14,6 +14,7 @@ import { startedAtOf, watchClose, type CloseWatcher } from '../response-tracker.
 import { parseScoreBody } from '../body.js'
 import { parseAccept } from '../negotiate.js'
 import { collectStreams, sseStream, streamFields } from '../stream.js'
+import type { RunContext, RunTracer } from '../../trace/index.js'
 
 export interface ScoreContext {
   flow: CompiledFlow
@@ -22,6 +23,8 @@ export interface ScoreContext {
   /** The per-request timeout (queue wait included); null means none. */
   deadlines: Deadlines | null
   bodyLimit: number
+  /** --trace: each run becomes a trace. */
+  tracer: RunTracer | null
 }
 
 export function registerScore(app: FastifyInstance, ctx: ScoreContext): void {
@@ -101,11 +104,32 @@ class ScoreRun implements DeadlineEntry, CloseWatcher {
   }
 
   private execute(): void {
-    this.run = this.ctx.flow.start(this.inputs, { requestId: this.request.id as string })
+    const tracer = this.ctx.tracer
+    this.run = this.ctx.flow.start(this.inputs, { requestId: this.request.id as string, capture: tracer !== null })
+    if (tracer === null) {
+      this.run.promise.then(
+        (result) => this.succeed(result),
+        (err: unknown) => this.fail(err)
+      )
+      return
+    }
     this.run.promise.then(
-      (result) => this.succeed(result),
-      (err: unknown) => this.fail(err)
+      (result) => {
+        tracer.run(this.ctx.flow, result.trace, this.inputs, result.outputs, null, this.traceContext())
+        this.succeed(result)
+      },
+      (err: unknown) => {
+        const trace = (err as FloodgateError).details?.trace as RunTrace | undefined
+        if (trace) tracer.run(this.ctx.flow, trace, this.inputs, null, err as FloodgateError, this.traceContext())
+        this.fail(err)
+      }
     )
+  }
+
+  /** The caller's span, when the request carries a W3C traceparent (the run's trace holds its request id). */
+  private traceContext(): RunContext | undefined {
+    const parent = this.request.headers.traceparent
+    return typeof parent === 'string' ? { parent } : undefined
   }
 
   /** Ends the run (if any), a queue wait and a stream in progress, with `reason`. */

@@ -1,0 +1,82 @@
+// What an llm node's call tells its run's trace (model, tokens, finish reasons), in the terms of the
+// OpenTelemetry GenAI conventions: exported traces and batch summaries read it from the node's trace.
+// The call is handed to the run through the tool context the node receives: the executor, which comes
+// after llm on the data's path, gives its contexts noteLlmCall (llm imports nothing of executor).
+import type { ToolContext } from '../tools/index.js'
+import type { ChatBody, Endpoint } from './client.js'
+
+/** What an LLM call reported, in the terms of OpenTelemetry's GenAI conventions. */
+export interface LlmCall {
+  /** gen_ai.provider.name, e.g. openai. */
+  provider: string
+  /** gen_ai.operation.name, e.g. chat. */
+  operation: string
+  requestModel?: string
+  responseModel?: string
+  responseId?: string
+  inputTokens?: number
+  outputTokens?: number
+  finishReasons?: string[]
+  stream: boolean
+  maxTokens?: number
+  temperature?: number
+  serverAddress: string
+  serverPort: number
+  /** Epoch ms: the call's start, and its end (the reply read; for a stream, its headers). */
+  startedAt: number
+  endedAt?: number
+  /** The error's class when it failed (error.type). */
+  errorType?: string
+}
+
+/** The tool context as an llm node sees it: the executor's records the call in the running node's trace. */
+export interface LlmToolContext extends ToolContext {
+  noteLlmCall?(call: LlmCall): void
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined
+}
+
+/** Starts the record of a call and puts it in the running node's trace. */
+export function startCall(endpoint: Endpoint, body: ChatBody, context: LlmToolContext): LlmCall {
+  const url = new URL(endpoint.url)
+  const call: LlmCall = {
+    provider: 'openai',
+    operation: 'chat',
+    requestModel: typeof body.model === 'string' ? body.model : undefined,
+    stream: body.stream === true,
+    maxTokens: num(body.max_tokens) ?? num(body.max_completion_tokens),
+    temperature: num(body.temperature),
+    serverAddress: url.hostname,
+    serverPort: Number(url.port) || (url.protocol === 'https:' ? 443 : 80),
+    startedAt: epochNow()
+  }
+  context.noteLlmCall?.(call)
+  return call
+}
+
+/** Ends the record of a call: when, and the error's class if it failed. */
+export function endCall(call: LlmCall, err?: unknown): void {
+  call.endedAt = epochNow()
+  if (err !== undefined) call.errorType = err instanceof Error ? err.name : 'Error'
+}
+
+/** Epoch ms on the clock the run's trace uses (see executor/run.ts). */
+function epochNow(): number {
+  return performance.timeOrigin + performance.now()
+}
+
+/** Fills the call from an OpenAI chat.completion reply: model, id, usage, finish reasons. */
+export function noteReply(call: LlmCall | undefined, reply: unknown): void {
+  if (!call || reply === null || typeof reply !== 'object') return
+  const r = reply as { model?: unknown; id?: unknown; usage?: { prompt_tokens?: unknown; completion_tokens?: unknown }; choices?: unknown }
+  if (typeof r.model === 'string') call.responseModel = r.model
+  if (typeof r.id === 'string') call.responseId = r.id
+  call.inputTokens = num(r.usage?.prompt_tokens)
+  call.outputTokens = num(r.usage?.completion_tokens)
+  if (Array.isArray(r.choices)) {
+    const reasons = r.choices.map((c) => (c as { finish_reason?: unknown } | null)?.finish_reason).filter((f): f is string => typeof f === 'string')
+    if (reasons.length > 0) call.finishReasons = reasons
+  }
+}

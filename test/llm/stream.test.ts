@@ -88,17 +88,23 @@ test('a stream that breaks off fails with the cause', async (t) => {
 test('a completed stream leaves its keep-alive connection for the next call', async (t) => {
   // The response ends a moment after data: [DONE], as it does when the server flushes them apart.
   const sockets = new Set<unknown>()
+  let ended = Promise.resolve()
   const llm = await fakeLlm(t, (res, _attempt, req) => {
     sockets.add(req.socket)
     res.writeHead(200, { 'content-type': 'text/event-stream' })
     res.write(`${chunk('a')}data: [DONE]\n\n`)
+    ended = new Promise((resolve) => res.on('close', resolve))
     setTimeout(() => res.end(), 30)
   })
   const flow = await loadFlow(await llmFlow(t, { baseUrl: llm.baseUrl, stream: true }))
   t.after(() => flow.close())
   for (let i = 0; i < 3; i++) {
     assert.deepEqual(await drain((await flow.execute({ question: 'hi' })).outputs.answer), { text: 'a', chunks: 1 })
-    await new Promise((resolve) => setTimeout(resolve, 60))
+    // The next call goes once the server's response is closed (ended, its timer late on a busy machine, or
+    // cut by a client that dropped the connection) and the client has had time to read the end: a
+    // connection the client kept is free by then.
+    await ended
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
   assert.equal(sockets.size, 1, `${sockets.size} connections for 3 calls`)
 })

@@ -27,7 +27,6 @@ import { percentileOf } from '../src/load/distribution.js'
 import { MeasuredRequest } from '../src/load/measured-request.js'
 import { StreamReader } from '../src/load/stream-reader.js'
 import { LlmRecorder } from '../src/load/llm-recorder.js'
-import type { Dispatcher } from 'undici'
 import { request } from 'undici'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
@@ -216,16 +215,15 @@ async function capture(url: string): Promise<Buffer[]> {
 /** CPU microseconds per content token to push `chunks` through `streams` MeasuredRequests, parsed or not. */
 function replay(chunks: Buffer[], streams: number, parsed: boolean, tokensPerStream: number): number {
   const recorder = new LlmRecorder()
-  const controller = null as unknown as Dispatcher.DispatchController
-  const headers = { 'content-type': 'text/event-stream; charset=utf-8' }
+  const headers = [Buffer.from('content-type'), Buffer.from('text/event-stream; charset=utf-8')]
   const exchanges = Array.from({ length: streams }, () => new MeasuredRequest(() => {}, false, parsed ? new StreamReader('openai', recorder) : null))
   const t0 = process.cpuUsage()
   for (const ex of exchanges) {
     ex.reset(performance.now())
-    ex.onResponseStart(controller, 200, headers)
+    ex.onHeaders(200, headers)
   }
-  for (const chunk of chunks) for (const ex of exchanges) ex.onResponseData(controller, chunk)
-  for (const ex of exchanges) ex.onResponseEnd()
+  for (const chunk of chunks) for (const ex of exchanges) ex.onData(chunk)
+  for (const ex of exchanges) ex.onComplete()
   const used = process.cpuUsage(t0)
   if (parsed && recorder.outputTokens !== streams * tokensPerStream) throw new Error(`replay counted ${recorder.outputTokens} tokens`)
   return (used.user + used.system) / (streams * tokensPerStream)

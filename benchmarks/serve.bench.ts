@@ -20,7 +20,7 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
-import { emit, round, type Metric } from './report.js'
+import { emit, median, round, type Metric } from './report.js'
 import { waitForLine, repoRoot } from '../test/helpers/cli.js'
 
 // autocannon ships no type declarations: the part used here, typed locally.
@@ -191,12 +191,6 @@ async function overhead(): Promise<Metric[]> {
     await stop(bare)
     await stop(collector)
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 /** The traced server's span counts (/metrics, once its tracing thread has caught up) and the collector's. */

@@ -32,6 +32,8 @@ test('capacity --ui: calibration, live step charts, steps as they finish, Stop w
 
   // The running step's charts grow from its load's progress lines.
   await until(async () => (await drawnPoints(page)) >= 2, 'the first step\'s chart')
+  // The header's RPS is the running step's, not the (still empty) stats table's.
+  await until(async () => Number((await page.textContent('#f-rps'))!.replace(/,/g, '')) > 0, 'the header\'s RPS during a step', 10_000)
   await page.click('#tab-status')
   assert.match((await page.textContent('#t-status'))!, /calibration\d+ sequential requests, service time/)
   assert.match((await page.textContent('#t-status'))!, /runningstep 1, \d+ users?: \d+ of \d+ s/)

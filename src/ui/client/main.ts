@@ -29,7 +29,10 @@ function header(m: LiveMessage): void {
   $('title').textContent = m.title
   $('f-state').textContent = m.state
   if (point) $('f-users').textContent = m.mode === 'open' ? `${fmt(point.inFlight)} in flight` : fmt(point.users)
-  $('f-rps').textContent = fmt(total?.currentRps ?? 0, 1)
+  // While a bench or capacity step runs in its own process only its progress points arrive (the stats
+  // table fills when the step ends), so the running figure is the newest second's.
+  const rps = m.state === 'running' ? point?.rps : total?.currentRps ?? 0
+  if (rps !== undefined) $('f-rps').textContent = fmt(rps, 1)
   $('f-fail').textContent = total && total.requests ? `${fmt((total.failures / total.requests) * 100, 1)}%` : '0%'
   $('f-p95').textContent = fmt(total?.p95Ms ?? null, 1)
   $('f-elapsed').textContent = m.startedAt ? `${fmt(((point?.t ?? Date.now() / 1000) * 1000 - m.startedAt) / 1000)} s` : '-'

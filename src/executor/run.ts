@@ -17,6 +17,7 @@ const RUNNING = 1
 const OK = 2
 const BYPASSED = 3
 const FAILED = 4
+const CANCELLED = 5
 
 export interface Executable {
   plan: Plan
@@ -300,6 +301,15 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   private settleError(err: FloodgateError): void {
     if (this.settled) return
     this.cleanup()
+    // Nodes still running when the run fails (its timeout, another node's failure, an abort) are cut off
+    // here: their trace says so and how long they ran, not "ok" after 0 ms.
+    for (let i = 0; i < this.state.length; i++) {
+      if (this.state[i] !== RUNNING) continue
+      this.state[i] = CANCELLED
+      this.endNode(i)
+      this.traces[i]!.status = 'cancelled'
+      this.traces[i]!.error = `cancelled: ${err.message}`
+    }
     err.details.trace = this.trace()
     // Tools still running are told to stop; pool tasks are cancelled (a running one's thread is stopped).
     this.controller?.abort(err)

@@ -5,7 +5,8 @@ import type { FloodgateError } from '../errors.js'
 import type { LlmCall } from '../llm/index.js'
 
 export type { NodePlace, LlmCall }
-export type NodeStatus = 'ok' | 'bypassed' | 'failed'
+/** `cancelled`: still running when the run failed (PromptFlow's Canceled). */
+export type NodeStatus = 'ok' | 'bypassed' | 'failed' | 'cancelled'
 
 export interface NodeTrace {
   node: string

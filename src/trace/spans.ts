@@ -124,7 +124,7 @@ function nodeSpans(source: SpanSource, run: RunRecord, node: NodeRecord, parent:
   if (node.output !== undefined) attributes.output = node.output
   if (run.line !== undefined) attributes.line_number = run.line
   const context = childOf(source, parent)
-  const status = node.status === 'bypassed' ? UNSET : statusOf(node.status === 'failed' ? node.error ?? 'failed' : undefined)
+  const status = node.status === 'bypassed' ? UNSET : statusOf(node.status === 'failed' || node.status === 'cancelled' ? node.error ?? node.status : undefined)
   out.push(new FinishedSpan(source, context, parent, node.name, SpanKind.INTERNAL, node.start, node.end, status, attributes))
   const call = node.llm
   if (call) {

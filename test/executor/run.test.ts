@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { loadFlow } from '../../src/executor/index.js'
 import { AbortedError, TimeoutError, ToolError } from '../../src/errors.js'
 import { dagYaml, flowDir } from '../flow/helpers/fixture.js'
+import type { RunTrace } from '../../src/executor/types.js'
 
 const ECHO = 'export default async function echo(inputs) { return inputs }\n'
 const ABORTABLE_SLEEP = 'export default async function s({ ms }, { signal }) { await new Promise((r) => { const t = setTimeout(r, ms); signal.addEventListener("abort", () => { clearTimeout(t); r() }) }) }\n'
@@ -118,6 +119,11 @@ test('a run timeout names the nodes still running', async (t) => {
   assert.ok(err instanceof TimeoutError)
   assert.equal(err.message, 'run timed out after 150 ms (still running: a)')
   assert.ok(performance.now() - started < 2000)
+  // The node cut off by the timeout is traced as cancelled, with the time it ran, not as "ok" after 0 ms.
+  const [a] = (err.details.trace as RunTrace).nodes
+  assert.equal(a!.status, 'cancelled')
+  assert.equal(a!.error, 'cancelled: run timed out after 150 ms (still running: a)')
+  assert.ok(a!.durationMs >= 140, `ran ${a!.durationMs} ms`)
 })
 
 test('an abort signal stops the run with AbortedError', async (t) => {

@@ -162,7 +162,10 @@ test('a failed run: ERROR status with the message on the run and the node, error
   const trace: RunTrace = {
     startedAt: T0,
     durationMs: 5,
-    nodes: [{ node: 'prep', startMs: 1, durationMs: 3, status: 'failed', ranOn: 'loop', error: 'node "prep" failed: boom', inputs: { q: 'x' } }]
+    nodes: [
+      { node: 'prep', startMs: 1, durationMs: 3, status: 'failed', ranOn: 'loop', error: 'node "prep" failed: boom', inputs: { q: 'x' } },
+      { node: 'fetch', startMs: 1, durationMs: 3, status: 'cancelled', ranOn: 'loop', error: 'cancelled: node "prep" failed: boom' }
+    ]
   }
   tracer.run(FLOW, trace, { q: 'x' }, null, { code: 'tool_error', message: 'node "prep" failed: boom' }, { batchRunId: 'qa-20260101', line: 3 })
   await tracer.close()
@@ -178,6 +181,10 @@ test('a failed run: ERROR status with the message on the run and the node, error
   assert.deepEqual(prep.status, { code: 2, message: 'node "prep" failed: boom' })
   assert.equal(prep.attributes.line_number, 3)
   assert.equal(prep.attributes.output, undefined)
+  // A node the failure cut off is an error too, saying why.
+  const fetch = byName(collector.spans, 'fetch')
+  assert.deepEqual(fetch.status, { code: 2, message: 'cancelled: node "prep" failed: boom' })
+  assert.equal(fetch.attributes['floodgate.node.status'], 'cancelled')
 })
 
 test('a traceparent that is not W3C (or all zeros) is ignored: the run starts its own trace; one flagged not sampled leaves the run out, counted', async (t) => {

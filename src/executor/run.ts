@@ -6,12 +6,13 @@
 // started.
 import { isDeepStrictEqual } from 'node:util'
 import { AbortedError, FloodgateError, TimeoutError, ToolError, messageOf } from '../errors.js'
-import { INPUT, LITERAL, isPlainObject, walkPath, type Plan, type Ref } from '../flow/plan.js'
+import { INPUT, LITERAL, NODE, isPlainObject, walkPath, type Plan, type Ref } from '../flow/plan.js'
 import type { PoolClient, PoolTask, ToolPool } from './pool.js'
 import type { RunSlots, SlotWaiter } from './run-slots.js'
 import type { LlmCall, NodeTrace, RunOptions, RunResult, RunTrace } from './types.js'
 import type { LlmToolContext } from '../llm/index.js'
 import { ToolScope, toolScope, type FaultKind, type ScopedRun } from './tool-scope.js'
+import { nodeError, nodeStream } from './node-error.js'
 
 const RUNNING = 1
 const OK = 2
@@ -258,10 +259,7 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
     // A node that already finished keeps its timing when a fault of its code fails the run later.
     if (this.state[i] !== OK) this.endNode(i)
     this.state[i] = FAILED
-    // Errors that already name this node (an llm node's UpstreamError, say) keep their class and status.
-    const error = err instanceof ToolError || err instanceof TimeoutError || (err instanceof FloodgateError && err.details.node === node.name)
-      ? err
-      : new ToolError(`node "${node.name}" failed: ${messageOf(err)}`, { node: node.name }, { cause: err })
+    const error = nodeError(node.name, err)
     this.traces[i]!.status = 'failed'
     this.traces[i]!.error = error.message
     this.settleError(error)
@@ -362,7 +360,7 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
     const outputs: Record<string, unknown> = {}
     for (const { name, ref } of plan.outputs) {
       const value = this.resolveRef(ref, null, name)
-      outputs[name] = value === undefined ? null : value
+      outputs[name] = value === undefined ? null : ref.kind === NODE && isStream(value) ? nodeStream(ref.name, value) : value
     }
     return outputs
   }
@@ -370,16 +368,21 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   /** A flex entry's return value: picked by declared output names, else the object itself, else {output}. */
   private flexOutputs(names: string[]): Record<string, unknown> {
     const value = this.results[0]
-    if (names.length === 0) return isPlainObject(value) ? value : { output: value === undefined ? null : value }
+    if (names.length === 0) return isPlainObject(value) ? value : { output: value === undefined ? null : isStream(value) ? nodeStream(this.flow.plan.nodes[0]!.name, value) : value }
     const entry = this.flow.plan.nodes[0]!.name
     if (!isPlainObject(value)) throw new ToolError(`${entry} returned ${value === null ? 'null' : typeof value}, but the flow declares outputs ${names.join(', ')}: return an object with them`, { node: entry })
     const outputs: Record<string, unknown> = {}
     for (const name of names) {
       if (!Object.hasOwn(value, name)) throw new ToolError(`${entry} returned no "${name}", a declared output`, { node: entry, field: `outputs.${name}` })
-      outputs[name] = value[name]
+      const field = value[name]
+      outputs[name] = isStream(field) ? nodeStream(entry, field) : field
     }
     return outputs
   }
+}
+
+function isStream(value: unknown): value is AsyncIterable<unknown> {
+  return value !== null && typeof value === 'object' && Symbol.asyncIterator in value
 }
 
 /**

@@ -7,7 +7,7 @@ import type { FlowKind, InputDef, OutputDef } from './types.js'
 import type { ToolContext } from '../tools/index.js'
 
 // What a run reads of the plan's references: resolving one against the run's values.
-export { INPUT, LITERAL, walkPath, type Ref } from './references.js'
+export { INPUT, LITERAL, NODE, walkPath, type Ref } from './references.js'
 export { isPlainObject } from './where.js'
 
 /** Where a node's tool ran: on the event loop (async tools) or on the worker-thread pool (sync tools). */

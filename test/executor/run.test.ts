@@ -144,6 +144,27 @@ test('a tool returning an async iterable passes it through as a streaming output
   assert.deepEqual(chunks, ['a', 'b'])
 })
 
+test('a streaming output that fails midway names its node; stopping early closes the node\'s stream', async (t) => {
+  const stream = `export default async function* s({ n }) {
+  try { yield "a"; if (n === 2) throw new Error("upstream hung up"); yield "b" } finally { globalThis.streamClosed = true }
+}\n`
+  const yaml = dagYaml(`outputs:\n  text:\n    reference: \${s.output}\nnodes:\n${node('s', '    n: ${inputs.n}', 'stream.mjs')}`)
+  const flow = await load(t, yaml, { 'stream.mjs': stream })
+  const failing = (await flow.execute(flow.validateInputs({ n: 2 }))).outputs.text as AsyncIterable<string>
+  const chunks: string[] = []
+  const err = await (async () => { for await (const c of failing) chunks.push(c) })().catch((e: unknown) => e)
+  assert.deepEqual(chunks, ['a'])
+  assert.ok(err instanceof ToolError)
+  assert.equal(err.message, 'node "s" failed: upstream hung up')
+  assert.equal(err.details.node, 's')
+
+  const g = globalThis as Record<string, unknown>
+  g.streamClosed = false
+  const whole = (await flow.execute(flow.validateInputs({}))).outputs.text as AsyncIterable<string>
+  for await (const c of whole) if (c === 'a') break
+  assert.equal(g.streamClosed, true, 'the node\'s generator ran its finally')
+})
+
 test('flex: an async function entry receives the inputs object', async (t) => {
   const dir = await flowDir(t, {
     'flow.flex.yaml': 'entry: flow:answer\ninputs:\n  question:\n    type: string\n    default: hi\n',

@@ -253,14 +253,14 @@ test('streaming output: SSE when asked, joined JSON otherwise', async (t) => {
     assert.ok(lead > 500, `the first event came only ${Math.round(lead)} ms before the body ended`)
   })
 
-  await t.test('a stream that fails midway ends with an event: error carrying the envelope', async () => {
+  await t.test('a stream that fails midway ends with an event: error carrying the envelope, naming the node', async () => {
     const broken = await postForEvents(`${server.url}/score`, { words: ['a', 'b', 'c'], fail_after: 1 })
     assert.equal(broken.status, 200, 'the headers went out with the first event')
     assert.equal(broken.rest, '')
     assert.deepEqual(broken.events.map((e) => e.text), [
       'data: {"source":"fixture"}',
       'data: {"answer":"a"}',
-      'event: error\ndata: {"error":{"code":"SystemError","message":"internal server error: the talk broke off after 1 chunk(s)","inner_error":{"code":"INTERNAL"}}}'
+      'event: error\ndata: {"error":{"code":"UserError","message":"node \\"talk\\" failed: the talk broke off after 1 chunk(s)","inner_error":{"code":"TOOL_FAILED","node":"talk"}}}'
     ])
     const after = await call(`${server.url}/metrics`)
     assert.match(after.text, /\nfloodgate_runs_in_progress 0\n/, 'the failed stream gave its slot back')

@@ -1,0 +1,17 @@
+// The CLI registers (and so imports) only the command it runs; help and anything else get every command.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { buildProgram } from '../../src/cli/main.js'
+
+const ALL = ['run', 'serve', 'mock', 'load', 'bench', 'capacity', 'report', 'merge']
+
+test('a command loads alone; help, --version and unknown commands see every command in order', async () => {
+  for (const name of ALL) {
+    const program = await buildProgram(['node', 'floodgate', name, '--help'])
+    assert.deepEqual(program.commands.map((c) => c.name()), [name])
+  }
+  for (const argv of [[], ['--help'], ['--version'], ['help', 'serve'], ['servе'], ['toString'], ['__proto__']]) {
+    const program = await buildProgram(['node', 'floodgate', ...argv])
+    assert.deepEqual(program.commands.map((c) => c.name()), ALL, argv.join(' '))
+  }
+})

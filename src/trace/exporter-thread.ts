@@ -1,5 +1,5 @@
 // The tracing thread: turns the runs the main thread hands it into spans (spans.ts) and exports them in
-// batches through the OpenTelemetry JS SDK's OTLP/HTTP exporter. Building and serializing spans costs
+// batches through the OpenTelemetry JS SDK's OTLP/HTTP exporter (protobuf, or JSON). Building and serializing spans costs
 // tens of microseconds per run: on the serving thread that would be as much as serving the run
 // (docs/architecture.md); here it costs the event loop nothing. A collector that is slow or down never
 // reaches the runs: exports are bounded in time, and past MAX_PENDING spans not yet exported new runs'
@@ -9,7 +9,8 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { RandomIdGenerator, type ReadableSpan } from '@opentelemetry/sdk-trace-base'
 // The SDK's own reading of OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (what BasicTracerProvider uses).
 import { buildSamplerFromEnv } from '@opentelemetry/sdk-trace-base/build/src/config.js'
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http'
+import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions'
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core'
@@ -34,7 +35,8 @@ const queue: ReadableSpan[] = []
 let exporting: Promise<void> | null = null
 let delayTimer: NodeJS.Timeout | null = null
 
-const exporter = new OTLPTraceExporter({ url: settings.url, timeoutMillis: settings.exportTimeoutMs, concurrencyLimit: 4, keepAlive: true })
+const Exporter = settings.protocol === 'http/json' ? JsonExporter : ProtobufExporter
+const exporter = new Exporter({ url: settings.url, timeoutMillis: settings.exportTimeoutMs, concurrencyLimit: 4, keepAlive: true })
 const source: SpanSource = {
   // process.pid tells a cluster's workers apart (semantic conventions' process resource).
   resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: process.env.OTEL_SERVICE_NAME || 'floodgate', [ATTR_SERVICE_VERSION]: settings.version, 'process.pid': process.pid }),

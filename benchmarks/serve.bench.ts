@@ -3,8 +3,11 @@
 // (1) overhead: a one-node constant async flow served with --workers 1 vs a bare fastify route answering
 //     the same JSON, same autocannon settings, interleaved rounds, best round of each. Target >= 0.70.
 // (1b) tracing: the same flow served with --trace to an OTLP/HTTP collector on loopback (a node http
-//     server that reads each export and answers 200, as a collector's receiver does before its
-//     pipeline), interleaved with the untraced server in the same rounds. Target: >= 0.90 of its req/s.
+//     server that reads each export, counts its spans and answers 200, as a collector's receiver does
+//     before its pipeline), once with OTLP's default encoding, protobuf, and once with
+//     --trace-protocol http/json, interleaved with the untraced server in the same rounds. Target: the
+//     default (protobuf) >= 0.90 of the untraced req/s. Also the tracing thread's own CPU per exported
+//     span for each encoding (the process's nice-19 thread, /proc/<pid>/task/*/schedstat).
 // (2) scale: the study's static_async flow against a loopback mock that waits 1.0 s, 10,000 closed-loop
 //     connections with no wait (autocannon). Ideal: 10,000 / 1.25 s = 8,000 req/s. Targets: >= 75% of
 //     ideal, zero errors, p99 < 1.5 s, RSS < 300 MiB per worker.
@@ -15,7 +18,7 @@
 // process and its workers (e.g. --heap-growing-percent=100, the memory-for-CPU trade in README).
 // Floodgate runs as users run it: bin/floodgate.js on the build (`npm run bench:perf` builds first).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -111,103 +114,198 @@ function errorsOf(r: Result): number {
   return r.errors + r.timeouts + r.non2xx
 }
 
-// Takes OTLP/HTTP exports and answers 200 at once; counts the spans' ids it got (GET /count).
+// Takes OTLP/HTTP exports and answers 200 at once; counts the spans it got (GET /count). Protobuf is
+// walked, not decoded: ExportTraceServiceRequest field 1 (ResourceSpans), its field 2 (ScopeSpans), its
+// field 2 (Span).
 const COLLECTOR = `
 import { createServer } from 'node:http'
+import protobuf from 'protobufjs'
 let spans = 0
+function count(buf, path) {
+  const r = protobuf.Reader.create(buf)
+  let n = 0
+  while (r.pos < r.len) {
+    const tag = r.uint32()
+    if (tag >>> 3 === path[0] && (tag & 7) === 2) {
+      const inner = r.bytes()
+      n += path.length === 1 ? 1 : count(inner, path.slice(1))
+    } else r.skipType(tag & 7)
+  }
+  return n
+}
 const server = createServer((req, res) => {
-  let body = ''
-  req.setEncoding('utf8').on('data', (d) => (body += d)).on('end', () => {
+  const chunks = []
+  req.on('data', (d) => chunks.push(d)).on('end', () => {
     if (req.method === 'GET') return res.end(String(spans))
-    spans += body.split('"spanId"').length - 1
+    const body = Buffer.concat(chunks)
+    if (req.headers['content-type'] === 'application/x-protobuf') {
+      spans += count(body, [1, 2, 2])
+      return res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end()
+    }
+    spans += body.toString('utf8').split('"spanId"').length - 1
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
   })
 })
 server.listen({ host: '127.0.0.1', port: 0 }, () => console.log('listening on http://127.0.0.1:' + server.address().port))
 `
 
+/** A traced server in the overhead rounds: one per OTLP encoding, each with its own collector. */
+interface Traced {
+  label: string
+  proc: Proc
+  collector: Proc
+  ratios: number[]
+  best: number
+  cpu: number
+  errors: number
+  /** Its tracing thread's CPU (ns) when the rounds began. */
+  threadCpuStart: number
+}
+
+async function startTraced(flow: string, label: string, protocol: string): Promise<Traced> {
+  const collector = await startScript(COLLECTOR)
+  const proc = await startFloodgate([flow, '--workers', '1', '--trace', `otlp=${collector.url}`, '--trace-protocol', protocol])
+  return { label, proc, collector, ratios: [], best: 0, cpu: Infinity, errors: 0, threadCpuStart: 0 }
+}
+
 async function overhead(): Promise<Metric[]> {
   const flow = fileURLToPath(new URL('../test/serve/fixtures/constant', import.meta.url))
-  const collector = await startScript(COLLECTOR)
   const fg = await startFloodgate([flow, '--workers', '1'])
-  const traced = await startFloodgate([flow, '--workers', '1', '--trace', `otlp=${collector.url}`])
+  const traced = [await startTraced(flow, 'protobuf', 'http/protobuf'), await startTraced(flow, 'json', 'http/json')]
   const bare = await startScript(BARE_FASTIFY)
   try {
     const connections = 50
     const seconds = 5
     await load(fg.url, connections, 2)
-    await load(traced.url, connections, 2)
+    for (const t of traced) await load(t.proc.url, connections, 2)
     await load(bare.url, connections, 2)
     let bestFg = 0
     let bestBare = 0
-    let bestTraced = 0
     let fgErrors = 0
-    let tracedErrors = 0
-    const tracedRatios: number[] = []
     // CPU per request is steadier than req/s when other work shares the cores: it is reported beside it.
     let fgCpu = Infinity
     let bareCpu = Infinity
-    let tracedCpu = Infinity
+    const spansBefore = await Promise.all(traced.map((t) => traceCounts(t.proc.url, t.collector.url, 0)))
+    for (const t of traced) t.threadCpuStart = tracingThreadCpu(t.proc.child.pid ?? 0)
     for (let round = 0; round < 3; round++) {
       const b = await measured(bare, connections, seconds)
       const f = await measured(fg, connections, seconds)
-      const tr = await measured(traced, connections, seconds)
       fgErrors += errorsOf(f.result)
-      tracedErrors += errorsOf(tr.result)
       bestBare = Math.max(bestBare, b.result.requests.average)
       bestFg = Math.max(bestFg, f.result.requests.average)
-      bestTraced = Math.max(bestTraced, tr.result.requests.average)
-      tracedRatios.push(tr.result.requests.average / f.result.requests.average)
       bareCpu = Math.min(bareCpu, b.cpuPerRequest)
       fgCpu = Math.min(fgCpu, f.cpuPerRequest)
-      tracedCpu = Math.min(tracedCpu, tr.cpuPerRequest)
-      process.stdout.write(
-        `overhead round ${round + 1}: bare fastify ${round1(b.result.requests.average)} req/s (${round1(b.cpuPerRequest)} us CPU/req), ` +
-          `floodgate ${round1(f.result.requests.average)} req/s (${round1(f.cpuPerRequest)} us CPU/req, p99 ${f.result.latency.p99} ms), ` +
-          `floodgate --trace ${round1(tr.result.requests.average)} req/s (${round1(tr.cpuPerRequest)} us CPU/req incl. its tracing thread, p99 ${tr.result.latency.p99} ms)\n`
-      )
+      let line = `overhead round ${round + 1}: bare fastify ${round1(b.result.requests.average)} req/s (${round1(b.cpuPerRequest)} us CPU/req), ` +
+        `floodgate ${round1(f.result.requests.average)} req/s (${round1(f.cpuPerRequest)} us CPU/req: ${f.threads}, p99 ${f.result.latency.p99} ms)`
+      for (const t of traced) {
+        const tr = await measured(t.proc, connections, seconds)
+        t.errors += errorsOf(tr.result)
+        t.best = Math.max(t.best, tr.result.requests.average)
+        t.ratios.push(tr.result.requests.average / f.result.requests.average)
+        t.cpu = Math.min(t.cpu, tr.cpuPerRequest)
+        line += `, --trace ${t.label} ${round1(tr.result.requests.average)} req/s (${round1(tr.cpuPerRequest)} us CPU/req: ${tr.threads}, p99 ${tr.result.latency.p99} ms)`
+      }
+      process.stdout.write(`${line}\n`)
     }
     const ratio = bestFg / bestBare
-    const tracedRatio = median(tracedRatios)
-    const spans = await traceCounts(traced.url, collector.url)
-    process.stdout.write(`tracing: spans exported ${spans.exported}, failed ${spans.failed}, dropped ${spans.dropped}; the collector counted ${spans.received}\n`)
-    return [
+    const metrics: Metric[] = [
       { metric: 'overhead: floodgate serve req/s (1 worker, constant flow)', value: round(bestFg, 0), unit: 'req/s' },
       { metric: 'overhead: bare fastify req/s (same JSON)', value: round(bestBare, 0), unit: 'req/s' },
       { metric: 'overhead: floodgate / bare fastify', value: round(ratio, 3), unit: 'ratio', target: '>= 0.70', pass: ratio >= 0.7 },
       { metric: 'overhead: floodgate server CPU per request', value: round1(fgCpu), unit: 'us' },
       { metric: 'overhead: bare fastify CPU per request', value: round1(bareCpu), unit: 'us' },
       { metric: 'overhead: bare / floodgate CPU per request (noise-resistant)', value: round(bareCpu / fgCpu, 3), unit: 'ratio', target: '>= 0.70', pass: bareCpu / fgCpu >= 0.7 },
-      { metric: 'overhead: errors', value: fgErrors, unit: 'count', target: '0', pass: fgErrors === 0 },
-      { metric: 'tracing: floodgate serve --trace req/s (collector on loopback)', value: round(bestTraced, 0), unit: 'req/s' },
-      { metric: 'tracing: --trace / untraced req/s (median of interleaved rounds)', value: round(tracedRatio, 3), unit: 'ratio', target: '>= 0.90', pass: tracedRatio >= 0.9 },
-      { metric: 'tracing: server CPU per request with --trace (incl. tracing thread)', value: round1(tracedCpu), unit: 'us' },
-      { metric: 'tracing: spans dropped or failed', value: spans.dropped + spans.failed, unit: 'count' },
-      { metric: 'tracing: errors', value: tracedErrors, unit: 'count', target: '0', pass: tracedErrors === 0 }
+      { metric: 'overhead: errors', value: fgErrors, unit: 'count', target: '0', pass: fgErrors === 0 }
     ]
+    for (const [i, t] of traced.entries()) {
+      // Counted once the thread has caught up: its CPU then covers every span it exported.
+      const spans = await traceCounts(t.proc.url, t.collector.url)
+      const threadCpu = tracingThreadCpu(t.proc.child.pid ?? 0) - t.threadCpuStart
+      const exported = spans.exported - spansBefore[i]!.exported
+      const perSpan = exported > 0 ? threadCpu / 1000 / exported : NaN
+      const tracedRatio = median(t.ratios)
+      process.stdout.write(
+        `tracing (${t.label}): rounds ${t.ratios.map((r) => round(r, 3)).join(', ')}; spans exported ${spans.exported}, failed ${spans.failed}, dropped ${spans.dropped} ` +
+          `(${round1((100 * spans.dropped) / Math.max(1, spans.exported + spans.dropped + spans.failed))}%); the collector counted ${spans.received}; ` +
+          `tracing thread ${round1(perSpan)} us CPU per exported span\n`
+      )
+      const name = `tracing ${t.label}`
+      metrics.push(
+        { metric: `${name}: floodgate serve --trace req/s (collector on loopback)`, value: round(t.best, 0), unit: 'req/s' },
+        { metric: `${name}: --trace / untraced req/s (median of interleaved rounds)`, value: round(tracedRatio, 3), unit: 'ratio', ...(t.label === 'protobuf' ? { target: '>= 0.90', pass: tracedRatio >= 0.9 } : {}) },
+        { metric: `${name}: server CPU per request (incl. tracing thread)`, value: round1(t.cpu), unit: 'us' },
+        { metric: `${name}: tracing thread CPU per exported span`, value: round(perSpan, 2), unit: 'us' },
+        { metric: `${name}: spans dropped or failed`, value: spans.dropped + spans.failed, unit: 'count' },
+        { metric: `${name}: spans the collector got / exported`, value: round(spans.received / Math.max(1, spans.exported), 3), unit: 'ratio', target: '1', pass: spans.received === spans.exported },
+        { metric: `${name}: errors`, value: t.errors, unit: 'count', target: '0', pass: t.errors === 0 }
+      )
+    }
+    return metrics
   } finally {
     await stop(fg)
-    await stop(traced)
+    for (const t of traced) {
+      await stop(t.proc)
+      await stop(t.collector)
+    }
     await stop(bare)
-    await stop(collector)
   }
 }
 
 /** The traced server's span counts (/metrics, once its tracing thread has caught up) and the collector's. */
-async function traceCounts(server: string, collector: string): Promise<{ exported: number; failed: number; dropped: number; received: number }> {
-  await new Promise((resolve) => setTimeout(resolve, 1500))
+async function traceCounts(server: string, collector: string, settleMs = 1500): Promise<{ exported: number; failed: number; dropped: number; received: number }> {
+  await new Promise((resolve) => setTimeout(resolve, settleMs))
   const text = await (await fetch(`${server}/metrics`)).text()
   const count = (outcome: string): number => Number(new RegExp(`^floodgate_trace_spans_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? NaN)
   const received = Number(await (await fetch(`${collector}/count`)).text())
   return { exported: count('exported'), failed: count('failed'), dropped: count('dropped'), received }
 }
 
-async function measured(target: Proc, connections: number, seconds: number): Promise<{ result: Result; cpuPerRequest: number }> {
+/** A process's CPU (ns on a CPU, schedstat) by thread: main, tracing, the rest (V8's GC and compiler helpers, libuv). */
+interface ThreadCpu { main: number; tracing: number; other: number }
+
+/**
+ * The tracing thread is the one thread at nice 19 (exporter-thread.ts lowers its own priority; nothing
+ * else in the server does); the main thread's id is the process's.
+ */
+function threadCpu(pid: number): ThreadCpu {
+  const cpu: ThreadCpu = { main: 0, tracing: 0, other: 0 }
+  let tids: string[] = []
+  try {
+    tids = readdirSync(`/proc/${pid}/task`)
+  } catch {
+    return cpu
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+      if (tid === String(pid)) cpu.main += ns
+      else if (Number(stat[16]) === 19) cpu.tracing += ns
+      else cpu.other += ns
+    } catch {
+      // the thread ended
+    }
+  }
+  return cpu
+}
+
+function tracingThreadCpu(pid: number): number {
+  return threadCpu(pid).tracing
+}
+
+/** CPU per request (us) by thread, as text. */
+function threadsText(before: ThreadCpu, after: ThreadCpu, requests: number): string {
+  const per = (k: keyof ThreadCpu): number => round1((after[k] - before[k]) / 1000 / Math.max(1, requests))
+  return `main ${per('main')} + tracing ${per('tracing')} + other threads ${per('other')}`
+}
+
+async function measured(target: Proc, connections: number, seconds: number): Promise<{ result: Result; cpuPerRequest: number; threads: string }> {
   const pid = target.child.pid ?? 0
   const before = cpuMicros(pid)
+  const threadsBefore = threadCpu(pid)
   const result = await load(target.url, connections, seconds)
   const requests = result.requests.total
-  return { result, cpuPerRequest: requests > 0 ? (cpuMicros(pid) - before) / requests : 0 }
+  return { result, cpuPerRequest: requests > 0 ? (cpuMicros(pid) - before) / requests : 0, threads: threadsText(threadsBefore, threadCpu(pid), requests) }
 }
 
 function round1(n: number): number {

@@ -3,12 +3,13 @@ import type { Command } from 'commander'
 import { FloodgateError, InputError, UsageError } from '../errors.js'
 import { attributeFault, loadFlow, parseInputArgs, readOutputs, type CompiledFlow, type FaultKind, type RunResult, type RunTrace } from '../executor/index.js'
 import { inexactJsonNumber } from '../flow/index.js'
-import { parseTraceFlag, RunTracer, traceSummary } from '../trace/index.js'
+import { parseTraceFlag, RunTracer, TRACE_PROTOCOLS, traceSummary } from '../trace/index.js'
 import { reportError } from './exit.js'
 import { DEFAULT_CONCURRENCY, runBatchCommand, type BatchFlags } from './run-batch.js'
 
 interface RunFlags extends BatchFlags {
   trace?: string
+  traceProtocol?: string
   input: string[]
   inputs?: string
   json?: boolean
@@ -114,11 +115,12 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'batch run: the run folder (default runs/<flow>-<timestamp>)')
     .option('--resume <dir>', 'batch run: complete the run in this folder, running only the lines without output')
     .option('--trace <otlp=url>', 'export each run as an OpenTelemetry trace to an OTLP/HTTP collector, e.g. otlp=http://127.0.0.1:4318')
+    .option('--trace-protocol <protocol>', `how --trace sends: ${TRACE_PROTOCOLS.join(' or ')} (default: env OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf)`)
     .action(async (dir: string, flags: RunFlags) => {
       const threads = positiveInt('--threads', flags.threads)
       const runTimeoutMs = seconds('--timeout', flags.timeout)
       const concurrency = positiveInt('--concurrency', flags.concurrency)
-      const trace = parseTraceFlag(flags.trace)
+      const trace = parseTraceFlag(flags.trace, flags.traceProtocol)
       if (flags.data !== undefined || flags.resume !== undefined) {
         if (flags.input.length > 0 || flags.inputs !== undefined) throw new UsageError('--input/--inputs give one run\'s values; a batch run takes them from --data (constants: --column-mapping name=value)', { flag: '--input' })
         process.exitCode = await runBatchCommand(dir, flags, { threads, runTimeoutMs, concurrency: concurrency ?? DEFAULT_CONCURRENCY, trace })

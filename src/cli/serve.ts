@@ -2,6 +2,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander'
 import { serveCommand } from '../serve/command.js'
 import { LOG_LEVELS } from '../serve/options.js'
+import { TRACE_PROTOCOLS } from '../trace/index.js'
 
 interface ServeFlags {
   host: string
@@ -20,6 +21,7 @@ interface ServeFlags {
   idleTimeout?: number
   maxConnections?: number
   trace?: string
+  traceProtocol?: string
 }
 
 export function registerServe(program: Command): void {
@@ -43,6 +45,7 @@ export function registerServe(program: Command): void {
     .option('--idle-timeout <seconds>', 'time an idle keep-alive connection stays open', positiveSeconds, 72)
     .option('--max-connections <n>', 'connections per worker; beyond, the one waiting longest for a request is closed, else 503 (0 = no cap; default: the open-file limit less a reserve)', integer(0))
     .option('--trace <otlp=url>', 'export each run as an OpenTelemetry trace to an OTLP/HTTP collector, e.g. otlp=http://127.0.0.1:4318 (default: none)')
+    .option('--trace-protocol <protocol>', `how --trace sends: ${TRACE_PROTOCOLS.join(' or ')} (default: env OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, OTEL_EXPORTER_OTLP_PROTOCOL, else http/protobuf)`)
     .action(async (flowDir: string, flags: ServeFlags) => {
       await serveCommand({
         flowDir,
@@ -61,7 +64,8 @@ export function registerServe(program: Command): void {
         headerTimeoutSeconds: flags.headerTimeout,
         idleTimeoutSeconds: flags.idleTimeout,
         maxConnections: flags.maxConnections,
-        trace: flags.trace
+        trace: flags.trace,
+        traceProtocol: flags.traceProtocol
       })
     })
 }

@@ -38,6 +38,8 @@ export interface ServeOptions {
   maxConnections?: number
   /** `otlp=<collector URL>`: export each run as an OpenTelemetry trace. Default: no traces. */
   trace?: string
+  /** --trace-protocol: http/protobuf or http/json. Default: env OTEL_EXPORTER_OTLP_(TRACES_)PROTOCOL, else http/protobuf. */
+  traceProtocol?: string
 }
 
 export interface ResolvedServeOptions {
@@ -58,6 +60,7 @@ export interface ResolvedServeOptions {
   idleTimeoutSeconds: number
   maxConnections: number | undefined
   trace: string | undefined
+  traceProtocol: string | undefined
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -80,7 +83,8 @@ export function resolveServeOptions(options: ServeOptions, env: NodeJS.ProcessEn
     headerTimeoutSeconds: options.headerTimeoutSeconds ?? 10,
     idleTimeoutSeconds: options.idleTimeoutSeconds ?? 72,
     maxConnections: options.maxConnections,
-    trace: options.trace
+    trace: options.trace,
+    traceProtocol: options.traceProtocol
   }
   check(Number.isInteger(resolved.port) && resolved.port >= 0 && resolved.port <= 65535, '--port', resolved.port, 'an integer from 0 to 65535')
   check(Number.isInteger(resolved.workers) && resolved.workers >= 1, '--workers', resolved.workers, 'an integer of at least 1')
@@ -99,7 +103,7 @@ export function resolveServeOptions(options: ServeOptions, env: NodeJS.ProcessEn
   if (resolved.maxConnections !== undefined) {
     check(Number.isInteger(resolved.maxConnections) && resolved.maxConnections >= 0, '--max-connections', resolved.maxConnections, 'an integer of at least 0 (0 = no cap)')
   }
-  parseTraceFlag(resolved.trace)
+  parseTraceFlag(resolved.trace, resolved.traceProtocol, env)
   check(LOG_LEVELS.includes(resolved.logLevel), '--log-level', resolved.logLevel, `one of ${LOG_LEVELS.join(', ')}`)
   return resolved
 }

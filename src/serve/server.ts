@@ -44,7 +44,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const flow = await createCompiledFlow(parts, { threads: runs, nodeTimeoutMs: 0, runTimeoutMs: 0 })
   const defaults = admissionDefaults(runs, flow.poolStats().runSlots > 0)
   const logger = options.logger ?? createLogger(resolved.logLevel)
-  const traceTo = parseTraceFlag(resolved.trace)
+  const traceTo = parseTraceFlag(resolved.trace, resolved.traceProtocol)
   const tracer = traceTo ? new RunTracer(traceTo) : null
   let app: FloodgateApp
   try {

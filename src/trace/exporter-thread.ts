@@ -1,5 +1,8 @@
 // The tracing thread: turns the runs the main thread hands it into spans (spans.ts) and exports them in
-// batches through the OpenTelemetry JS SDK's OTLP/HTTP exporter. Building and serializing spans costs
+// batches through the OpenTelemetry JS SDK's OTLP/HTTP exporter (protobuf, or JSON). A run waits in the
+// queue as the record it came as, and becomes spans only when its batch is exported: spans made then die
+// young, in the same turn, where spans made on arrival outlived a young-generation collection or two
+// while their batch filled, and were copied and promoted by the GC. Building and serializing spans costs
 // tens of microseconds per run: on the serving thread that would be as much as serving the run
 // (docs/architecture.md); here it costs the event loop nothing. A collector that is slow or down never
 // reaches the runs: exports are bounded in time, and past MAX_PENDING spans not yet exported new runs'
@@ -9,7 +12,8 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { RandomIdGenerator, type ReadableSpan } from '@opentelemetry/sdk-trace-base'
 // The SDK's own reading of OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG (what BasicTracerProvider uses).
 import { buildSamplerFromEnv } from '@opentelemetry/sdk-trace-base/build/src/config.js'
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http'
+import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions'
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core'
@@ -28,13 +32,16 @@ try {
 
 const settings = workerData as ThreadSettings
 const stats: TracerStats = { received: 0, exported: 0, failed: 0, dropped: 0, unsampled: 0, lastError: null }
-/** Spans built and not yet exported: waiting in `queue`, or in an export in flight. */
+/** Spans taken and not yet exported: their runs waiting in `queue`, or in an export in flight. */
 let pending = 0
-const queue: ReadableSpan[] = []
+/** Runs waiting for export, and the spans they make. */
+const queue: PackedRun[] = []
+let queuedSpans = 0
 let exporting: Promise<void> | null = null
 let delayTimer: NodeJS.Timeout | null = null
 
-const exporter = new OTLPTraceExporter({ url: settings.url, timeoutMillis: settings.exportTimeoutMs, concurrencyLimit: 4, keepAlive: true })
+const Exporter = settings.protocol === 'http/json' ? JsonExporter : ProtobufExporter
+const exporter = new Exporter({ url: settings.url, timeoutMillis: settings.exportTimeoutMs, concurrencyLimit: 4, keepAlive: true })
 const source: SpanSource = {
   // process.pid tells a cluster's workers apart (semantic conventions' process resource).
   resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: process.env.OTEL_SERVICE_NAME || 'floodgate', [ATTR_SERVICE_VERSION]: settings.version, 'process.pid': process.pid }),
@@ -52,9 +59,36 @@ function report(): void {
   }, 200)
 }
 
+/** The spans of the next runs in the queue, up to batchSize (a run's spans are never split). */
+function takeBatch(): ReadableSpan[] {
+  const batch: ReadableSpan[] = []
+  let taken = 0
+  let runs = 0
+  while (runs < queue.length) {
+    const total = packedSpans(queue[runs]!)
+    if (taken > 0 && taken + total > settings.batchSize) break
+    taken += total
+    const spans = runSpans(source, unpackRun(queue[runs]!))
+    runs++
+    if (spans === null) {
+      stats.unsampled += total
+      pending -= total
+      continue
+    }
+    for (const span of spans) batch.push(span)
+  }
+  queue.splice(0, runs)
+  queuedSpans -= taken
+  return batch
+}
+
 /** One export of up to batchSize spans; the next starts when it ends. */
 function exportBatch(): Promise<void> {
-  const batch = queue.splice(0, settings.batchSize)
+  const batch = takeBatch()
+  if (batch.length === 0) {
+    report()
+    return Promise.resolve()
+  }
   return new Promise<void>((resolve) => {
     let ended = false
     const end = (result: ExportResult): void => {
@@ -84,7 +118,7 @@ function exportBatch(): Promise<void> {
 /** Exports now when a batch is full, else within delayMs; one export at a time. */
 function schedule(): void {
   if (exporting !== null || queue.length === 0) return
-  if (queue.length < settings.batchSize) {
+  if (queuedSpans < settings.batchSize) {
     delayTimer ??= setTimeout(() => {
       delayTimer = null
       startExport()
@@ -112,12 +146,8 @@ function onRuns(records: PackedRun[]): void {
       stats.dropped += total
       continue
     }
-    const spans = runSpans(source, unpackRun(packed))
-    if (spans === null) {
-      stats.unsampled += total
-      continue
-    }
-    for (const span of spans) queue.push(span)
+    queue.push(packed)
+    queuedSpans += total
     pending += total
   }
   schedule()

@@ -1,8 +1,10 @@
 // What the main thread and the tracing thread (exporter-thread.ts) say to each other.
 import type { PackedRun } from './record.js'
+import type { TraceProtocol } from './options.js'
 
 export interface ThreadSettings {
   url: string
+  protocol: TraceProtocol
   version: string
   /** Spans built and not yet exported (queued or in flight) beyond which new runs' spans are dropped. */
   maxPending: number

@@ -32,7 +32,7 @@ export class RunTracer {
 
   constructor(readonly options: TraceOptions, settings: Partial<ThreadSettings> = {}) {
     const entry = siblingUrl('exporter-thread', import.meta.url)
-    const workerData: ThreadSettings = { url: options.url, version, maxPending: MAX_PENDING, batchSize: 2048, delayMs: 500, exportTimeoutMs: 2000, ...settings }
+    const workerData: ThreadSettings = { url: options.url, protocol: options.protocol, version, maxPending: MAX_PENDING, batchSize: 2048, delayMs: 500, exportTimeoutMs: 2000, ...settings }
     this.maxPending = workerData.maxPending
     this.worker = new Worker(entry, { execArgv: threadExecArgv(entry), workerData })
     this.worker.unref()

@@ -169,3 +169,43 @@ test('a bad --trace is a usage error (exit 2) in run, batch runs and serve, befo
     assert.equal(r.code, 2)
   }
 })
+
+test('a bad --trace-protocol or OTLP protocol variable is a usage error (exit 2) in run, batch runs and serve, before anything runs', async (t) => {
+  const dir = await folder(t, { 'data.jsonl': '{"q": "a"}\n' })
+  const trace = ['--trace', 'otlp=http://127.0.0.1:4318']
+  const expected = 'http/protobuf (the default) or http/json'
+  const cases: Array<[string[], Record<string, string>, string]> = [
+    [['run', dir, '--input', 'question=hi', ...trace, '--trace-protocol', 'json'], {}, `floodgate: --trace-protocol json: expected ${expected}`],
+    [['run', dir, '--data', join(dir, 'data.jsonl'), ...trace], { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' }, `floodgate: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc: OTLP over gRPC is not supported; expected ${expected}`],
+    [['serve', dir, '--port', '0', ...trace], { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/xml' }, `floodgate: OTEL_EXPORTER_OTLP_PROTOCOL=http/xml: expected ${expected}`],
+    [['serve', dir, '--port', '0', '--trace-protocol', 'http/json'], {}, 'floodgate: --trace-protocol http/json: it says how traces are sent; give --trace otlp=<collector URL> too']
+  ]
+  for (const [args, env, message] of cases) {
+    const r = await runCli(args, { env: { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: '', OTEL_EXPORTER_OTLP_PROTOCOL: '', ...env } })
+    assert.equal(r.stderr.trim(), message)
+    assert.equal(r.code, 2)
+    assert.equal(r.stdout, '')
+  }
+})
+
+test('--trace-protocol http/json, and OTEL_EXPORTER_OTLP_PROTOCOL=http/json, send JSON; by default protobuf', async (t) => {
+  const collector = await startCollector()
+  t.after(() => collector.close())
+  const dir = await folder(t)
+  const trace = ['--trace', `otlp=${collector.url}`]
+  const runs: Array<[string[], Record<string, string>]> = [
+    [[], {}],
+    [['--trace-protocol', 'http/json'], {}],
+    [[], { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }]
+  ]
+  for (const [extra, env] of runs) {
+    const r = await runCli(['run', dir, '--input', 'question=hi', ...trace, ...extra], { env: { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: '', OTEL_EXPORTER_OTLP_PROTOCOL: '', ...env } })
+    assert.equal(r.code, 0, r.stderr)
+  }
+  const type = (s: string): string => s.replace(/^POST \/v1\/traces /, '')
+  assert.deepEqual(collector.requests.map(type), ['application/x-protobuf', 'application/json', 'application/json'])
+  // The same three spans each time, whichever the encoding.
+  const shapes = traces(collector.spans).map(({ run, children }) => [run.name, run.attributes.output, [...children.keys()].sort().join(',')].join(' '))
+  assert.equal(shapes.length, 3)
+  assert.equal(new Set(shapes).size, 1, shapes.join('\n'))
+})

@@ -55,16 +55,23 @@ function fourNodeTrace(): RunTrace {
   }
 }
 
-test('a run becomes a span per run and per node, and a GenAI client span per LLM call, with exact parents, times and attributes', async (t) => {
+/** What each OTLP encoding is sent as: protobuf by default (OTLP's default), JSON when asked. */
+const ENCODINGS = [
+  { protocol: undefined, contentType: 'application/x-protobuf' },
+  { protocol: 'http/json', contentType: 'application/json' }
+] as const
+
+for (const { protocol, contentType } of ENCODINGS) {
+test(`${protocol ?? 'by default'} (${contentType}): a run becomes a span per run and per node, and a GenAI client span per LLM call, with exact parents, times and attributes`, async (t) => {
   const collector = await startCollector()
   t.after(() => collector.close())
-  const tracer = new RunTracer(parseTraceFlag(`otlp=${collector.url}`)!)
+  const tracer = new RunTracer(parseTraceFlag(`otlp=${collector.url}`, protocol, {})!)
   const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'
   tracer.run(FLOW, fourNodeTrace(), { q: 'hi' }, { answer: 'Hello.' }, null, { parent: traceparent })
   const stats = await tracer.close()
   assert.deepEqual(stats, { received: 6, exported: 6, failed: 0, dropped: 0, unsampled: 0, lastError: null })
   assert.match(traceSummary(tracer.options, stats), /^trace: 6 spans exported to http:\/\/127\.0\.0\.1:\d+\/v1\/traces$/)
-  assert.equal(collector.requests[0], 'POST /v1/traces application/json')
+  assert.deepEqual(collector.requests, [`POST /v1/traces ${contentType}`])
   const spans = collector.spans
   assert.equal(spans.length, 6)
 
@@ -75,6 +82,8 @@ test('a run becomes a span per run and per node, and a GenAI client span per LLM
   assert.match(run.spanId, /^[\da-f]{16}$/)
   for (const s of spans) assert.equal(s.traceId, run.traceId)
   assert.equal(run.kind, 2) // SERVER: a served request's run
+  // W3C sampled, and OTLP's bits for a parent that is remote (the caller's) or local.
+  assert.equal(run.flags, 0x301)
   assert.deepEqual(run.status, { code: 1 })
   assert.deepEqual([run.startNs, run.endNs], [ns(T0), ns(T0 + 50)])
   assert.deepEqual(run.attributes, {
@@ -96,6 +105,7 @@ test('a run becomes a span per run and per node, and a GenAI client span per LLM
   const prep = byName(spans, 'prep')
   assert.equal(prep.parentSpanId, run.spanId)
   assert.equal(prep.kind, 1)
+  assert.equal(prep.flags, 0x101)
   assert.deepEqual([prep.startNs, prep.endNs], [ns(T0 + 0.5), ns(T0 + 10.5)])
   assert.deepEqual(prep.attributes, {
     framework: 'floodgate',
@@ -154,6 +164,7 @@ test('a run becomes a span per run and per node, and a GenAI client span per LLM
   assert.deepEqual(skip.status, { code: 0 })
   assert.equal(skip.attributes['floodgate.node.status'], 'bypassed')
 })
+}
 
 test('a failed run: ERROR status with the message on the run and the node, error.type the error code; a batch line carries batch_run_id and line_number', async (t) => {
   const collector = await startCollector()
@@ -266,8 +277,34 @@ test('--trace: each bad value says what is wrong and shows a good one', () => {
   assert.throws(() => parseTraceFlag('otlp=localhost:4318'), { message: `--trace otlp=localhost:4318: the collector URL needs its scheme: otlp=http://localhost:4318 ${example}` })
   assert.throws(() => parseTraceFlag('otlp=http://exa mple:4318'), { message: `--trace otlp=http://exa mple:4318: "http://exa mple:4318" is not a URL ${example}` })
   assert.throws(() => parseTraceFlag('otlp=grpc://127.0.0.1:4317'), { message: `--trace otlp=grpc://127.0.0.1:4317: the collector URL must be http:// or https:// ${example}` })
-  assert.equal(parseTraceFlag(undefined), null)
-  assert.deepEqual(parseTraceFlag('otlp=http://127.0.0.1:4318'), { url: 'http://127.0.0.1:4318/v1/traces' })
-  assert.deepEqual(parseTraceFlag('otlp=http://collector:4318/'), { url: 'http://collector:4318/v1/traces' })
-  assert.deepEqual(parseTraceFlag('otlp=https://otel.example/api/traces'), { url: 'https://otel.example/api/traces' })
+  assert.equal(parseTraceFlag(undefined, undefined, {}), null)
+  assert.deepEqual(parseTraceFlag('otlp=http://127.0.0.1:4318', undefined, {}), { url: 'http://127.0.0.1:4318/v1/traces', protocol: 'http/protobuf' })
+  assert.deepEqual(parseTraceFlag('otlp=http://collector:4318/', undefined, {}), { url: 'http://collector:4318/v1/traces', protocol: 'http/protobuf' })
+  assert.deepEqual(parseTraceFlag('otlp=https://otel.example/api/traces', undefined, {}), { url: 'https://otel.example/api/traces', protocol: 'http/protobuf' })
+})
+
+test('--trace-protocol and the OTLP protocol variables: http/protobuf by default, http/json when asked; each bad value named exactly', () => {
+  const url = 'otlp=http://127.0.0.1:4318'
+  const protocolOf = (flag: string | undefined, env: NodeJS.ProcessEnv): string => parseTraceFlag(url, flag, env)!.protocol
+  assert.equal(protocolOf(undefined, {}), 'http/protobuf')
+  assert.equal(protocolOf('http/json', {}), 'http/json')
+  assert.equal(protocolOf('http/protobuf', {}), 'http/protobuf')
+  // The flag over the traces variable over the general one; an empty variable is unset.
+  assert.equal(protocolOf(undefined, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }), 'http/json')
+  assert.equal(protocolOf(undefined, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }), 'http/json')
+  assert.equal(protocolOf(undefined, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: '', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }), 'http/json')
+  assert.equal(protocolOf('http/protobuf', { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' }), 'http/protobuf')
+  // A bad variable does not matter when the flag decides, nor when nothing is traced.
+  assert.equal(protocolOf('http/json', { OTEL_EXPORTER_OTLP_PROTOCOL: 'carrier-pigeon' }), 'http/json')
+  assert.equal(parseTraceFlag(undefined, undefined, { OTEL_EXPORTER_OTLP_PROTOCOL: 'carrier-pigeon' }), null)
+
+  const expected = 'http/protobuf (the default) or http/json'
+  assert.throws(() => protocolOf('json', {}), { name: 'UsageError', message: `--trace-protocol json: expected ${expected}` })
+  assert.throws(() => protocolOf('HTTP/JSON', {}), { message: `--trace-protocol HTTP/JSON: expected ${expected}` })
+  assert.throws(() => protocolOf('grpc', {}), { message: `--trace-protocol grpc: OTLP over gRPC is not supported; expected ${expected}` })
+  assert.throws(() => protocolOf(undefined, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }), {
+    message: `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=grpc: OTLP over gRPC is not supported; expected ${expected}`
+  })
+  assert.throws(() => protocolOf(undefined, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/xml' }), { message: `OTEL_EXPORTER_OTLP_PROTOCOL=http/xml: expected ${expected}` })
+  assert.throws(() => parseTraceFlag(undefined, 'http/json', {}), { name: 'UsageError', message: '--trace-protocol http/json: it says how traces are sent; give --trace otlp=<collector URL> too' })
 })

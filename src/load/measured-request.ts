@@ -40,7 +40,8 @@ export class MeasuredRequest implements Dispatcher.DispatchHandler {
   // reused MeasuredRequest exists to avoid. Each returns true: never paused.
   onConnect(): void {}
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+  /** Raw headers as undici gives them (Buffers) or as raw-client.ts does (strings). */
+  onHeaders(statusCode: number, rawHeaders: readonly (Buffer | string)[]): boolean {
     this.status = statusCode
     this.headersAt = performance.now()
     if (this.stream) this.stream.begin(this.startedAt, statusCode, contentType(rawHeaders))
@@ -69,15 +70,19 @@ export class MeasuredRequest implements Dispatcher.DispatchHandler {
 }
 
 /** The Content-Type of raw headers ([name, value, ...]); '' when absent or sent twice (as parseHeaders gives no single string then). */
-function contentType(raw: Buffer[]): string {
+function contentType(raw: readonly (Buffer | string)[]): string {
   let found: string | null = null
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!
-    if (name.length !== 12 || name.toString('latin1').toLowerCase() !== 'content-type') continue
+    if (name.length !== 12 || latin1(name).toLowerCase() !== 'content-type') continue
     if (found !== null) return ''
-    found = raw[i + 1]!.toString('latin1')
+    found = latin1(raw[i + 1]!)
   }
   return found ?? ''
+}
+
+function latin1(text: Buffer | string): string {
+  return typeof text === 'string' ? text : text.toString('latin1')
 }
 
 export interface RequestSpec {

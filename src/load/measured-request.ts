@@ -40,11 +40,15 @@ export class MeasuredRequest implements Dispatcher.DispatchHandler {
   // reused MeasuredRequest exists to avoid. Each returns true: never paused.
   onConnect(): void {}
 
-  /** Raw headers as undici gives them (Buffers) or as raw-client.ts does (strings). */
-  onHeaders(statusCode: number, rawHeaders: readonly (Buffer | string)[]): boolean {
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    return this.onHead(statusCode, this.stream ? contentType(rawHeaders) : '')
+  }
+
+  /** The headers, read: undici's onHeaders, and what raw-client.ts calls with the Content-Type it read. */
+  onHead(statusCode: number, type: string): boolean {
     this.status = statusCode
     this.headersAt = performance.now()
-    if (this.stream) this.stream.begin(this.startedAt, statusCode, contentType(rawHeaders))
+    if (this.stream) this.stream.begin(this.startedAt, statusCode, type)
     return true
   }
 
@@ -70,19 +74,15 @@ export class MeasuredRequest implements Dispatcher.DispatchHandler {
 }
 
 /** The Content-Type of raw headers ([name, value, ...]); '' when absent or sent twice (as parseHeaders gives no single string then). */
-function contentType(raw: readonly (Buffer | string)[]): string {
+function contentType(raw: Buffer[]): string {
   let found: string | null = null
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!
-    if (name.length !== 12 || latin1(name).toLowerCase() !== 'content-type') continue
+    if (name.length !== 12 || name.toString('latin1').toLowerCase() !== 'content-type') continue
     if (found !== null) return ''
-    found = latin1(raw[i + 1]!)
+    found = raw[i + 1]!.toString('latin1')
   }
   return found ?? ''
-}
-
-function latin1(text: Buffer | string): string {
-  return typeof text === 'string' ? text : text.toString('latin1')
 }
 
 export interface RequestSpec {

@@ -1,37 +1,27 @@
 // The closed loop's fast path: one keep-alive connection on node:net that writes a prebuilt request
-// in one write and reads the answer with http-parser-js (the parser autocannon uses), calling the same
-// handler methods undici calls (MeasuredRequest's onHeaders, onData, onComplete, onError). undici's
+// in one write and reads the answer with response-reader.ts, calling the handler methods undici calls
+// (MeasuredRequest's onData, onComplete, onError; onHead for the headers, already read). undici's
 // per-request path (a Request object, validation and a header string per dispatch, a setImmediate
 // before each write, a JS callback and a Buffer per response header) was most of the generator's CPU
 // per request against a fast server. Errors are undici's own classes, so failures are classified and
 // worded the same on both paths. One request at a time: a closed-loop user never has two in flight.
 import net from 'node:net'
-import { HTTPParser } from 'http-parser-js'
 import { errors } from 'undici'
+import { ParseError, ResponseReader, type ResponseHead } from './response-reader.js'
 import type { MeasuredRequest } from './measured-request.js'
 import type { RawTarget } from './raw-request.js'
 
 /** undici's defaults: an idle connection is reused for 4 s, or for the server's keep-alive hint less 2 s. */
 const KEEP_ALIVE_DEFAULT_MS = 4_000
 const KEEP_ALIVE_THRESHOLD_MS = 2_000
-const KEEP_ALIVE_TIMEOUT = /timeout=(\d+)/
-
-interface ResponseInfo {
-  statusCode: number
-  headers: string[]
-  shouldKeepAlive: boolean
-  upgrade: boolean
-}
 
 export class RawClient {
   private socket: net.Socket | null = null
-  private parser: InstanceType<typeof HTTPParser> | null = null
+  private reader: ResponseReader | null = null
   private connected = false
   /** The request in flight (at most one). */
   private ex: MeasuredRequest | null = null
   private headersSeen = false
-  /** A 1xx answer before the real one: its end is not the request's. */
-  private informational = false
   /** The connection may carry the next request (keep-alive, not closing, not idle past its keep-alive). */
   private reusable = false
   private keepAliveMs = KEEP_ALIVE_DEFAULT_MS
@@ -78,17 +68,18 @@ export class RawClient {
 
   private connect(): void {
     const socket = net.connect({ host: this.target.host, port: this.target.port, noDelay: true })
-    const parser = new HTTPParser(HTTPParser.RESPONSE)
+    // Each event checks that its socket is still the current one: a dropped connection's late bytes
+    // (or the rest of a chunk read when the handler had already moved to a new one) are ignored.
+    const reader = new ResponseReader({
+      onHead: (head) => { if (this.socket === socket) this.onHead(head) },
+      onBody: (chunk) => { if (this.socket === socket) this.ex?.onData(chunk) },
+      onEnd: () => { if (this.socket === socket) this.onComplete() }
+    })
     this.socket = socket
-    this.parser = parser
+    this.reader = reader
     this.connected = false
     this.reusable = true
     this.socketError = null
-    parser[HTTPParser.kOnHeadersComplete] = (info) => this.onHeaders(info as unknown as ResponseInfo)
-    parser[HTTPParser.kOnBody] = (chunk, offset, length) => {
-      this.ex?.onData(offset === 0 && length === chunk.length ? chunk : chunk.subarray(offset, offset + length))
-    }
-    parser[HTTPParser.kOnMessageComplete] = () => this.onComplete()
     socket.setTimeout(this.connectTimeoutMs)
     socket.on('connect', () => {
       this.connected = true
@@ -96,12 +87,16 @@ export class RawClient {
     })
     socket.on('data', (chunk: Buffer) => {
       if (this.socket !== socket) return
-      const r = parser.execute(chunk)
-      if (r instanceof Error) this.protocolError(parseError(r))
+      try {
+        reader.execute(chunk)
+      } catch (err) {
+        if (!(err instanceof ParseError)) throw err
+        if (this.socket === socket) this.protocolError(parseError(err))
+      }
     })
     socket.on('end', () => {
       // A body read to the end of the connection (no length, not chunked) ends here.
-      if (this.socket === socket && this.ex && this.headersSeen) parser.finish()
+      if (this.socket === socket && this.ex) reader.finish()
     })
     socket.on('timeout', () => {
       if (this.socket !== socket || !this.ex) return
@@ -116,44 +111,33 @@ export class RawClient {
     socket.on('close', () => {
       if (this.socket !== socket) return
       this.socket = null
-      this.parser = null
+      this.reader = null
       this.fail(this.socketError ?? new errors.SocketError('other side closed'))
     })
   }
 
-  private onHeaders(info: ResponseInfo): number {
+  private onHead(head: ResponseHead): void {
     const ex = this.ex
-    const status = info.statusCode
-    if (status < 200) {
-      // 100 without an Expect and 101 without an Upgrade are the server's mistake (undici: "bad response").
-      if (status === 100 || status === 101 || info.upgrade) {
-        this.protocolError(new errors.SocketError('bad response'))
-        return 1
-      }
-      this.informational = true
-      return 0
-    }
-    if (!ex) {
+    // An answer nobody asked for: the connection is out of step.
+    if (!ex) throw new ParseError('Response without a request', 'HPE_INVALID_CONSTANT')
+    // 100 without an Expect and 101 without an Upgrade are the server's mistake (undici: "bad response").
+    if (head.status < 200) {
       this.protocolError(new errors.SocketError('bad response'))
-      return 1
+      return
     }
     this.headersSeen = true
-    this.reusable = info.shouldKeepAlive && !this.closing
-    if (this.reusable) this.keepAliveMs = keepAliveOf(info.headers)
-    ex.onHeaders(status, info.headers)
-    return 0
+    this.reusable = head.keepAlive && !this.closing
+    if (this.reusable) this.keepAliveMs = head.keepAliveSec < 0 ? KEEP_ALIVE_DEFAULT_MS : head.keepAliveSec * 1000 - KEEP_ALIVE_THRESHOLD_MS
+    ex.onHead(head.status, head.contentType)
   }
 
   private onComplete(): void {
-    if (this.informational) {
-      this.informational = false
-      return
-    }
     const ex = this.ex
     if (!ex) return
     this.ex = null
     this.idleSince = performance.now()
-    if (!this.reusable) this.drop()
+    if (this.reusable) this.reader!.reset()
+    else this.drop()
     // The handler may send the next request from here, on this connection or a new one.
     ex.onComplete()
     if (this.closing) this.finishClose()
@@ -169,7 +153,6 @@ export class RawClient {
     const ex = this.ex
     if (!ex) return
     this.ex = null
-    this.informational = false
     ex.onError(err)
     if (this.closing) this.finishClose()
   }
@@ -186,26 +169,15 @@ export class RawClient {
     const socket = this.socket
     if (!socket) return
     this.socket = null
-    this.parser = null
+    this.reader = null
     this.reusable = false
     socket.destroy()
   }
 }
 
 /** undici's class and wording for a response it cannot parse. */
-function parseError(err: Error): Error {
+function parseError(err: ParseError): Error {
   const e = new errors.HTTPParserError(`Response does not match the HTTP/1.1 protocol (${err.message})`)
-  e.code = (err as NodeJS.ErrnoException).code ?? 'HPE_INVALID'
+  e.code = err.code
   return e
-}
-
-/** How long an idle connection may be reused after this answer (undici's rule). */
-function keepAliveOf(headers: string[]): number {
-  for (let i = 0; i + 1 < headers.length; i += 2) {
-    const name = headers[i]!
-    if (name.length !== 10 || name.toLowerCase() !== 'keep-alive') continue
-    const m = KEEP_ALIVE_TIMEOUT.exec(headers[i + 1]!)
-    if (m) return Number(m[1]) * 1000 - KEEP_ALIVE_THRESHOLD_MS
-  }
-  return KEEP_ALIVE_DEFAULT_MS
 }

@@ -248,7 +248,7 @@ test('a response that is not HTTP: an HTTPParserError, and the connection is not
   const bad = await send(client)
   assert.equal(bad.error?.name, 'HTTPParserError')
   assert.equal(bad.error?.code, 'HPE_INVALID_CONSTANT')
-  assert.equal(transportFailure(bad.error, 5).error, "HTTPParserError('Response does not match the HTTP/1.1 protocol (Parse Error)')")
+  assert.equal(transportFailure(bad.error, 5).error, "HTTPParserError('Response does not match the HTTP/1.1 protocol (Invalid status line)')")
   const good = await send(client)
   assert.deepEqual([good.status, good.error], [200, null])
   assert.equal(server.connections(), 2)

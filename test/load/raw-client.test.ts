@@ -2,6 +2,7 @@
 // a response can end, each way a connection can fail, and the bytes it sends against undici's.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import http from 'node:http'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { Client } from 'undici'
@@ -375,4 +376,27 @@ test('a run on the fast path: every request counted once, chunked and sized answ
   assert.equal(result.aggregated.failures, 0)
   assert.equal(result.aggregated.avgContentBytes, 2)
   assert.equal(server.connections(), 10)
+})
+
+test('IPv6 loopback: the fast path connects to [::1] and sends the host header undici sends', async (t) => {
+  let host = ''
+  const server = http.createServer((req, res) => {
+    host = req.headers.host ?? ''
+    res.end('ok')
+  })
+  const listening = await new Promise<boolean>((done) => {
+    server.once('error', () => done(false))
+    server.listen(0, '::1', () => done(true))
+  })
+  if (!listening) return t.skip('no IPv6 loopback on this machine')
+  t.after(() => new Promise<void>((done) => server.close(() => done())))
+  const port = (server.address() as AddressInfo).port
+  const raw = rawTarget(resolveOptions({ url: `http://[::1]:${port}/` }))
+  assert.ok(raw)
+  assert.equal(raw.host, '::1')
+  const client = new RawClient(raw, 5_000, 5_000)
+  const r = await send(client)
+  await client.destroy()
+  assert.deepEqual([r.status, r.body, r.error], [200, 'ok', null])
+  assert.equal(host, `[::1]:${port}`)
 })

@@ -1,7 +1,10 @@
 // Locust's closed loop: each user owns one keep-alive connection, sends, waits for the answer, waits
-// per --wait, and repeats until the run stops.
+// per --wait, and repeats until the run stops. A plain HTTP request goes on the fast path
+// (raw-client.ts: a prebuilt request on node:net); anything else on an undici Client.
 import { Client } from 'undici'
 import { MeasuredRequest, clientOptions } from './measured-request.js'
+import { RawClient } from './raw-client.js'
+import { rawTarget, type RawTarget } from './raw-request.js'
 import { waitSeconds } from './wait.js'
 import { UserDriver } from './spawner.js'
 import type { Driver, RunContext } from './context.js'
@@ -11,8 +14,41 @@ import type { EndpointTotals } from './stats.js'
 const MAX_BACKOFF_SEC = 1
 const FIRST_BACKOFF_SEC = 0.05
 
-class ClosedUser {
+/** A user's one connection: undici's Client or the fast path's RawClient. */
+interface UserClient {
+  dispatch(ex: MeasuredRequest): void
+  close(): Promise<void>
+  destroy(): Promise<void>
+}
+
+class UndiciUserClient implements UserClient {
   private readonly client: Client
+
+  constructor(private readonly ctx: RunContext) {
+    this.client = new Client(ctx.plan.origin, clientOptions(ctx.plan))
+  }
+
+  dispatch(ex: MeasuredRequest): void {
+    this.client.dispatch(this.ctx.nextSpec(), ex)
+  }
+
+  close(): Promise<void> {
+    return this.client.close()
+  }
+
+  destroy(): Promise<void> {
+    return this.client.destroy()
+  }
+}
+
+function userClient(ctx: RunContext, raw: RawTarget | null): UserClient {
+  if (!raw) return new UndiciUserClient(ctx)
+  const { headersTimeout, connectTimeout } = clientOptions(ctx.plan)
+  return new RawClient(raw, headersTimeout, connectTimeout)
+}
+
+class ClosedUser {
+  private readonly client: UserClient
   private readonly exchange: MeasuredRequest
   private timer: NodeJS.Timeout | undefined
   private waitEndedAt = 0
@@ -20,8 +56,8 @@ class ClosedUser {
   private retired = false
   private readonly sendNow = () => this.send()
 
-  constructor(private readonly ctx: RunContext, private readonly ep: EndpointTotals) {
-    this.client = new Client(ctx.plan.origin, clientOptions(ctx.plan))
+  constructor(private readonly ctx: RunContext, private readonly ep: EndpointTotals, raw: RawTarget | null) {
+    this.client = userClient(ctx, raw)
     this.exchange = new MeasuredRequest((ex, err) => this.onDone(ex, err), false, ctx.streamReader())
   }
 
@@ -57,7 +93,7 @@ class ClosedUser {
     }
     this.exchange.reset(performance.now())
     this.ctx.inFlight++
-    this.client.dispatch(this.ctx.nextSpec(), this.exchange)
+    this.client.dispatch(this.exchange)
   }
 
   private onDone(ex: MeasuredRequest, err: Error | null): void {
@@ -82,5 +118,6 @@ class ClosedUser {
 export function closedLoop(ctx: RunContext): Driver {
   const plan = ctx.plan
   const ep = ctx.recorder.endpoint(plan.method, plan.config.name)
-  return new UserDriver(plan.config.users, plan.config.spawnRate, () => new ClosedUser(ctx, ep))
+  const raw = process.env.FLOODGATE_LOAD_UNDICI ? null : rawTarget(plan)
+  return new UserDriver(plan.config.users, plan.config.spawnRate, () => new ClosedUser(ctx, ep, raw))
 }

@@ -41,9 +41,14 @@ export class MeasuredRequest implements Dispatcher.DispatchHandler {
   onConnect(): void {}
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    return this.onHead(statusCode, this.stream ? contentType(rawHeaders) : '')
+  }
+
+  /** The headers, read: undici's onHeaders, and what raw-client.ts calls with the Content-Type it read. */
+  onHead(statusCode: number, type: string): boolean {
     this.status = statusCode
     this.headersAt = performance.now()
-    if (this.stream) this.stream.begin(this.startedAt, statusCode, contentType(rawHeaders))
+    if (this.stream) this.stream.begin(this.startedAt, statusCode, type)
     return true
   }
 

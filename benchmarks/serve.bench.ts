@@ -440,6 +440,11 @@ async function scaleAb(): Promise<Metric[]> {
   const b: Variant = { name: `B (${[base ? 'this build' : '', ...abFlags, bWorkers !== WORKERS ? `${bWorkers} workers` : ''].filter(Boolean).join(' ')})`, flags: [...NODE_FLAGS, ...abFlags], root: repoRoot, workers: bWorkers }
   const ideal = CONNECTIONS / 1.25
   process.stdout.write(`scale A/B (${generator}): ${CONNECTIONS} connections, ${SECONDS} s, ${rounds} interleaved rounds; A = ${a.name}, ${a.workers} workers, flags [${a.flags.join(' ')}]; B = ${b.name}, flags [${b.flags.join(' ')}]\n`)
+  // A first run warms the generator (autocannon runs in this process, and its first run at 10,000
+  // connections costs it nearly twice the CPU per request of later ones): without it round 1's first
+  // variant would be measured against a cold generator. Its figures are printed, not counted.
+  const warm = await scaleRun(a, generator, CONNECTIONS, Math.max(5, SECONDS / 2))
+  process.stdout.write(`warm-up run (not counted) ${a.name}: ${describe(warm, ideal)}\n`)
   const runs = new Map<Variant, ScaleFigures[]>([[a, []], [b, []]])
   for (let i = 0; i < rounds; i++) {
     for (const v of i % 2 === 0 ? [a, b] : [b, a]) {

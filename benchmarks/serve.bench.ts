@@ -13,9 +13,16 @@
 //     ideal, zero errors, p99 < 1.5 s, RSS < 300 MiB per worker.
 // The scale run is driven by autocannon and then by Floodgate's own load generator (closed-loop users,
 // no wait), each against a fresh server.
-// Env: SERVE_BENCH_CONNECTIONS (default 10000), SERVE_BENCH_SECONDS (default 20) for the scale run;
-// SERVE_BENCH_ONLY=overhead or scale runs one part; SERVE_BENCH_NODE_FLAGS adds node flags to the served
-// process and its workers (e.g. --heap-growing-percent=100, the memory-for-CPU trade in README).
+// Env: SERVE_BENCH_CONNECTIONS (default 10000), SERVE_BENCH_SECONDS (default 20), SERVE_BENCH_WORKERS
+// (default: one per core) for the scale run; SERVE_BENCH_ONLY=overhead or scale runs one part;
+// SERVE_BENCH_NODE_FLAGS adds node flags to the served process and its workers (e.g.
+// --heap-growing-percent=100, the memory-for-CPU trade in README).
+// A/B of the scale run in one command (interleaved rounds, medians; see scaleAb): SERVE_BENCH_AB_FLAGS
+// (node flags of B only), SERVE_BENCH_AB_WORKERS (B's worker count), SERVE_BENCH_AB_BASE (a built
+// checkout served as A), SERVE_BENCH_ROUNDS (default 3), SERVE_BENCH_GENERATOR (autocannon or
+// 'floodgate load'). E.g. SERVE_BENCH_ONLY=scale SERVE_BENCH_AB_FLAGS='--max-semi-space-size=32' npm run bench:perf -- serve
+// Every scale run prints req/s and % of ideal, p50/p99, errors, peak RSS per worker, and the CPU per
+// request of server (with its GC pauses), mock and generator, which share the cores.
 // Floodgate runs as users run it: bin/floodgate.js on the build (`npm run bench:perf` builds first).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
@@ -402,14 +409,49 @@ async function floodgateLoad(url: string, users: number, seconds: number): Promi
   }
 }
 
-async function scale(generator: Generator): Promise<Metric[]> {
-  const connections = Number(process.env.SERVE_BENCH_CONNECTIONS ?? 10_000)
-  const seconds = Number(process.env.SERVE_BENCH_SECONDS ?? 20)
-  const workers = availableParallelism()
+/** How one scale run serves: node flags of the served process (and its workers), build, worker count. */
+interface Variant {
+  name: string
+  flags: string[]
+  /** The checkout whose bin/floodgate.js, dist and examples are served. */
+  root: string
+  workers: number
+}
+
+/** What one scale run measured. */
+interface ScaleFigures {
+  rps: number
+  p50: number
+  p99: number
+  errors: number
+  errorText: string
+  peakRss: number
+  /** CPU microseconds per request of the served processes (all workers), the mock and the generator. */
+  serverCpu: number
+  mockCpu: number
+  generatorCpu: number
+  /** The workers' main-thread GC pauses (prom-client's nodejs_gc_duration_seconds), us per request. */
+  gcPause: number
+}
+
+/** The workers' summed GC pause seconds, from the server's /metrics (NaN when it cannot be read). */
+async function gcSeconds(url: string): Promise<number> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text()
+    let sum = 0
+    for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)/gm)) sum += Number(m[1])
+    return sum
+  } catch {
+    return NaN
+  }
+}
+
+async function scaleRun(variant: Variant, generator: Generator, connections: number, seconds: number): Promise<ScaleFigures> {
   const drive = generator === 'autocannon' ? autocannonLoad : floodgateLoad
   const mock = await startScript(MOCK)
-  const flow = fileURLToPath(new URL('../examples/promptflow-serve/static_async', import.meta.url))
-  const fg = await startFloodgate([flow, '--workers', String(workers)], { MOCK_API_ENDPOINT: mock.url })
+  const flow = join(variant.root, 'examples/promptflow-serve/static_async')
+  const args = [...variant.flags, join(variant.root, 'bin/floodgate.js'), 'serve', flow, '--workers', String(variant.workers), '--port', '0', '--log-level', 'warn']
+  const fg = await startNode(args, { MOCK_API_ENDPOINT: mock.url }, 60_000)
   let peakRss = 0
   const sampler = setInterval(() => {
     for (const pid of childPids(fg.child.pid ?? 0)) peakRss = Math.max(peakRss, rssMiB(pid))
@@ -419,30 +461,15 @@ async function scale(generator: Generator): Promise<Metric[]> {
     await drive(fg.url, Math.min(connections, 500), 3)
     peakRss = 0
     const workerPids = childPids(fg.child.pid ?? 0)
+    const gcBefore = await gcSeconds(fg.url)
     const cpuBefore = workerPids.reduce((sum, pid) => sum + cpuMicros(pid), 0)
     const mockBefore = cpuMicros(mock.child.pid ?? 0)
     const r = await drive(fg.url, connections, seconds)
     const n = Math.max(1, r.requests)
     const serverCpu = (workerPids.reduce((sum, pid) => sum + cpuMicros(pid), 0) - cpuBefore) / n
     const mockCpu = (cpuMicros(mock.child.pid ?? 0) - mockBefore) / n
-    const generatorCpu = r.generatorCpu / n
-    const ideal = connections / 1.25
-    const by = `(${generator})`
-    process.stdout.write(
-      `scale ${by}: ${connections} connections, ${seconds} s, ${workers} workers: ${round1(r.rps)} req/s of ${ideal} ideal, ` +
-        `p50 ${round1(r.p50)} ms, p99 ${round1(r.p99)} ms, ${r.errorText}, peak worker RSS ${round1(peakRss)} MiB; ` +
-        `CPU per request: server ${round1(serverCpu)} us, mock ${round1(mockCpu)} us, generator ${round1(generatorCpu)} us ` +
-        `(all share ${availableParallelism()} cores: at most ${round1((availableParallelism() * 1e6) / (serverCpu + mockCpu + generatorCpu))} req/s)\n`
-    )
-    return [
-      { metric: `scale ${by}: req/s (${connections} conns, static_async, ${workers} workers)`, value: round(r.rps, 0), unit: 'req/s' },
-      { metric: `scale ${by}: fraction of ideal (conns / 1.25 s)`, value: round(r.rps / ideal, 3), unit: 'ratio', target: '>= 0.75', pass: r.rps / ideal >= 0.75 },
-      { metric: `scale ${by}: p50 latency`, value: round1(r.p50), unit: 'ms' },
-      { metric: `scale ${by}: p99 latency`, value: round1(r.p99), unit: 'ms', target: '< 1500', pass: r.p99 < 1500 },
-      { metric: `scale ${by}: errors`, value: r.errors, unit: 'count', target: '0', pass: r.errors === 0 },
-      { metric: `scale ${by}: server CPU per request (all workers)`, value: round1(serverCpu), unit: 'us' },
-      { metric: `scale ${by}: peak RSS per worker`, value: round1(peakRss), unit: 'MiB', target: '< 300', pass: peakRss > 0 && peakRss < 300 }
-    ]
+    const gcPause = ((await gcSeconds(fg.url)) - gcBefore) * 1e6 / n
+    return { rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, errorText: r.errorText, peakRss, serverCpu, mockCpu, generatorCpu: r.generatorCpu / n, gcPause }
   } finally {
     clearInterval(sampler)
     await stop(fg)
@@ -450,7 +477,101 @@ async function scale(generator: Generator): Promise<Metric[]> {
   }
 }
 
+function describe(f: ScaleFigures, ideal: number): string {
+  const cores = availableParallelism()
+  return (
+    `${round1(f.rps)} req/s (${round1((100 * f.rps) / ideal)}% of ${ideal}), p50 ${round1(f.p50)} ms, p99 ${round1(f.p99)} ms, ${f.errorText}, ` +
+    `peak worker RSS ${round1(f.peakRss)} MiB; CPU per request: server ${round1(f.serverCpu)} us ` +
+    `(GC pauses ${round1(f.gcPause)} us, ${round1((100 * f.gcPause) / f.serverCpu)}%), mock ${round1(f.mockCpu)} us, generator ${round1(f.generatorCpu)} us ` +
+    `(all share ${cores} cores: at most ${round1((cores * 1e6) / (f.serverCpu + f.mockCpu + f.generatorCpu))} req/s)`
+  )
+}
+
+/** Each figure's median over rounds. */
+function medians(runs: ScaleFigures[]): ScaleFigures {
+  const m = (pick: (f: ScaleFigures) => number): number => median(runs.map(pick))
+  const errors = runs.reduce((sum, f) => sum + f.errors, 0)
+  return {
+    rps: m((f) => f.rps), p50: m((f) => f.p50), p99: m((f) => f.p99), errors, errorText: `errors (all rounds) ${errors}`,
+    peakRss: m((f) => f.peakRss), serverCpu: m((f) => f.serverCpu), mockCpu: m((f) => f.mockCpu), generatorCpu: m((f) => f.generatorCpu), gcPause: m((f) => f.gcPause)
+  }
+}
+
+const CONNECTIONS = Number(process.env.SERVE_BENCH_CONNECTIONS ?? 10_000)
+const SECONDS = Number(process.env.SERVE_BENCH_SECONDS ?? 20)
+const WORKERS = Number(process.env.SERVE_BENCH_WORKERS ?? availableParallelism())
+
+async function scale(generator: Generator): Promise<Metric[]> {
+  const ideal = CONNECTIONS / 1.25
+  const variant: Variant = { name: 'this build', flags: NODE_FLAGS, root: repoRoot, workers: WORKERS }
+  const f = await scaleRun(variant, generator, CONNECTIONS, SECONDS)
+  const by = `(${generator})`
+  process.stdout.write(`scale ${by}: ${CONNECTIONS} connections, ${SECONDS} s, ${WORKERS} workers: ${describe(f, ideal)}\n`)
+  return [
+    { metric: `scale ${by}: req/s (${CONNECTIONS} conns, static_async, ${WORKERS} workers)`, value: round(f.rps, 0), unit: 'req/s' },
+    { metric: `scale ${by}: fraction of ideal (conns / 1.25 s)`, value: round(f.rps / ideal, 3), unit: 'ratio', target: '>= 0.75', pass: f.rps / ideal >= 0.75 },
+    { metric: `scale ${by}: p50 latency`, value: round1(f.p50), unit: 'ms' },
+    { metric: `scale ${by}: p99 latency`, value: round1(f.p99), unit: 'ms', target: '< 1500', pass: f.p99 < 1500 },
+    { metric: `scale ${by}: errors`, value: f.errors, unit: 'count', target: '0', pass: f.errors === 0 },
+    { metric: `scale ${by}: server CPU per request (all workers)`, value: round1(f.serverCpu), unit: 'us' },
+    { metric: `scale ${by}: server GC pauses per request`, value: round1(f.gcPause), unit: 'us' },
+    { metric: `scale ${by}: mock CPU per request`, value: round1(f.mockCpu), unit: 'us' },
+    { metric: `scale ${by}: generator CPU per request`, value: round1(f.generatorCpu), unit: 'us' },
+    { metric: `scale ${by}: peak RSS per worker`, value: round1(f.peakRss), unit: 'MiB', target: '< 300', pass: f.peakRss > 0 && f.peakRss < 300 }
+  ]
+}
+
+/**
+ * An A/B of the scale run in one command: variant A serves as the plain run does; B adds
+ * SERVE_BENCH_AB_FLAGS to the node flags, runs SERVE_BENCH_AB_WORKERS workers, or serves the build in
+ * SERVE_BENCH_AB_BASE as A instead (a checkout of the code before a change, built: A is then the old
+ * code, B this one). SERVE_BENCH_ROUNDS interleaved rounds (A B, then B A, ...), medians; one generator
+ * (SERVE_BENCH_GENERATOR, autocannon unless `floodgate load`).
+ */
+async function scaleAb(): Promise<Metric[]> {
+  const rounds = Number(process.env.SERVE_BENCH_ROUNDS ?? 3)
+  const generator: Generator = process.env.SERVE_BENCH_GENERATOR === 'floodgate load' ? 'floodgate load' : 'autocannon'
+  const abFlags = (process.env.SERVE_BENCH_AB_FLAGS ?? '').split(' ').filter(Boolean)
+  const base = process.env.SERVE_BENCH_AB_BASE
+  const a: Variant = { name: base ? `A (${base})` : 'A', flags: NODE_FLAGS, root: base ?? repoRoot, workers: WORKERS }
+  const bWorkers = Number(process.env.SERVE_BENCH_AB_WORKERS ?? WORKERS)
+  const b: Variant = { name: `B (${[base ? 'this build' : '', ...abFlags, bWorkers !== WORKERS ? `${bWorkers} workers` : ''].filter(Boolean).join(' ')})`, flags: [...NODE_FLAGS, ...abFlags], root: repoRoot, workers: bWorkers }
+  const ideal = CONNECTIONS / 1.25
+  process.stdout.write(`scale A/B (${generator}): ${CONNECTIONS} connections, ${SECONDS} s, ${rounds} interleaved rounds; A = ${a.name}, ${a.workers} workers, flags [${a.flags.join(' ')}]; B = ${b.name}, flags [${b.flags.join(' ')}]\n`)
+  // A first run warms the generator (autocannon runs in this process, and its first run at 10,000
+  // connections costs it nearly twice the CPU per request of later ones): without it round 1's first
+  // variant would be measured against a cold generator. Its figures are printed, not counted.
+  const warm = await scaleRun(a, generator, CONNECTIONS, Math.max(5, SECONDS / 2))
+  process.stdout.write(`warm-up run (not counted) ${a.name}: ${describe(warm, ideal)}\n`)
+  const runs = new Map<Variant, ScaleFigures[]>([[a, []], [b, []]])
+  for (let i = 0; i < rounds; i++) {
+    for (const v of i % 2 === 0 ? [a, b] : [b, a]) {
+      const f = await scaleRun(v, generator, CONNECTIONS, SECONDS)
+      runs.get(v)!.push(f)
+      process.stdout.write(`round ${i + 1} ${v.name}: ${describe(f, ideal)}\n`)
+    }
+  }
+  const ma = medians(runs.get(a)!)
+  const mb = medians(runs.get(b)!)
+  process.stdout.write(`median A: ${describe(ma, ideal)}\nmedian B: ${describe(mb, ideal)}\n`)
+  const figures = (tag: string, f: ScaleFigures): Metric[] => [
+    { metric: `scale A/B ${tag}: req/s`, value: round(f.rps, 0), unit: 'req/s' },
+    { metric: `scale A/B ${tag}: p99 latency`, value: round1(f.p99), unit: 'ms' },
+    { metric: `scale A/B ${tag}: errors (all rounds)`, value: f.errors, unit: 'count', target: '0', pass: f.errors === 0 },
+    { metric: `scale A/B ${tag}: server CPU per request`, value: round1(f.serverCpu), unit: 'us' },
+    { metric: `scale A/B ${tag}: server GC pauses per request`, value: round1(f.gcPause), unit: 'us' },
+    { metric: `scale A/B ${tag}: peak RSS per worker`, value: round1(f.peakRss), unit: 'MiB' }
+  ]
+  return [
+    ...figures('A', ma),
+    ...figures('B', mb),
+    { metric: 'scale A/B: B / A req/s', value: round(mb.rps / ma.rps, 3), unit: 'ratio' },
+    { metric: 'scale A/B: B / A server CPU per request', value: round(mb.serverCpu / ma.serverCpu, 3), unit: 'ratio' }
+  ]
+}
+
 const only = process.env.SERVE_BENCH_ONLY
 const metrics = [...(only === 'scale' ? [] : await overhead())]
-if (only !== 'overhead') metrics.push(...(await scale('autocannon')), ...(await scale('floodgate load')))
+const ab = ['SERVE_BENCH_AB_FLAGS', 'SERVE_BENCH_AB_BASE', 'SERVE_BENCH_AB_WORKERS'].some((name) => process.env[name] !== undefined)
+if (only !== 'overhead') metrics.push(...(ab ? await scaleAb() : [...(await scale('autocannon')), ...(await scale('floodgate load'))]))
 emit('serve', metrics)

@@ -12,6 +12,12 @@
 // when the flags do not already carry it; a worker thread gets an `--import` that registers tsx's
 // loader, since in Node 20 a thread does not inherit the `--import tsx` of its parent (tsx registers
 // itself on the main thread only).
+// A worker thread gets no V8 flag (`--max-semi-space-size`, `--heap-growing-percent`, ...): V8's flags
+// are process-wide, so the thread already runs with them, and `new Worker` refuses them in execArgv
+// (ERR_WORKER_INVALID_EXEC_ARGV), which stopped `node --heap-growing-percent=100 ... serve` at start-up.
+// A flag is V8's when Node lists it among its documented V8 options, or when Node does not know it at
+// all (Node hands every flag it does not know to V8); Node's profilers, accepted on the command line
+// only, are Node's.
 import { isSourceUrl } from './sibling.js'
 
 const INLINE_SCRIPT = ['-e', '--eval', '-p', '--print']
@@ -29,6 +35,28 @@ export function inheritedFlags(): string[] {
   return args
 }
 
+// `node --help`, "V8 options": the V8 flags that Node also lists as its own.
+const V8_OPTIONS = new Set([
+  '--abort-on-uncaught-exception', '--disallow-code-generation-from-strings', '--enable-etw-stack-walking', '--expose-gc',
+  '--harmony-shadow-realm', '--huge-max-old-generation-size', '--interpreted-frames-native-stack', '--jitless',
+  '--max-old-space-size', '--max-semi-space-size', '--perf-basic-prof', '--perf-basic-prof-only-functions', '--perf-prof',
+  '--perf-prof-unwinding-info', '--stack-trace-limit'
+])
+const NODE_COMMAND_LINE_ONLY = /^--(cpu-prof|heap-prof)/
+
+function isV8Flag(arg: string): boolean {
+  const name = arg.split('=')[0]!.replace(/_/g, '-')
+  if (V8_OPTIONS.has(name)) return true
+  return !NODE_COMMAND_LINE_ONLY.test(name) && !process.allowedNodeEnvironmentFlags.has(name)
+}
+
+/** Node's flags of this process for a worker thread: those inherited, less V8's (with their values). */
+function threadFlags(): string[] {
+  let keep = true
+  // An argument that is not a flag is the value of the flag before it (`--import tsx`).
+  return inheritedFlags().filter((arg) => (arg.startsWith('-') ? (keep = !isV8Flag(arg)) : keep))
+}
+
 /** execArgv of a child process whose entry is `entry`. */
 export function processExecArgv(entry: URL): string[] {
   const args = inheritedFlags()
@@ -38,7 +66,7 @@ export function processExecArgv(entry: URL): string[] {
 
 /** execArgv of a worker thread whose entry is `entry`. */
 export function threadExecArgv(entry: URL): string[] {
-  const args = inheritedFlags()
+  const args = threadFlags()
   if (!isSourceUrl(entry.href)) return args
   const api = import.meta.resolve('tsx/esm/api')
   const boot = `import { register } from ${JSON.stringify(api)}; register()`

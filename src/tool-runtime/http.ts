@@ -14,6 +14,7 @@
 import { isMainThread } from 'node:worker_threads'
 import type { Agent, Dispatcher } from 'undici'
 import { UpstreamError, messageOf } from '../errors.js'
+import { unwatchAbort, watchAbort } from './abort.js'
 import { DEFAULT_TIMEOUT_MS, checkTimeout, flattenHeaders, toResponse, type HttpGetOptions, type HttpResponse, type ResponseData } from './response.js'
 
 export interface AsyncHttpGetOptions extends HttpGetOptions {
@@ -61,47 +62,77 @@ function targetOf(url: string): Target {
 }
 
 /** Fetches `url` and returns its plain data; rejects with UpstreamError naming the URL. */
-export async function fetchText(url: string, timeoutMs: number, headers?: Record<string, string>, signal?: AbortSignal): Promise<ResponseData> {
-  // undici's own timers bound the wait (for the headers, then between body chunks) rather than
-  // AbortSignal.timeout + AbortSignal.any: those allocate signals, timers and weak references on every
-  // call, which showed up as a large share of a served flow's CPU.
-  try {
-    const { origin, path } = targetOf(url)
-    if (signal?.aborted) throw signal.reason
-    const dispatcher = agent ?? (await (creating ??= createAgent()))
-    return await new Promise<ResponseData>((resolve, reject) => {
-      dispatcher.dispatch({ origin, path, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }, new TextHandler(resolve, reject, signal))
-    })
-  } catch (err) {
-    if (signal?.aborted) throw signal.reason ?? err
-    const code = (err as { code?: string }).code
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-      throw new UpstreamError(`GET ${url}: no response within ${timeoutMs} ms`, { url })
+export function fetchText(url: string, timeoutMs: number, headers?: Record<string, string>, signal?: AbortSignal): Promise<ResponseData> {
+  return request(url, timeoutMs, headers, signal, false) as Promise<ResponseData>
+}
+
+// One promise per request, settled by its handler: an async fetchText awaited by an async httpGet made
+// four more (each async function's own, and one per await, since a process with async hooks on, as a
+// served one is, gets a throwaway promise per await), each with its hook calls.
+function request(url: string, timeoutMs: number, headers: Record<string, string> | undefined, signal: AbortSignal | undefined, asResponse: boolean): Promise<ResponseData | HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const handler = new TextHandler(url, timeoutMs, asResponse, resolve, reject, signal)
+    let target: Target
+    try {
+      target = targetOf(url)
+    } catch (err) {
+      handler.fail(err)
+      return
     }
-    throw new UpstreamError(`GET ${url} failed: ${messageOf(err)}`, { url, cause: err })
+    if (signal?.aborted) return handler.fail(signal.reason)
+    handler.watch()
+    // undici's own timers bound the wait (for the headers, then between body chunks) rather than
+    // AbortSignal.timeout + AbortSignal.any: those allocate signals, timers and weak references on every
+    // call, which showed up as a large share of a served flow's CPU.
+    const options: Dispatcher.DispatchOptions = { origin: target.origin, path: target.path, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs }
+    if (agent) dispatch(agent, options, handler)
+    else (creating ??= createAgent()).then((created) => dispatch(created, options, handler), (err: unknown) => handler.fail(err))
+  })
+}
+
+function dispatch(dispatcher: Agent, options: Dispatcher.DispatchOptions, handler: TextHandler): void {
+  // Aborted while undici was still loading: nothing to send.
+  if (handler.settled) return
+  try {
+    dispatcher.dispatch(options, handler)
+  } catch (err) {
+    handler.fail(err)
   }
 }
 
-/** Collects one response as text and settles its promise; aborts the request when `signal` aborts. */
+/**
+ * Collects one response as text and settles its promise, with the plain data or (httpGet) the tool's
+ * HttpResponse; aborts the request when `signal` aborts. A failure becomes an UpstreamError naming the
+ * URL, unless the signal aborted: then it is the signal's reason.
+ */
 class TextHandler implements Dispatcher.DispatchHandler {
   private status = 0
   private headers: Record<string, string> = {}
   private readonly chunks: Buffer[] = []
   private controller: Dispatcher.DispatchController | null = null
-  private settled = false
+  settled = false
+  private watching = false
 
   constructor(
-    private readonly resolve: (data: ResponseData) => void,
+    private readonly url: string,
+    private readonly timeoutMs: number,
+    private readonly asResponse: boolean,
+    private readonly resolve: (data: ResponseData | HttpResponse) => void,
     private readonly reject: (err: unknown) => void,
     private readonly signal: AbortSignal | undefined
-  ) {
-    // The handler itself is the abort listener (handleEvent): no closure per request.
-    signal?.addEventListener('abort', this)
+  ) {}
+
+  /** Aborts the request when the signal aborts; the handler itself watches it (handleEvent), no closure per request. */
+  watch(): void {
+    if (this.signal) {
+      watchAbort(this.signal, this)
+      this.watching = true
+    }
   }
 
   handleEvent(): void {
     if (this.controller) this.controller.abort(this.signal!.reason)
-    else this.settle(this.signal!.reason, null)
+    else this.fail(this.signal!.reason)
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -119,26 +150,46 @@ class TextHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    if (this.settled) return
+    this.end()
     const chunks = this.chunks
     const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')
-    this.settle(null, { status: this.status, headers: this.headers, body })
+    const data = { status: this.status, headers: this.headers, body }
+    this.resolve(this.asResponse ? toResponse(this.url, data) : data)
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
-    this.settle(err, null)
+    this.fail(err)
   }
 
-  private settle(err: unknown, data: ResponseData | null): void {
+  fail(err: unknown): void {
     if (this.settled) return
+    this.end()
+    const signal = this.signal
+    this.reject(signal?.aborted ? (signal.reason ?? err) : upstreamError(this.url, this.timeoutMs, err))
+  }
+
+  private end(): void {
     this.settled = true
-    this.signal?.removeEventListener('abort', this)
-    if (data) this.resolve(data)
-    else this.reject(err)
+    if (this.watching) unwatchAbort(this.signal!, this)
   }
 }
 
+function upstreamError(url: string, timeoutMs: number, err: unknown): UpstreamError {
+  const code = (err as { code?: string }).code
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+    return new UpstreamError(`GET ${url}: no response within ${timeoutMs} ms`, { url })
+  }
+  return new UpstreamError(`GET ${url} failed: ${messageOf(err)}`, { url, cause: err })
+}
+
 /** Async GET for async tools. Does not throw on HTTP error statuses: check `status`, as with fetch. */
-export async function httpGet(url: string, options: AsyncHttpGetOptions = {}): Promise<HttpResponse> {
-  const timeoutMs = checkTimeout('httpGet', options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
-  return toResponse(url, await fetchText(url, timeoutMs, options.headers, options.signal))
+export function httpGet(url: string, options: AsyncHttpGetOptions = {}): Promise<HttpResponse> {
+  let timeoutMs: number
+  try {
+    timeoutMs = checkTimeout('httpGet', options.timeoutMs ?? DEFAULT_TIMEOUT_MS)
+  } catch (err) {
+    return Promise.reject(err)
+  }
+  return request(url, timeoutMs, options.headers, options.signal, true) as Promise<HttpResponse>
 }

@@ -1,5 +1,7 @@
 // Sleeps for tools: a blocking one for sync tools (it holds the pool thread, like Python's time.sleep)
 // and an abortable async one for async tools.
+import { unwatchAbort, watchAbort } from './abort.js'
+
 const cell = new Int32Array(new SharedArrayBuffer(4))
 
 function checkMs(fn: string, ms: number): void {
@@ -31,7 +33,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 // timers/promises' setTimeout with a signal allocates a bound listener, an options object and a
 // finally() chain per call, and wraps the reason in an AbortError; a served flow sleeps several times
 // per request (the study's nodes stand in for LLM calls this way). One object is the timer's argument
-// and the abort listener (handleEvent) at once.
+// and the signal's watcher (handleEvent, see abort.ts) at once.
 class Sleeper {
   private readonly timer: NodeJS.Timeout
 
@@ -42,7 +44,7 @@ class Sleeper {
     private readonly reject: (reason: unknown) => void
   ) {
     this.timer = setTimeout(wake, ms, this)
-    signal.addEventListener('abort', this)
+    watchAbort(signal, this)
   }
 
   /** The signal aborted first. */
@@ -52,7 +54,7 @@ class Sleeper {
   }
 
   wake(): void {
-    this.signal.removeEventListener('abort', this)
+    unwatchAbort(this.signal, this)
     this.resolve()
   }
 }

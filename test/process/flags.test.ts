@@ -1,6 +1,8 @@
 // The one rule for the Node flags a child process or worker thread inherits (src/process/flags.ts).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { Worker } from 'node:worker_threads'
 import { inheritedFlags, processExecArgv, threadExecArgv } from '../../src/process/index.js'
 
 function withExecArgv(argv: string[], fn: () => void): void {
@@ -39,4 +41,22 @@ test("from source a worker thread gets an --import that registers tsx's loader (
     assert.match(decodeURIComponent(args[3]!), /^data:text\/javascript,import \{ register \} from ".*tsx.*"; register\(\)$/)
     assert.deepEqual(threadExecArgv(js), ['--import', 'tsx'])
   })
+})
+
+test("a worker thread gets Node's flags and none of V8's (process-wide already; new Worker refuses them)", () => {
+  const argv = ['--max-semi-space-size=32', '--heap-growing-percent=100', '--max-old-space-size=512', '--stack-size', '900',
+    '--enable-source-maps', '--cpu-prof', '--cpu-prof-dir=/tmp/prof', '--conditions', 'dev', '--trace-gc', '--expose_gc']
+  withExecArgv(argv, () => {
+    assert.deepEqual(processExecArgv(js), argv)
+    assert.deepEqual(threadExecArgv(js), ['--enable-source-maps', '--cpu-prof', '--cpu-prof-dir=/tmp/prof', '--conditions', 'dev'])
+  })
+})
+
+test('a worker thread starts with the flags given to it when the process runs with V8 flags', async () => {
+  let execArgv: string[] = []
+  withExecArgv(['--max-semi-space-size=32', '--heap-growing-percent=100', '--enable-source-maps'], () => (execArgv = threadExecArgv(js)))
+  const worker = new Worker('require("node:worker_threads").parentPort.postMessage(process.execArgv)', { eval: true, execArgv })
+  const [seen] = (await once(worker, 'message')) as [string[]]
+  assert.deepEqual(seen, ['--enable-source-maps'])
+  await worker.terminate()
 })

@@ -124,10 +124,16 @@ test('typed flow: inputs, defaults, bad input and the envelope', async (t) => {
     await assertServes(base)
   })
 
-  await t.test('curl -d (form content type) still reads the body as JSON', async () => {
+  await t.test('curl -d (form content type) and JSON with parameters still read the body as JSON', async () => {
     const res = await call(`${base}/score`, { body: '{"question":"hi"}', headers: { 'content-type': 'application/x-www-form-urlencoded' } })
     assert.equal(res.status, 200)
     assert.deepEqual(res.body, { answer: { question: 'hi', history: 0, n: 1 } })
+    // JSON has a parser of its own name (a cached lookup); with parameters or in capitals it is JSON too.
+    for (const type of ['application/json; charset=utf-8', 'Application/JSON', 'application/json;charset=UTF-8']) {
+      const typed = await call(`${base}/score`, { body: '{"question":"hi"}', headers: { 'content-type': type } })
+      assert.equal(typed.status, 200, type)
+      assert.deepEqual(typed.body, { answer: { question: 'hi', history: 0, n: 1 } }, type)
+    }
   })
 
   await t.test('x-request-id and x-ms-client-request-id are echoed; one is generated when absent', async () => {

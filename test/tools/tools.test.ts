@@ -21,14 +21,17 @@ test('sleep rejects when its signal aborts', async () => {
   const reason = new Error('run over')
   await assert.rejects(sleep(10, AbortSignal.abort(reason)), (e: unknown) => e === reason)
   await assert.rejects(sleep(-1), { message: 'sleep: ms must be a non-negative number of milliseconds, got -1' })
-  // A sleep that ran its course leaves no listener on the run's signal (a run sleeps many times).
+  // Sleeps that ran their course leave nothing on the run's signal (a run sleeps many times): one
+  // listener per signal, whatever the number of sleeps, and only a sleep still pending hears the abort.
   const controller = new AbortController()
   const started = performance.now()
-  const pending = sleep(30, controller.signal)
-  assert.equal(getEventListeners(controller.signal, 'abort').length, 1)
-  await pending
+  await sleep(30, controller.signal)
   assert.ok(performance.now() - started >= 25)
-  assert.equal(getEventListeners(controller.signal, 'abort').length, 0)
+  await Promise.all([sleep(1, controller.signal), sleep(2, controller.signal)])
+  const pending = sleep(10_000, controller.signal)
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 1)
+  controller.abort(reason)
+  await assert.rejects(pending, (e: unknown) => e === reason)
 })
 
 test('httpGet returns status, headers, body and json(); errors name the URL', async (t) => {
@@ -41,6 +44,9 @@ test('httpGet returns status, headers, body and json(); errors name the URL', as
   const slow = await mockServer(t, 2000)
   await assert.rejects(httpGet(slow, { timeoutMs: 100 }), (e: unknown) => e instanceof UpstreamError && e.message === `GET ${slow}: no response within 100 ms`)
   await assert.rejects(httpGet('not a url'), (e: unknown) => e instanceof UpstreamError && e.message === 'GET not a url failed: Invalid URL')
+  // A bad timeout is a rejection, as from any async function, not an exception thrown at the call.
+  const badTimeout = httpGet(url, { timeoutMs: 0 })
+  await assert.rejects(badTimeout, { message: 'httpGet: timeoutMs must be a positive number of milliseconds, got 0' })
   await assert.rejects(httpGet('ftp://127.0.0.1/x'), (e: unknown) => e instanceof UpstreamError && e.message === 'GET ftp://127.0.0.1/x failed: unsupported protocol ftp:')
   const aborted = new AbortController()
   const pending = httpGet(slow, { signal: aborted.signal })

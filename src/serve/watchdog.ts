@@ -34,17 +34,25 @@ export function startWatchdog(flow: string, reportAfterMs: number, logger: Logge
   beat.unref()
   const entry = siblingUrl('watchdog-thread', import.meta.url)
   const data: WatchdogData = { lastBeat, reportAfterMs, flow, pid: process.pid }
-  const thread = new Worker(entry, {
-    workerData: data,
-    execArgv: threadExecArgv(entry),
-    resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 }
-  })
-  thread.unref()
-  // A thread that cannot start (no file descriptor left, say) only costs the diagnosis.
-  thread.on('error', (err) => {
+  // A thread that cannot start (refused at once, or failing later: no file descriptor left, say) only
+  // costs the diagnosis; the server, already listening, serves on.
+  const failed = (err: unknown): void => {
     clearInterval(beat)
     logger.warn({ err }, 'the event-loop watchdog thread failed; blocked event loops will not be named in the log')
-  })
+  }
+  let thread: Worker
+  try {
+    thread = new Worker(entry, {
+      workerData: data,
+      execArgv: threadExecArgv(entry),
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 }
+    })
+  } catch (err) {
+    failed(err)
+    return { stop() {} }
+  }
+  thread.unref()
+  thread.on('error', failed)
   return {
     stop() {
       clearInterval(beat)

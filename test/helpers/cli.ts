@@ -15,11 +15,12 @@ export interface CliResult {
 }
 
 /** Starts `floodgate <args>` and returns the child; the caller must stop it. */
-export function spawnCli(args: string[], options: SpawnOptions = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', tsx, entry, ...args], {
+export function spawnCli(args: string[], options: SpawnOptions & { nodeFlags?: string[] } = {}): ChildProcess {
+  const { nodeFlags = [], ...spawnOptions } = options
+  return spawn(process.execPath, [...nodeFlags, '--import', tsx, entry, ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...options,
+    ...spawnOptions,
     env: { ...process.env, ...(options.env ?? {}) }
   })
 }

@@ -18,8 +18,8 @@ export interface ServedCli {
 }
 
 /** Starts `floodgate serve`, returns its URL and a way to read everything it printed. */
-export async function serve(args: string[], env: Record<string, string> = {}): Promise<ServedCli> {
-  const child = spawnCli(['serve', ...args], { env })
+export async function serve(args: string[], env: Record<string, string> = {}, nodeFlags: string[] = []): Promise<ServedCli> {
+  const child = spawnCli(['serve', ...args], { env, nodeFlags })
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()))

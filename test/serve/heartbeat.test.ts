@@ -77,3 +77,13 @@ test('--workers 1: the watchdog thread names the node that blocks the event loop
   const moving = lines.find((l) => l.msg === 'event loop moving again')
   assert.ok(moving && Number(moving.blockedMs) >= 1700, output())
 })
+
+test('--workers 1: a watchdog thread that cannot start costs only the diagnosis: a warning, and the server serves on', async (t) => {
+  // --title is a per-process Node flag: worker threads inherit this process's flags and refuse it at once.
+  const { child, url, output } = await serve([fixture('busy'), '--port', '0', '--workers', '1'], {}, ['--title=floodgate-watchdog-test'])
+  t.after(() => stop(child))
+  assert.equal(await fresh(url, '/score', { ms: 10 }), '200 {"answer":"busy for 10 ms"}')
+  const warned = logLines(output()).find((l) => String(l.msg).startsWith('the event-loop watchdog thread failed'))
+  assert.ok(warned && warned.level === 40, output())
+  assert.doesNotMatch(output(), /unexpected error/)
+})

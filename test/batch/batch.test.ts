@@ -65,7 +65,9 @@ test('JSONL: column mapping, defaults before same-name columns, outputs in input
   assert.equal(s.status, 'completed')
   assert.deepEqual(s.lines, { total: 4, succeeded: 3, failed: 1, notRun: 0 })
   assert.equal(s.durationsMs.line.count, 3)
-  assert.ok(s.durationsMs.line.maxMs! >= 300 && s.durationsMs.line.p50! >= 200, JSON.stringify(s.durationsMs.line))
+  // A Node timer counts from the event loop's cached time, which can precede the line's start by a few ms
+  // on a busy machine: a 200 ms sleep measured 199.9 ms once in CI. 10 ms of slack, not the sleep's length.
+  assert.ok(s.durationsMs.line.maxMs! >= 290 && s.durationsMs.line.p50! >= 190, JSON.stringify(s.durationsMs.line))
   assert.equal(s.durationsMs.nodes.echo!.count, 3)
   assert.equal(s.tokens, null)
   assert.match(r.stdout, /floodgate run: done: 3 of 4 lines succeeded, 1 failed \(/)

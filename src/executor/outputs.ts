@@ -1,12 +1,17 @@
 // A run's outputs as plain values: a streaming output (an async iterable, from an llm node with
 // stream: true) read to its end, its chunks joined when they are text.
 
+/** A streaming output: an async iterable (an llm node's token stream, a tool's async generator). */
+export function isStream(value: unknown): value is AsyncIterable<unknown> {
+  return value !== null && typeof value === 'object' && Symbol.asyncIterator in value
+}
+
 export async function readOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(outputs)) {
-    if (value !== null && typeof value === 'object' && Symbol.asyncIterator in value) {
+    if (isStream(value)) {
       const chunks: unknown[] = []
-      for await (const chunk of value as AsyncIterable<unknown>) chunks.push(chunk)
+      for await (const chunk of value) chunks.push(chunk)
       out[name] = chunks.every((c) => typeof c === 'string') ? chunks.join('') : chunks
     } else {
       out[name] = value

@@ -13,6 +13,7 @@ import type { LlmCall, NodeTrace, RunOptions, RunResult, RunTrace } from './type
 import type { LlmToolContext } from '../llm/index.js'
 import { ToolScope, toolScope, type FaultKind, type ScopedRun } from './tool-scope.js'
 import { nodeError, nodeStream } from './node-error.js'
+import { isStream } from './outputs.js'
 
 const RUNNING = 1
 const OK = 2
@@ -379,10 +380,6 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
     }
     return outputs
   }
-}
-
-function isStream(value: unknown): value is AsyncIterable<unknown> {
-  return value !== null && typeof value === 'object' && Symbol.asyncIterator in value
 }
 
 /**

@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Pool, type Dispatcher } from 'undici'
 import { version } from '../version.js'
+import { detached } from '../tool-runtime/index.js'
 import { backoffMs, isRetriableError, isRetriableStatus, retryAfterMs } from './retry.js'
 import { describeFailure, excerpt, statusError, upstreamError, type CallPlace } from './upstream.js'
 import { streamContent } from './stream.js'
@@ -57,9 +58,10 @@ async function send(endpoint: Endpoint, body: ChatBody, signal: AbortSignal | un
   for (let attempt = 1; ; attempt++) {
     let res: Dispatcher.ResponseData
     try {
-      res = await poolFor(endpoint.origin).request({
+      // Outside the node's scope: a connection this opens outlives the run (tool-runtime/detached.ts).
+      res = await detached(() => poolFor(endpoint.origin).request({
         path: endpoint.path, method: 'POST', headers, body: payload, signal, headersTimeout: timeout, bodyTimeout: timeout
-      })
+      }))
     } catch (err) {
       if (signal?.aborted) throw signal.reason
       if (attempt > connection.maxRetries || !isRetriableError(err)) {

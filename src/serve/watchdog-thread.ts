@@ -7,7 +7,6 @@ import { BEAT_MS, RUNNING_TOOL_KEY, type WatchdogData } from './watchdog.js'
 
 const { lastBeat, reportAfterMs, flow, pid } = workerData as WatchdogData
 const QUESTION = `globalThis[Symbol.for(${JSON.stringify(RUNNING_TOOL_KEY)})]()`
-let session: Session | undefined
 // The beat before the block being reported, if one is.
 let reportedBeat: number | undefined
 
@@ -24,11 +23,12 @@ setInterval(() => {
 }, BEAT_MS)
 
 function report(blockedMs: number): void {
-  if (session === undefined) {
-    session = new Session()
-    session.connectToMainThread()
-  }
+  // A session for each question, closed on its answer: one left connected made the main thread print
+  // "Waiting for the debugger to disconnect..." when the server stopped.
+  const session = new Session()
+  session.connectToMainThread()
   session.post('Runtime.evaluate', { expression: QUESTION, returnByValue: true }, (err, answer) => {
+    session.disconnect()
     const tool = err ? null : (JSON.parse(String(answer.result.value)) as { node: string; requestId?: string } | null)
     if (tool === null) {
       log({ flow, blockedMs }, 'event loop blocked, outside any tool: runs on this process wait; with several workers the primary replaces it past --timeout')

@@ -15,6 +15,7 @@ import { isMainThread } from 'node:worker_threads'
 import type { Agent, Dispatcher } from 'undici'
 import { UpstreamError, messageOf } from '../errors.js'
 import { unwatchAbort, watchAbort } from './abort.js'
+import { detached } from './detached.js'
 import { DEFAULT_TIMEOUT_MS, checkTimeout, flattenHeaders, toResponse, type HttpGetOptions, type HttpResponse, type ResponseData } from './response.js'
 
 export interface AsyncHttpGetOptions extends HttpGetOptions {
@@ -94,7 +95,8 @@ function dispatch(dispatcher: Agent, options: Dispatcher.DispatchOptions, handle
   // Aborted while undici was still loading: nothing to send.
   if (handler.settled) return
   try {
-    dispatcher.dispatch(options, handler)
+    // Outside the tool's scope: a connection this opens outlives the run (detached.ts).
+    detached(() => dispatcher.dispatch(options, handler))
   } catch (err) {
     handler.fail(err)
   }

@@ -10,6 +10,7 @@ import { AbortedError, ToolError, UpstreamError } from '../../src/errors.js'
 import { closeLlmPools } from '../../src/llm/index.js'
 import { completion, drain, fakeLlm, llmFlow, sendJson } from './helpers/servers.js'
 import type { CompiledFlow } from '../../src/executor/types.js'
+import { collected } from '../helpers/gc.js'
 
 after(() => closeLlmPools())
 
@@ -244,4 +245,22 @@ test('a streamed answer used by a later prompt node arrives joined', async (t) =
   const flow = await open(t, dir)
   const result = await flow.execute({ question: 'join me' })
   assert.match(result.outputs.answer as string, /^Summary: Mock answer to: join me Lorem/)
+})
+
+test('an ended run is not kept alive by the keep-alive connection its llm call opened', async (t) => {
+  const llm = await fakeLlm(t, (res) => sendJson(res, 200, completion('fine')))
+  const flow = await open(t, await llmFlow(t, { baseUrl: llm.baseUrl }))
+  // In a function of its own: a suspended async function's frame would keep its last run's values.
+  const runs = async (): Promise<Array<WeakRef<object>>> => {
+    const refs: Array<WeakRef<object>> = []
+    for (let i = 0; i < 3; i++) {
+      const inputs = { question: `run ${i}` }
+      assert.equal((await flow.execute(inputs)).outputs.answer, 'fine')
+      refs.push(new WeakRef(inputs))
+    }
+    return refs
+  }
+  const refs = await runs()
+  assert.equal(llm.requests.length, 3)
+  assert.deepEqual(await collected(refs), [true, true, true], 'every ended run collected')
 })

@@ -33,6 +33,7 @@ export const CONTRACTS = {
   'flow/plan.ts': "the compiled plan, flow's product and executor's input: executor reads it without loading the flow loader",
   'load/result.ts': "LoadResult, the one format of a run's measurements: load writes it, report, bench and merge read it",
   'flow/types.ts': 'the input and output definitions: types only, shared by flow, executor and serve',
+  'flow/stream.ts': 'isStream, the one test of a streamed value, for executor, llm, trace and serve without loading the flow loader',
   'executor/types.ts': 'what running a compiled flow looks like from outside: types only',
   'serve/command.ts': "`floodgate serve`: it imports only what each path runs, so a cluster primary loads no fastify, flow or pool code",
   'serve/options.ts': 'the serve options and their defaults, read by the CLI without loading the server',

@@ -1,10 +1,6 @@
 // A run's outputs as plain values: a streaming output (an async iterable, from an llm node with
 // stream: true) read to its end, its chunks joined when they are text.
-
-/** A streaming output: an async iterable (an llm node's token stream, a tool's async generator). */
-export function isStream(value: unknown): value is AsyncIterable<unknown> {
-  return value !== null && typeof value === 'object' && Symbol.asyncIterator in value
-}
+import { isStream } from '../flow/stream.js'
 
 export async function readOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {}

@@ -13,7 +13,7 @@ import type { LlmCall, NodeTrace, RunOptions, RunResult, RunTrace } from './type
 import type { LlmToolContext } from '../llm/index.js'
 import { ToolScope, toolScope, type FaultKind, type ScopedRun } from './tool-scope.js'
 import { nodeError, nodeStream } from './node-error.js'
-import { isStream } from './outputs.js'
+import { isStream } from '../flow/stream.js'
 
 const RUNNING = 1
 const OK = 2

@@ -2,6 +2,7 @@
 // can be checked (template syntax, variables against the node's inputs, literal API parameters, the
 // connection). Both run on the event loop: rendering is cheap, and the LLM call is asynchronous I/O.
 import { ToolError } from '../errors.js'
+import { isStream } from '../flow/stream.js'
 import { INPUT, LITERAL, isPlainObject, parseRef, type LoadedTool, type NodeTypeContext, type Where } from '../flow/index.js'
 import { escapeRoleHeadings, parseChat } from './chat-format.js'
 import { chatEndpoint, completeChat, streamChat, type ChatBody } from './client.js'
@@ -23,15 +24,11 @@ function checkVariables(template: CompiledTemplate, names: string[], where: Wher
   throw where.error(`${field}.inputs`, `node "${nodeName}": template ${template.shown} uses ${list}, missing from the node's inputs (has: ${has})`)
 }
 
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return value !== null && typeof value === 'object' && Symbol.asyncIterator in value
-}
-
 /** A streamed upstream output used as a template variable: its chunks joined. */
 async function joinStreams(vars: Record<string, unknown>): Promise<void> {
   for (const key of Object.keys(vars)) {
     const value = vars[key]
-    if (!isAsyncIterable(value)) continue
+    if (!isStream(value)) continue
     const chunks: unknown[] = []
     for await (const chunk of value) chunks.push(chunk)
     vars[key] = chunks.join('')
@@ -39,7 +36,7 @@ async function joinStreams(vars: Record<string, unknown>): Promise<void> {
 }
 
 function hasStream(vars: Record<string, unknown>): boolean {
-  for (const key in vars) if (isAsyncIterable(vars[key])) return true
+  for (const key in vars) if (isStream(vars[key])) return true
   return false
 }
 

@@ -3,16 +3,13 @@
 // non-stream fields, then `data: {"<field>": <chunk>}` per chunk), otherwise collected into plain JSON.
 import { Readable } from 'node:stream'
 import { mapError } from './errors.js'
-
-export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
-}
+import { isStream } from '../flow/stream.js'
 
 /** Names of the outputs that stream, or undefined when none does (the common case, no allocation). */
 export function streamFields(outputs: Record<string, unknown>): string[] | undefined {
   let fields: string[] | undefined
   for (const key in outputs) {
-    if (isAsyncIterable(outputs[key])) (fields ??= []).push(key)
+    if (isStream(outputs[key])) (fields ??= []).push(key)
   }
   return fields
 }

@@ -2,6 +2,7 @@
 // tracing thread), times in epoch ms, arguments and results as JSON cut to a size. Pool nodes are timed
 // by their pool thread's clock (NodeTrace.threadStartedAt/EndedAt), not by when their answer arrived.
 import type { LlmCall, NodeTrace, RunTrace } from '../executor/index.js'
+import { isStream } from '../flow/stream.js'
 
 /** Inputs and outputs are cut to this many characters in span attributes. */
 export const CAPTURE_MAX = 4096
@@ -36,10 +37,6 @@ export interface RunRecord {
   /** Batch runs: the run folder's id and the line. */
   batchRunId?: string
   line?: number
-}
-
-function isStream(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && Symbol.asyncIterator in v
 }
 
 const describe = (_k: string, v: unknown): unknown => (isStream(v) ? '<stream>' : typeof v === 'bigint' ? String(v) : v)

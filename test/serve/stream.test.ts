@@ -5,7 +5,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { getEventListeners } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { collectStreams, isAsyncIterable, sseStream, streamFields } from '../../src/serve/stream.js'
+import { collectStreams, sseStream, streamFields } from '../../src/serve/stream.js'
+import { isStream } from '../../src/flow/stream.js'
 import { TimeoutError } from '../../src/errors.js'
 
 async function* from<T>(items: T[], delayMs = 0): AsyncGenerator<T> {
@@ -43,9 +44,9 @@ async function bodyOf(readable: NodeJS.ReadableStream): Promise<string> {
   return text
 }
 
-test('isAsyncIterable and streamFields find the outputs that stream', () => {
-  for (const v of [from([]), { [Symbol.asyncIterator]: () => null }]) assert.equal(isAsyncIterable(v), true)
-  for (const v of [null, undefined, 'text', 3, [1], { [Symbol.asyncIterator]: 1 }, { next: () => null }]) assert.equal(isAsyncIterable(v), false, String(v))
+test('isStream and streamFields find the outputs that stream', () => {
+  for (const v of [from([]), { [Symbol.asyncIterator]: () => null }]) assert.equal(isStream(v), true)
+  for (const v of [null, undefined, 'text', 3, [1], { [Symbol.asyncIterator]: 1 }, { next: () => null }]) assert.equal(isStream(v), false, String(v))
   assert.equal(streamFields({ a: 1, b: 'x', c: null }), undefined)
   assert.equal(streamFields({}), undefined)
   assert.deepEqual(streamFields({ a: 1, s: from(['x']), t: from([]) }), ['s', 't'])

@@ -80,3 +80,29 @@ export function noteReply(call: LlmCall | undefined, reply: unknown): void {
     if (reasons.length > 0) call.finishReasons = reasons
   }
 }
+
+/**
+ * Fills the call from one chat.completion.chunk of a stream as it passes: model and id (every chunk
+ * carries them; the first is kept), each choice's finish reason (on its last chunk), and the usage, which
+ * a server sends in a chunk of its own at the end when the request asked for it
+ * (`stream_options: {include_usage: true}`). Called with every parsed chunk: a few property reads.
+ */
+export function noteChunk(call: LlmCall, chunk: object): void {
+  const c = chunk as { model?: unknown; id?: unknown; usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null; choices?: unknown }
+  if (call.responseModel === undefined && typeof c.model === 'string') call.responseModel = c.model
+  if (call.responseId === undefined && typeof c.id === 'string') call.responseId = c.id
+  if (c.usage !== null && typeof c.usage === 'object') {
+    call.inputTokens = num(c.usage.prompt_tokens)
+    call.outputTokens = num(c.usage.completion_tokens)
+  }
+  const choices = c.choices
+  if (!Array.isArray(choices)) return
+  for (let i = 0; i < choices.length; i++) {
+    const choice = choices[i] as { index?: unknown; finish_reason?: unknown } | null
+    if (typeof choice?.finish_reason !== 'string') continue
+    const at = typeof choice.index === 'number' && Number.isInteger(choice.index) && choice.index >= 0 && choice.index < 128 ? choice.index : i
+    const reasons = (call.finishReasons ??= [])
+    while (reasons.length < at) reasons.push('')
+    reasons[at] = choice.finish_reason
+  }
+}

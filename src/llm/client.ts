@@ -123,12 +123,12 @@ export async function completeChat(endpoint: Endpoint, body: ChatBody, signal?: 
  * A streaming chat completion. Resolves once the server has answered (retries done) with the content
  * chunks as an async iterable; failures after that are thrown by the iteration.
  */
-export async function streamChat(endpoint: Endpoint, body: ChatBody, signal?: AbortSignal): Promise<AsyncIterable<string>> {
+export async function streamChat(endpoint: Endpoint, body: ChatBody, signal?: AbortSignal, call?: LlmCall): Promise<AsyncIterable<string>> {
   const res = await send(endpoint, { ...body, stream: true }, signal)
   const type = contentType(res)
-  if (type.includes('text/event-stream')) return streamContent(endpoint, res.body)
+  if (type.includes('text/event-stream')) return streamContent(endpoint, res.body, call)
   // A server that ignores `stream` answers one JSON reply: its content is the one chunk.
-  const content = replyContent(endpoint, await res.body.text(), type)
+  const content = replyContent(endpoint, await res.body.text(), type, call)
   return (async function* one() {
     yield typeof content === 'string' ? content : JSON.stringify(content)
   })()

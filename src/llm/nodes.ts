@@ -97,7 +97,7 @@ export async function loadLlmNode({ dir, node, where, field }: NodeTypeContext):
     body.messages = parseChat(template.render(vars), template)
     const call = startCall(endpoint, body, context)
     try {
-      const reply = body.stream === true ? await streamChat(endpoint, body, context.signal) : await completeChat(endpoint, body, context.signal, call)
+      const reply = body.stream === true ? await streamChat(endpoint, body, context.signal, call) : await completeChat(endpoint, body, context.signal, call)
       endCall(call)
       return reply
     } catch (err) {

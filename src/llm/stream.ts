@@ -6,6 +6,7 @@ import { UpstreamError } from '../errors.js'
 import { describeFailure, excerpt, upstreamError, type CallPlace } from './upstream.js'
 import type { Dispatcher } from 'undici'
 import { createParser } from 'eventsource-parser'
+import { noteChunk, type LlmCall } from './call-info.js'
 
 type Body = Dispatcher.ResponseData['body']
 
@@ -37,8 +38,11 @@ function errorText(value: unknown): string {
   return typeof message === 'string' ? message : JSON.stringify(value)
 }
 
-/** The content delta of one chunk event ('' when it carries none). Throws on error events and bad shapes. */
-function deltaOf(place: CallPlace, type: string, data: string): string {
+/**
+ * The content delta of one chunk event ('' when it carries none), noting the chunk in `call` when there
+ * is one. Throws on error events and bad shapes.
+ */
+function deltaOf(place: CallPlace, type: string, data: string, call: LlmCall | undefined): string {
   let chunk: unknown
   try {
     chunk = JSON.parse(data)
@@ -49,6 +53,7 @@ function deltaOf(place: CallPlace, type: string, data: string): string {
     throw upstreamError(place, `the server sent an error mid-stream: ${excerpt(errorText(chunk))}`)
   }
   const choices = (chunk as { choices?: unknown } | null)?.choices
+  if (call !== undefined && chunk !== null && typeof chunk === 'object') noteChunk(call, chunk)
   if (!Array.isArray(choices)) throw upstreamError(place, `a stream event has no choices (not an OpenAI chat.completion.chunk): ${excerpt(data, 120)}`)
   const content = (choices[0] as { delta?: { content?: unknown } } | undefined)?.delta?.content
   return typeof content === 'string' ? content : ''
@@ -58,7 +63,8 @@ const STREAM = { stream: true }
 
 function ignore(): void {}
 
-export async function* streamContent(place: CallPlace, body: Body): AsyncGenerator<string> {
+/** The content deltas of a streamed reply; `call`, when given, is filled from its chunks (noteChunk). */
+export async function* streamContent(place: CallPlace, body: Body, call?: LlmCall): AsyncGenerator<string> {
   const parser = new SseParser()
   // One decoder in stream mode per response: a UTF-8 character split across chunks is decoded whole.
   const decoder = new TextDecoder()
@@ -72,18 +78,23 @@ export async function* streamContent(place: CallPlace, body: Body): AsyncGenerat
           finished = true
           return
         }
-        const delta = deltaOf(place, type, data)
+        const delta = deltaOf(place, type, data, call)
         if (delta !== '') yield delta
       }
     }
   } catch (err) {
-    if (err instanceof UpstreamError) throw err
-    throw upstreamError(place, `the stream broke off: ${describeFailure(err, place.connection.timeoutMs)}`, {}, err)
+    throw failed(call, err instanceof UpstreamError ? err : upstreamError(place, `the stream broke off: ${describeFailure(err, place.connection.timeoutMs)}`, {}, err))
   } finally {
     // After [DONE] the rest is the end of the response: read it so the connection is kept. Otherwise
     // (consumer gone, failure) cut the request so the server stops generating.
     if (finished) body.dump().catch(() => {})
     else if (!body.destroyed) body.on('error', ignore).destroy() // undici then emits "Request aborted": ours
   }
-  throw upstreamError(place, 'the stream ended before data: [DONE] (the reply was cut short)')
+  throw failed(call, upstreamError(place, 'the stream ended before data: [DONE] (the reply was cut short)'))
+}
+
+/** A stream that fails after its headers: the call's record says so too (its headers had gone well). */
+function failed(call: LlmCall | undefined, err: UpstreamError): UpstreamError {
+  if (call !== undefined) call.errorType = err.name
+  return err
 }

@@ -10,6 +10,8 @@ import { runCli } from '../helpers/cli.js'
 import { startCollector, type ReceivedSpan } from '../helpers/otlp.js'
 import { freePort } from '../helpers/ports.js'
 import { completion, fakeLlm, llmFlow, sendJson } from '../llm/helpers/servers.js'
+import { serve, stop } from '../serve/cli-helpers.js'
+import { postForEvents } from '../helpers/sse.js'
 
 // An async tool on the loop, then a sync tool on the pool; "boom" fails the second.
 const FLOW = `inputs:
@@ -140,6 +142,83 @@ test('an llm node: a "chat <model>" CLIENT span under the node with the GenAI re
   assert.ok(within(chat, answer) && within(answer, run))
   assert.equal(run.attributes['__computed__.cumulative_token_count.total'], 24)
 })
+
+// A streamed reply as OpenAI sends it with stream_options.include_usage: id and model in every chunk,
+// the finish reason on the choice's last chunk, then a chunk of its own with the usage and no choices.
+// The last two come 400 ms after the rest, later than a trace made when the run returned would be sent.
+function streamedReply(res: import('node:http').ServerResponse): void {
+  const head = { id: 'chatcmpl-7', object: 'chat.completion.chunk', model: 'gpt-4o-mini-2024-07-18', usage: null }
+  const events = [
+    { ...head, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
+    { ...head, choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] },
+    { ...head, choices: [{ index: 0, delta: { content: 'lo.' }, finish_reason: null }] },
+    { ...head, choices: [{ index: 0, delta: {}, finish_reason: 'length' }] },
+    { ...head, choices: [], usage: { prompt_tokens: 17, completion_tokens: 2, total_tokens: 19 } }
+  ]
+  const text = (list: typeof events): string => list.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('')
+  res.writeHead(200, { 'content-type': 'text/event-stream' })
+  res.write(text(events.slice(0, 3)))
+  setTimeout(() => res.end(`${text(events.slice(3))}data: [DONE]\n\n`), 400)
+}
+
+const STREAMED_CALL = {
+  'gen_ai.request.stream': true,
+  'gen_ai.response.model': 'gpt-4o-mini-2024-07-18',
+  'gen_ai.response.id': 'chatcmpl-7',
+  'gen_ai.response.finish_reasons': ['length'],
+  'gen_ai.usage.input_tokens': 17,
+  'gen_ai.usage.output_tokens': 2,
+  'llm.usage.total_tokens': 19
+}
+
+test('a streamed llm call: its span has the response model, id, finish reasons and token usage the chunks carried (run and serve)', async (t) => {
+  const collector = await startCollector()
+  t.after(() => collector.close())
+  const llm = await fakeLlm(t, streamedReply)
+  const dir = await llmFlow(t, { baseUrl: llm.baseUrl, stream: true, inputs: '    stream_options: {include_usage: true}\n' })
+  const r = await runCli(['run', dir, '--trace', `otlp=${collector.url}`])
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /"answer": "Hello\."/)
+  assert.deepEqual(llm.requests[0]!.body.stream_options, { include_usage: true })
+  const chatSpans = (): ReceivedSpan[] => collector.spans.filter((s) => s.name === 'chat gpt-4o-mini')
+  assert.equal(chatSpans().length, 1)
+  assert.deepEqual(pick(chatSpans()[0]!.attributes, Object.keys(STREAMED_CALL)), STREAMED_CALL)
+
+  // Served, the run's trace waits for the end of its stream, where the usage comes.
+  const { child, url, output } = await serve([dir, '--port', '0', '--workers', '1', '--trace', `otlp=${collector.url}`])
+  t.after(() => stop(child))
+  const events = await postForEvents(`${url}/score`, { question: 'hi' })
+  assert.deepEqual(events.events.map((e) => e.text), ['data: {"answer":"Hel"}', 'data: {"answer":"lo."}'])
+  await collector.waitForSpans(6)
+  assert.equal(chatSpans().length, 2, output())
+  assert.deepEqual(pick(chatSpans()[1]!.attributes, Object.keys(STREAMED_CALL)), STREAMED_CALL)
+})
+
+test('served, a streamed llm call cut short: its span is an ERROR with error.type, the run\'s answer an error event', async (t) => {
+  const collector = await startCollector()
+  t.after(() => collector.close())
+  const head = { id: 'chatcmpl-8', object: 'chat.completion.chunk', model: 'm' }
+  const llm = await fakeLlm(t, (res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' })
+    res.end(`data: ${JSON.stringify({ ...head, choices: [{ index: 0, delta: { content: 'Hel' } }] })}\n\n`)
+  })
+  const dir = await llmFlow(t, { baseUrl: llm.baseUrl, stream: true })
+  const { child, url, output } = await serve([dir, '--port', '0', '--workers', '1', '--trace', `otlp=${collector.url}`])
+  t.after(() => stop(child))
+  const events = await postForEvents(`${url}/score`, { question: 'hi' })
+  assert.equal(events.events[0]!.text, 'data: {"answer":"Hel"}')
+  assert.match(events.events[1]!.text, /^event: error\ndata: .*the stream ended before data: \[DONE\]/)
+  await collector.waitForSpans(3)
+  const chat = collector.spans.find((s) => s.name === 'chat gpt-4o-mini')
+  assert.ok(chat, output())
+  assert.equal(chat.attributes['error.type'], 'UpstreamError')
+  assert.equal(chat.status.code, 2)
+  assert.equal(chat.attributes['gen_ai.response.id'], 'chatcmpl-8')
+})
+
+function pick(attributes: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, attributes[k]]))
+}
 
 test('a collector that is down fails neither the run nor the batch; the spans are counted failed on stderr', async (t) => {
   const port = await freePort()

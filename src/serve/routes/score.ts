@@ -58,6 +58,9 @@ class ScoreRun implements DeadlineEntry, CloseWatcher {
   private abortReason: FloodgateError | null = null
   private holdsSlot = false
   private ended = false
+  // A traced run whose outputs stream: recorded when its stream ends (finish), so that what the stream
+  // told its LLM calls (model, finish reasons, token usage: llm/call-info.ts noteChunk) is in the trace.
+  private streamedTrace: RunResult | null = null
   // This request's place in the server's deadline list (see deadlines.ts).
   deadlineAt = 0
   deadlinePrev: DeadlineEntry | null = null
@@ -115,7 +118,8 @@ class ScoreRun implements DeadlineEntry, CloseWatcher {
     }
     this.run.promise.then(
       (result) => {
-        tracer.run(this.ctx.flow, result.trace, this.inputs, result.outputs, null, this.traceContext())
+        if (streamFields(result.outputs) === undefined) tracer.run(this.ctx.flow, result.trace, this.inputs, result.outputs, null, this.traceContext())
+        else this.streamedTrace = result
         this.succeed(result)
       },
       (err: unknown) => {
@@ -183,6 +187,11 @@ class ScoreRun implements DeadlineEntry, CloseWatcher {
   finish(): void {
     if (this.ended) return
     this.ended = true
+    const traced = this.streamedTrace
+    if (traced !== null) {
+      this.streamedTrace = null
+      this.ctx.tracer!.run(this.ctx.flow, traced.trace, this.inputs, traced.outputs, null, this.traceContext())
+    }
     this.ctx.deadlines?.remove(this)
     if (this.holdsSlot) {
       this.holdsSlot = false

@@ -18,6 +18,12 @@
 // A flag is V8's when Node lists it among its documented V8 options, or when Node does not know it at
 // all (Node hands every flag it does not know to V8); Node's profilers, accepted on the command line
 // only, are Node's.
+// Nor does a thread get Node's per-process options (`--title`, `--use-openssl-ca`, `--icu-data-dir`,
+// `--cpu-prof-dir`, ...), which `new Worker` refuses as well: `node --use-openssl-ca floodgate run` of a
+// flow with a sync tool crashed at its pool's start. Node publishes no list of them, so each flag not
+// known to be a thread's is tried once on a thread stopped at once (a refused flag throws before any
+// thread starts; an accepted one costs about a millisecond), and the answer is kept.
+import { Worker } from 'node:worker_threads'
 import { isSourceUrl } from './sibling.js'
 
 const INLINE_SCRIPT = ['-e', '--eval', '-p', '--print']
@@ -50,11 +56,39 @@ function isV8Flag(arg: string): boolean {
   return !NODE_COMMAND_LINE_ONLY.test(name) && !process.allowedNodeEnvironmentFlags.has(name)
 }
 
-/** Node's flags of this process for a worker thread: those inherited, less V8's (with their values). */
+// Flags a thread takes, which need no trial: the loaders that make a thread run our code from source.
+const THREAD_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C', '--enable-source-maps'])
+const threadAccepts = new Map<string, boolean>()
+
+/** Whether `new Worker` takes this flag (with its value, if separate) in execArgv. */
+function acceptedByThreads(flag: string[]): boolean {
+  if (THREAD_FLAGS.has(flag[0]!.split('=')[0]!)) return true
+  const key = flag.join(' ')
+  let accepted = threadAccepts.get(key)
+  if (accepted === undefined) {
+    try {
+      const trial = new Worker('', { eval: true, execArgv: flag })
+      trial.unref()
+      void trial.terminate()
+      accepted = true
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw err
+      accepted = false
+    }
+    threadAccepts.set(key, accepted)
+  }
+  return accepted
+}
+
+/** Node's flags of this process for a worker thread: those inherited, less V8's and the per-process ones (with their values). */
 function threadFlags(): string[] {
-  let keep = true
   // An argument that is not a flag is the value of the flag before it (`--import tsx`).
-  return inheritedFlags().filter((arg) => (arg.startsWith('-') ? (keep = !isV8Flag(arg)) : keep))
+  const groups: string[][] = []
+  for (const arg of inheritedFlags()) {
+    if (arg.startsWith('-') || groups.length === 0) groups.push([arg])
+    else groups[groups.length - 1]!.push(arg)
+  }
+  return groups.filter((flag) => !isV8Flag(flag[0]!) && acceptedByThreads(flag)).flat()
 }
 
 /** execArgv of a child process whose entry is `entry`. */

@@ -26,7 +26,7 @@ export function spawnCli(args: string[], options: SpawnOptions & { nodeFlags?: s
 }
 
 /** Runs `floodgate <args>` to completion (killed after timeoutMs) and returns its exit and output. */
-export function runCli(args: string[], options: SpawnOptions & { timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: SpawnOptions & { timeoutMs?: number; nodeFlags?: string[] } = {}): Promise<CliResult> {
   const child = spawnCli(args, options)
   let stdout = ''
   let stderr = ''

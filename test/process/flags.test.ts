@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { Worker } from 'node:worker_threads'
 import { inheritedFlags, processExecArgv, threadExecArgv } from '../../src/process/index.js'
+import { runCli } from '../helpers/cli.js'
 
 function withExecArgv(argv: string[], fn: () => void): void {
   const saved = process.execArgv
@@ -48,8 +49,26 @@ test("a worker thread gets Node's flags and none of V8's (process-wide already; 
     '--enable-source-maps', '--cpu-prof', '--cpu-prof-dir=/tmp/prof', '--conditions', 'dev', '--trace-gc', '--expose_gc']
   withExecArgv(argv, () => {
     assert.deepEqual(processExecArgv(js), argv)
-    assert.deepEqual(threadExecArgv(js), ['--enable-source-maps', '--cpu-prof', '--cpu-prof-dir=/tmp/prof', '--conditions', 'dev'])
+    assert.deepEqual(threadExecArgv(js), ['--enable-source-maps', '--cpu-prof', '--conditions', 'dev'])
   })
+})
+
+test("a worker thread gets none of Node's per-process flags, which new Worker refuses too; the rest it keeps, values and all", async () => {
+  const argv = ['--title=floodgate-test', '--use-openssl-ca', '--icu-data-dir=/tmp', '--cpu-prof-dir=/tmp/prof', '--disable-proto=throw',
+    '--no-warnings', '--report-on-signal', '--max-http-header-size=20000', '--conditions', 'dev']
+  let execArgv: string[] = []
+  withExecArgv(argv, () => (execArgv = threadExecArgv(js)))
+  assert.deepEqual(execArgv, ['--no-warnings', '--report-on-signal', '--max-http-header-size=20000', '--conditions', 'dev'])
+  const worker = new Worker('require("node:worker_threads").parentPort.postMessage(process.execArgv)', { eval: true, execArgv })
+  const [seen] = (await once(worker, 'message')) as [string[]]
+  assert.deepEqual(seen, execArgv)
+  await worker.terminate()
+})
+
+test('node --use-openssl-ca (a per-process flag): a flow with a sync tool runs, its pool threads started without it', async () => {
+  const r = await runCli(['run', 'test/serve/fixtures/sync', '--input', 'ms=1', '--input', 'tag=pooled'], { nodeFlags: ['--use-openssl-ca', '--title=floodgate-flags-test'] })
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /"tag": "pooled"/)
 })
 
 test('a worker thread starts with the flags given to it when the process runs with V8 flags', async () => {

@@ -97,11 +97,15 @@ test('--workers 2: once the watchdog has asked, the worker stops without a debug
 })
 
 test('--workers 1: a watchdog thread that cannot start costs only the diagnosis: a warning, and the server serves on', async (t) => {
-  // --title is a per-process Node flag: worker threads inherit this process's flags and refuse it at once.
-  const { child, url, output } = await serve([fixture('busy'), '--port', '0', '--workers', '1'], {}, ['--title=floodgate-watchdog-test'])
+  // A preload that throws in every worker thread (threads inherit --import): the watchdog's fails as it
+  // starts. The flow's tools are async: no other thread is started.
+  const preload = 'import { isMainThread } from "node:worker_threads"; if (!isMainThread) throw new Error("no threads here")'
+  const { child, url, output } = await serve([fixture('busy'), '--port', '0', '--workers', '1'], {}, ['--import', `data:text/javascript,${encodeURIComponent(preload)}`])
   t.after(() => stop(child))
+  const failedLine = (): Record<string, unknown> | undefined => logLines(output()).find((l) => String(l.msg).startsWith('the event-loop watchdog thread failed'))
+  for (let i = 0; i < 50 && failedLine() === undefined; i++) await sleep(100)
   assert.equal(await fresh(url, '/score', { ms: 10 }), '200 {"answer":"busy for 10 ms"}')
-  const warned = logLines(output()).find((l) => String(l.msg).startsWith('the event-loop watchdog thread failed'))
+  const warned = failedLine()
   assert.ok(warned && warned.level === 40, output())
   assert.doesNotMatch(output(), /unexpected error/)
 })

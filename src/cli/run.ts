@@ -72,7 +72,15 @@ async function runOnce(flow: CompiledFlow, flags: RunFlags, tracer: RunTracer | 
     if (tracer && err instanceof FloodgateError && err.details.trace) tracer.run(flow, err.details.trace as RunTrace, inputs, null, err)
     throw err
   }).finally(unguard)
-  const outputs = await readOutputs(result.outputs)
+  let outputs: Record<string, unknown>
+  try {
+    outputs = await readOutputs(result.outputs)
+  } catch (err) {
+    // A streaming output that broke off after the run returned it: the run failed after all, and its
+    // trace says so (the llm call's span carries the stream's error).
+    if (tracer && err instanceof FloodgateError) tracer.run(flow, result.trace, inputs, null, err)
+    throw err
+  }
   tracer?.run(flow, result.trace, inputs, outputs, null)
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ outputs, trace: result.trace })}\n`)

@@ -216,6 +216,25 @@ test('served, a streamed llm call cut short: its span is an ERROR with error.typ
   assert.equal(chat.attributes['gen_ai.response.id'], 'chatcmpl-8')
 })
 
+test('floodgate run --trace of a streamed llm call cut short: the run fails, and its trace says so, the call\'s span with error.type', async (t) => {
+  const collector = await startCollector()
+  t.after(() => collector.close())
+  const llm = await fakeLlm(t, (res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' })
+    res.end(`data: ${JSON.stringify({ id: 'chatcmpl-9', object: 'chat.completion.chunk', model: 'm', choices: [{ index: 0, delta: { content: 'Hel' } }] })}\n\n`)
+  })
+  const dir = await llmFlow(t, { baseUrl: llm.baseUrl, stream: true })
+  const r = await runCli(['run', dir, '--trace', `otlp=${collector.url}`])
+  assert.notEqual(r.code, 0)
+  assert.match(r.stderr, /the stream ended before data: \[DONE\]/)
+  assert.match(r.stderr, /trace: 3 spans exported to /)
+  const [{ run }] = traces(collector.spans) as [ReturnType<typeof traces>[number]]
+  assert.equal(run.status.code, 2)
+  assert.match(String(run.status.message), /the stream ended before data: \[DONE\]/)
+  const chat = collector.spans.find((s) => s.name === 'chat gpt-4o-mini')!
+  assert.equal(chat.attributes['error.type'], 'UpstreamError')
+})
+
 function pick(attributes: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, attributes[k]]))
 }

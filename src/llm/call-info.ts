@@ -4,6 +4,7 @@
 // after llm on the data's path, gives its contexts noteLlmCall (llm imports nothing of executor).
 import type { ToolContext } from '../tools/index.js'
 import type { ChatBody, Endpoint } from './client.js'
+import type { UpstreamError } from '../errors.js'
 
 /** What an LLM call reported, in the terms of OpenTelemetry's GenAI conventions. */
 export interface LlmCall {
@@ -22,7 +23,7 @@ export interface LlmCall {
   temperature?: number
   serverAddress: string
   serverPort: number
-  /** Epoch ms: the call's start, and its end (the reply read; for a stream, its headers). */
+  /** Epoch ms: the call's start, and its end (the reply read; for a stream, its last chunk, or its headers until then). */
   startedAt: number
   endedAt?: number
   /** The error's class when it failed (error.type). */
@@ -60,6 +61,12 @@ export function startCall(endpoint: Endpoint, body: ChatBody, context: LlmToolCo
 export function endCall(call: LlmCall, err?: unknown): void {
   call.endedAt = epochNow()
   if (err !== undefined) call.errorType = err instanceof Error ? err.name : 'Error'
+}
+
+/** A stream's end (its [DONE], or its failure): the call lasted until then. */
+export function endStream(call: LlmCall, err?: UpstreamError): void {
+  call.endedAt = epochNow()
+  if (err !== undefined) call.errorType = err.name
 }
 
 /** Epoch ms on the clock the run's trace uses (see executor/run.ts). */

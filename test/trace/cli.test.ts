@@ -183,6 +183,9 @@ test('a streamed llm call: its span has the response model, id, finish reasons a
   const chatSpans = (): ReceivedSpan[] => collector.spans.filter((s) => s.name === 'chat gpt-4o-mini')
   assert.equal(chatSpans().length, 1)
   assert.deepEqual(pick(chatSpans()[0]!.attributes, Object.keys(STREAMED_CALL)), STREAMED_CALL)
+  // The call lasts to its last chunk, 400 ms after the first ones.
+  const lasted = (span: ReceivedSpan): number => Number(span.endNs - span.startNs) / 1e6
+  assert.ok(lasted(chatSpans()[0]!) >= 395, `the chat span lasted ${lasted(chatSpans()[0]!)} ms`)
 
   // Served, the run's trace waits for the end of its stream, where the usage comes.
   const { child, url, output } = await serve([dir, '--port', '0', '--workers', '1', '--trace', `otlp=${collector.url}`])
@@ -192,6 +195,7 @@ test('a streamed llm call: its span has the response model, id, finish reasons a
   await collector.waitForSpans(6)
   assert.equal(chatSpans().length, 2, output())
   assert.deepEqual(pick(chatSpans()[1]!.attributes, Object.keys(STREAMED_CALL)), STREAMED_CALL)
+  assert.ok(lasted(chatSpans()[1]!) >= 395, `the served chat span lasted ${lasted(chatSpans()[1]!)} ms`)
 })
 
 test('served, a streamed llm call cut short: its span is an ERROR with error.type, the run\'s answer an error event', async (t) => {

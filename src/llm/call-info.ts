@@ -4,7 +4,6 @@
 // after llm on the data's path, gives its contexts noteLlmCall (llm imports nothing of executor).
 import type { ToolContext } from '../tools/index.js'
 import type { ChatBody, Endpoint } from './client.js'
-import type { UpstreamError } from '../errors.js'
 
 /** What an LLM call reported, in the terms of OpenTelemetry's GenAI conventions. */
 export interface LlmCall {
@@ -57,16 +56,10 @@ export function startCall(endpoint: Endpoint, body: ChatBody, context: LlmToolCo
   return call
 }
 
-/** Ends the record of a call: when, and the error's class if it failed. */
+/** Ends the record of a call: when, and the error's class if it failed. A stream ends it again at its [DONE] or failure. */
 export function endCall(call: LlmCall, err?: unknown): void {
   call.endedAt = epochNow()
   if (err !== undefined) call.errorType = err instanceof Error ? err.name : 'Error'
-}
-
-/** A stream's end (its [DONE], or its failure): the call lasted until then. */
-export function endStream(call: LlmCall, err?: UpstreamError): void {
-  call.endedAt = epochNow()
-  if (err !== undefined) call.errorType = err.name
 }
 
 /** Epoch ms on the clock the run's trace uses (see executor/run.ts). */

@@ -6,7 +6,7 @@ import { UpstreamError } from '../errors.js'
 import { describeFailure, excerpt, upstreamError, type CallPlace } from './upstream.js'
 import type { Dispatcher } from 'undici'
 import { createParser } from 'eventsource-parser'
-import { endStream, noteChunk, type LlmCall } from './call-info.js'
+import { endCall, noteChunk, type LlmCall } from './call-info.js'
 
 type Body = Dispatcher.ResponseData['body']
 
@@ -76,7 +76,7 @@ export async function* streamContent(place: CallPlace, body: Body, call?: LlmCal
       for (const [type, data] of parser.push(decoder.decode(chunk, STREAM))) {
         if (data.trim() === '[DONE]') {
           finished = true
-          if (call !== undefined) endStream(call)
+          if (call !== undefined) endCall(call)
           return
         }
         const delta = deltaOf(place, type, data, call)
@@ -96,6 +96,6 @@ export async function* streamContent(place: CallPlace, body: Body, call?: LlmCal
 
 /** A stream that fails after its headers: the call's record says so too (its headers had gone well). */
 function failed(call: LlmCall | undefined, err: UpstreamError): UpstreamError {
-  if (call !== undefined) endStream(call, err)
+  if (call !== undefined) endCall(call, err)
   return err
 }

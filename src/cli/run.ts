@@ -3,7 +3,8 @@ import type { Command } from 'commander'
 import { FloodgateError, InputError, UsageError } from '../errors.js'
 import { attributeFault, loadFlow, parseInputArgs, readOutputs, type CompiledFlow, type FaultKind, type RunResult, type RunTrace } from '../executor/index.js'
 import { inexactJsonNumber } from '../flow/index.js'
-import { parseTraceFlag, RunTracer, TRACE_PROTOCOLS, traceSummary } from '../trace/index.js'
+import { isStream } from '../flow/stream.js'
+import { parseTraceFlag, RunTracer, TRACE_PROTOCOLS, traceNow, traceSummary } from '../trace/index.js'
 import { reportError } from './exit.js'
 import { DEFAULT_CONCURRENCY, runBatchCommand, type BatchFlags } from './run-batch.js'
 
@@ -78,10 +79,11 @@ async function runOnce(flow: CompiledFlow, flags: RunFlags, tracer: RunTracer | 
   } catch (err) {
     // A streaming output that broke off after the run returned it: the run failed after all, and its
     // trace says so (the llm call's span carries the stream's error).
-    if (tracer && err instanceof FloodgateError) tracer.run(flow, result.trace, inputs, null, err)
+    if (tracer && err instanceof FloodgateError) tracer.run(flow, result.trace, inputs, null, err, { streamedUntil: traceNow() })
     throw err
   }
-  tracer?.run(flow, result.trace, inputs, outputs, null)
+  // A run whose outputs stream lasted until they were read (record.ts, streamedUntil).
+  tracer?.run(flow, result.trace, inputs, outputs, null, streams(result.outputs) ? { streamedUntil: traceNow() } : undefined)
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ outputs, trace: result.trace })}\n`)
   } else {
@@ -145,4 +147,9 @@ export function registerRun(program: Command): void {
         if (tracer && trace) process.stderr.write(`${traceSummary(trace, await tracer.close())}\n`)
       }
     })
+}
+
+function streams(outputs: Record<string, unknown>): boolean {
+  for (const key in outputs) if (isStream(outputs[key])) return true
+  return false
 }

@@ -30,8 +30,8 @@ export async function collectStreams(
 }
 
 /**
- * The SSE body for one streaming field. `onEnd` runs once when the stream finishes, fails or the client
- * goes away, so the caller can free the run's admission slot; `onFirstChunk` when the field's first
+ * The SSE body for one streaming field. `onEnd` runs once when the stream finishes, fails (with the
+ * error) or the client goes away, so the caller can free the run's admission slot; `onFirstChunk` when the field's first
  * chunk is handed to the response (the time to first chunk). A failure mid-stream (headers already
  * sent) becomes an `event: error` carrying the usual error envelope.
  */
@@ -39,7 +39,7 @@ export function sseStream(
   outputs: Record<string, unknown>,
   field: string,
   signal: AbortSignal,
-  onEnd: () => void,
+  onEnd: (err?: unknown) => void,
   onFirstChunk?: () => void
 ): Readable {
   return Readable.from(sseEvents(outputs, field, signal, onEnd, onFirstChunk), { objectMode: false })
@@ -49,9 +49,10 @@ async function* sseEvents(
   outputs: Record<string, unknown>,
   field: string,
   signal: AbortSignal,
-  onEnd: () => void,
+  onEnd: (err?: unknown) => void,
   onFirstChunk?: () => void
 ): AsyncGenerator<string> {
+  let failed: unknown
   try {
     const rest: Record<string, unknown> = {}
     let hasRest = false
@@ -72,10 +73,11 @@ async function* sseEvents(
         yield formatEvent({ [field]: chunk })
       }
     } catch (err) {
+      failed = err
       yield `event: error\ndata: ${JSON.stringify(mapError(err).body)}\n\n`
     }
   } finally {
-    onEnd()
+    onEnd(failed)
   }
 }
 

@@ -76,12 +76,24 @@ export function capture(value: unknown): string {
   return text.length > CAPTURE_MAX ? `${text.slice(0, CAPTURE_MAX)}...(${text.length} characters)` : text
 }
 
+/** Now, in epoch ms on the clock run traces use (timeOrigin + now, see executor/run.ts): Date.now() is
+ * whole milliseconds, and a run's end must not come before its LLM call's. */
+export function traceNow(): number {
+  return performance.timeOrigin + performance.now()
+}
+
 /** What a run adds to its record besides its trace: who asked, and where it sits in a batch. */
 export interface RunContext {
   requestId?: string
   parent?: string
   batchRunId?: string
   line?: number
+  /**
+   * Epoch ms at which the run's streaming outputs were read to their end (or broke off). The run's span
+   * and the spans of the nodes whose output is a stream end there, as PromptFlow's traced generators
+   * do: a node that hands over a stream at once has generated nothing yet.
+   */
+  streamedUntil?: number
 }
 
 /**
@@ -97,17 +109,19 @@ const NODE_FIELDS = 10
 export function packRun(flow: { name: string; kind: string }, trace: RunTrace, inputs: Record<string, unknown> | null, outputs: Record<string, unknown> | null, error: { code: string; message: string } | null, context?: RunContext): PackedRun {
   const start = trace.startedAt
   const requestId = context && 'requestId' in context ? context.requestId : trace.requestId
+  const until = context?.streamedUntil ?? 0
   const packed: unknown[] = [
-    flow.name, flow.kind, start, start + trace.durationMs,
+    flow.name, flow.kind, start, Math.max(start + trace.durationMs, until),
     inputs ? capture(inputs) : undefined, outputs ? capture(outputs) : undefined,
     error?.code, error?.message, requestId, context?.parent, context?.batchRunId, context?.line
   ]
   for (const n of trace.nodes) {
     const pool = n.threadStartedAt !== undefined
+    const end = pool ? n.threadEndedAt! : start + n.startMs + n.durationMs
     packed.push(
       n.node,
       pool ? n.threadStartedAt : start + n.startMs,
-      pool ? n.threadEndedAt : start + n.startMs + n.durationMs,
+      isStream(n.output) ? Math.max(end, until) : end,
       n.status, n.ranOn, n.error, n.queuedMs,
       n.inputs !== undefined ? capture(n.inputs) : undefined,
       n.status === 'ok' && 'output' in n ? capture(n.output) : undefined,

@@ -183,9 +183,17 @@ test('a streamed llm call: its span has the response model, id, finish reasons a
   const chatSpans = (): ReceivedSpan[] => collector.spans.filter((s) => s.name === 'chat gpt-4o-mini')
   assert.equal(chatSpans().length, 1)
   assert.deepEqual(pick(chatSpans()[0]!.attributes, Object.keys(STREAMED_CALL)), STREAMED_CALL)
-  // The call lasts to its last chunk, 400 ms after the first ones.
+  // The call lasts to its last chunk, 400 ms after the first ones, and so do the node that streams it
+  // and the run (PromptFlow's traced generators end when consumed).
   const lasted = (span: ReceivedSpan): number => Number(span.endNs - span.startNs) / 1e6
   assert.ok(lasted(chatSpans()[0]!) >= 395, `the chat span lasted ${lasted(chatSpans()[0]!)} ms`)
+  const streamedBy = (chat: ReceivedSpan): { run: ReceivedSpan; node: ReceivedSpan } => {
+    const node = collector.spans.find((s) => s.spanId === chat.parentSpanId)!
+    return { node, run: collector.spans.find((s) => s.spanId === node.parentSpanId)! }
+  }
+  for (const span of Object.values(streamedBy(chatSpans()[0]!))) {
+    assert.ok(span.endNs >= chatSpans()[0]!.endNs, `${span.name} ended ${Number(chatSpans()[0]!.endNs - span.endNs) / 1e6} ms before its stream`)
+  }
 
   // Served, the run's trace waits for the end of its stream, where the usage comes.
   const { child, url, output } = await serve([dir, '--port', '0', '--workers', '1', '--trace', `otlp=${collector.url}`])
@@ -196,6 +204,9 @@ test('a streamed llm call: its span has the response model, id, finish reasons a
   assert.equal(chatSpans().length, 2, output())
   assert.deepEqual(pick(chatSpans()[1]!.attributes, Object.keys(STREAMED_CALL)), STREAMED_CALL)
   assert.ok(lasted(chatSpans()[1]!) >= 395, `the served chat span lasted ${lasted(chatSpans()[1]!)} ms`)
+  for (const span of Object.values(streamedBy(chatSpans()[1]!))) {
+    assert.ok(span.endNs >= chatSpans()[1]!.endNs, `served, ${span.name} ended ${Number(chatSpans()[1]!.endNs - span.endNs) / 1e6} ms before its stream`)
+  }
 })
 
 test('served, a streamed llm call cut short: its span is an ERROR with error.type, the run\'s answer an error event', async (t) => {
@@ -218,6 +229,10 @@ test('served, a streamed llm call cut short: its span is an ERROR with error.typ
   assert.equal(chat.attributes['error.type'], 'UpstreamError')
   assert.equal(chat.status.code, 2)
   assert.equal(chat.attributes['gen_ai.response.id'], 'chatcmpl-8')
+  // The run failed after all, as `floodgate run` says of it (below).
+  const [{ run }] = traces(collector.spans) as [ReturnType<typeof traces>[number]]
+  assert.equal(run.status.code, 2)
+  assert.match(String(run.status.message), /the stream ended before data: \[DONE\]/)
 })
 
 test('floodgate run --trace of a streamed llm call cut short: the run fails, and its trace says so, the call\'s span with error.type', async (t) => {

@@ -5,7 +5,7 @@
 // response's close listener in exchange.ts tells it when the client left).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CompiledFlow, RunHandle, RunResult, RunTrace } from '../../executor/types.js'
-import { AbortedError, HttpRequestError, TimeoutError, type FloodgateError } from '../../errors.js'
+import { AbortedError, FloodgateError, HttpRequestError, TimeoutError, messageOf } from '../../errors.js'
 import type { Admission } from '../admission.js'
 import type { DeadlineEntry, Deadlines } from '../deadlines.js'
 import type { ServeMetrics } from '../metrics.js'
@@ -14,7 +14,7 @@ import { startedAtOf, watchClose, type CloseWatcher } from '../response-tracker.
 import { parseScoreBody } from '../body.js'
 import { parseAccept } from '../negotiate.js'
 import { collectStreams, sseStream, streamFields } from '../stream.js'
-import type { RunContext, RunTracer } from '../../trace/index.js'
+import { traceNow, type RunContext, type RunTracer } from '../../trace/index.js'
 
 export interface ScoreContext {
   flow: CompiledFlow
@@ -160,7 +160,7 @@ class ScoreRun implements DeadlineEntry, CloseWatcher {
     if (fields.length === 1 && this.acceptsEventStream) {
       // The run holds its slot until the last chunk is sent.
       const receivedAt = startedAtOf(this.reply)
-      const body = sseStream(result.outputs, fields[0], this.signal, () => this.finish(),
+      const body = sseStream(result.outputs, fields[0], this.signal, (err) => this.finish(err),
         () => this.ctx.metrics.recordFirstChunk('/score', (performance.now() - receivedAt) / 1000))
       this.reply.type('text/event-stream').header('cache-control', 'no-cache').send(body)
       return
@@ -176,21 +176,24 @@ class ScoreRun implements DeadlineEntry, CloseWatcher {
 
   /** Answers with an error, unless a timeout or disconnect already settled this request. */
   fail(err: unknown): void {
-    this.finish()
+    this.finish(err)
     if (this.reply.sent || this.reply.raw.destroyed) return
     // When we aborted the run ourselves, what the executor rejected with is a consequence; say the cause.
     const cause = this.abortReason ?? err
     sendError(this.reply, cause, this.ctx.bodyLimit)
   }
 
-  /** Frees the slot and the timer once; the run is over (or gone). */
-  finish(): void {
+  /** Frees the slot and the timer once; the run is over (or gone). `err`: why its stream broke off. */
+  finish(err?: unknown): void {
     if (this.ended) return
     this.ended = true
     const traced = this.streamedTrace
     if (traced !== null) {
       this.streamedTrace = null
-      this.ctx.tracer!.run(this.ctx.flow, traced.trace, this.inputs, traced.outputs, null, this.traceContext())
+      // The run lasted until its stream ended; a stream that broke off failed the run after all.
+      const context: RunContext = { ...this.traceContext(), streamedUntil: traceNow() }
+      const cause = err === undefined ? null : traceError(this.abortReason ?? err)
+      this.ctx.tracer!.run(this.ctx.flow, traced.trace, this.inputs, cause ? null : traced.outputs, cause, context)
     }
     this.ctx.deadlines?.remove(this)
     if (this.holdsSlot) {
@@ -233,3 +236,7 @@ function sendJson(reply: FastifyReply, outputs: Record<string, unknown>): void {
   }
 }
 
+/** What a trace says of the error that ended a run. */
+function traceError(err: unknown): { code: string; message: string } {
+  return err instanceof FloodgateError ? err : { code: 'INTERNAL', message: messageOf(err) }
+}

@@ -5,6 +5,7 @@ import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { request } from 'node:http'
 import { join } from 'node:path'
 import { runCli } from '../helpers/cli.js'
 import { startCollector, type ReceivedSpan } from '../helpers/otlp.js'
@@ -233,6 +234,33 @@ test('served, a streamed llm call cut short: its span is an ERROR with error.typ
   const [{ run }] = traces(collector.spans) as [ReturnType<typeof traces>[number]]
   assert.equal(run.status.code, 2)
   assert.match(String(run.status.message), /the stream ended before data: \[DONE\]/)
+})
+
+test('served, a stream the client leaves after its first event: the run\'s span is an ERROR saying so, and lasts until then', async (t) => {
+  const collector = await startCollector()
+  t.after(() => collector.close())
+  const llm = await fakeLlm(t, streamedReply)
+  const dir = await llmFlow(t, { baseUrl: llm.baseUrl, stream: true })
+  const { child, url, output } = await serve([dir, '--port', '0', '--workers', '1', '--trace', `otlp=${collector.url}`])
+  t.after(() => stop(child))
+  const sentAt = Date.now()
+  const left = await new Promise<number>((resolve, reject) => {
+    const req = request(`${url}/score`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' } }, (res) => {
+      res.once('data', () => {
+        req.destroy()
+        resolve(Date.now())
+      })
+    })
+    req.on('error', (err) => (req.destroyed ? undefined : reject(err)))
+    req.end(JSON.stringify({ question: 'hi' }))
+  })
+  await collector.waitForSpans(3)
+  const [{ run }] = traces(collector.spans) as [ReturnType<typeof traces>[number]]
+  assert.equal(run.status.code, 2, output())
+  assert.match(String(run.status.message), /the client closed the connection before the answer/)
+  // The rest of the stream was due 400 ms after its first chunks: the run ended when the client left.
+  const endedMs = Number(run.endNs / 1_000_000n) - sentAt
+  assert.ok(endedMs < left - sentAt + 300, `the run span ended ${endedMs} ms after the request, the client left after ${left - sentAt} ms`)
 })
 
 test('floodgate run --trace of a streamed llm call cut short: the run fails, and its trace says so, the call\'s span with error.type', async (t) => {

@@ -190,9 +190,11 @@ class ScoreRun implements DeadlineEntry, CloseWatcher {
     const traced = this.streamedTrace
     if (traced !== null) {
       this.streamedTrace = null
-      // The run lasted until its stream ended; a stream that broke off failed the run after all.
+      // The run lasted until its stream ended; a stream that broke off, or was cut by a timeout or the
+      // client's leaving (the response's end then stops the stream at a chunk, with no error), failed it.
       const context: RunContext = { ...this.traceContext(), streamedUntil: traceNow() }
-      const cause = err === undefined ? null : traceError(this.abortReason ?? err)
+      const reason = this.abortReason ?? err
+      const cause = reason === undefined ? null : traceError(reason)
       this.ctx.tracer!.run(this.ctx.flow, traced.trace, this.inputs, cause ? null : traced.outputs, cause, context)
     }
     this.ctx.deadlines?.remove(this)

@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import { FloodgateError, InputError, UsageError } from '../errors.js'
 import { attributeFault, loadFlow, parseInputArgs, readOutputs, type CompiledFlow, type FaultKind, type RunResult, type RunTrace } from '../executor/index.js'
 import { inexactJsonNumber } from '../flow/index.js'
-import { isStream } from '../flow/stream.js'
+import { hasStream } from '../flow/stream.js'
 import { parseTraceFlag, RunTracer, TRACE_PROTOCOLS, traceNow, traceSummary } from '../trace/index.js'
 import { reportError } from './exit.js'
 import { DEFAULT_CONCURRENCY, runBatchCommand, type BatchFlags } from './run-batch.js'
@@ -83,7 +83,7 @@ async function runOnce(flow: CompiledFlow, flags: RunFlags, tracer: RunTracer | 
     throw err
   }
   // A run whose outputs stream lasted until they were read (record.ts, streamedUntil).
-  tracer?.run(flow, result.trace, inputs, outputs, null, streams(result.outputs) ? { streamedUntil: traceNow() } : undefined)
+  tracer?.run(flow, result.trace, inputs, outputs, null, hasStream(result.outputs) ? { streamedUntil: traceNow() } : undefined)
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ outputs, trace: result.trace })}\n`)
   } else {
@@ -147,9 +147,4 @@ export function registerRun(program: Command): void {
         if (tracer && trace) process.stderr.write(`${traceSummary(trace, await tracer.close())}\n`)
       }
     })
-}
-
-function streams(outputs: Record<string, unknown>): boolean {
-  for (const key in outputs) if (isStream(outputs[key])) return true
-  return false
 }

@@ -2,7 +2,7 @@
 // can be checked (template syntax, variables against the node's inputs, literal API parameters, the
 // connection). Both run on the event loop: rendering is cheap, and the LLM call is asynchronous I/O.
 import { ToolError } from '../errors.js'
-import { isStream } from '../flow/stream.js'
+import { hasStream, isStream } from '../flow/stream.js'
 import { INPUT, LITERAL, isPlainObject, parseRef, type LoadedTool, type NodeTypeContext, type Where } from '../flow/index.js'
 import { escapeRoleHeadings, parseChat } from './chat-format.js'
 import { chatEndpoint, completeChat, streamChat, type ChatBody } from './client.js'
@@ -35,10 +35,6 @@ async function joinStreams(vars: Record<string, unknown>): Promise<void> {
   }
 }
 
-function hasStream(vars: Record<string, unknown>): boolean {
-  for (const key in vars) if (isStream(vars[key])) return true
-  return false
-}
 
 export async function loadPromptNode({ dir, node, where, field }: NodeTypeContext): Promise<LoadedTool> {
   const name = String(node.name)

@@ -2,7 +2,7 @@
 // tracing thread), times in epoch ms, arguments and results as JSON cut to a size. Pool nodes are timed
 // by their pool thread's clock (NodeTrace.threadStartedAt/EndedAt), not by when their answer arrived.
 import type { LlmCall, NodeTrace, RunTrace } from '../executor/index.js'
-import { isStream } from '../flow/stream.js'
+import { hasStream, isStream } from '../flow/stream.js'
 
 /** Inputs and outputs are cut to this many characters in span attributes. */
 export const CAPTURE_MAX = 4096
@@ -44,9 +44,7 @@ const describe = (_k: string, v: unknown): unknown => (isStream(v) ? '<stream>' 
 /** A stream where flows put one: a node's output, or a run's output by name. */
 function holdsStream(value: unknown): boolean {
   if (isStream(value)) return true
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
-  for (const key in value) if (isStream((value as Record<string, unknown>)[key])) return true
-  return false
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && hasStream(value as Record<string, unknown>)
 }
 
 function json(value: unknown): string | undefined {

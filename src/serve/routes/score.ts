@@ -118,9 +118,10 @@ class ScoreRun implements DeadlineEntry, CloseWatcher {
     }
     this.run.promise.then(
       (result) => {
-        if (streamFields(result.outputs) === undefined) tracer.run(this.ctx.flow, result.trace, this.inputs, result.outputs, null, this.traceContext())
+        const fields = streamFields(result.outputs)
+        if (fields === undefined) tracer.run(this.ctx.flow, result.trace, this.inputs, result.outputs, null, this.traceContext())
         else this.streamedTrace = result
-        this.succeed(result)
+        this.succeed(result, fields)
       },
       (err: unknown) => {
         const trace = (err as FloodgateError).details?.trace as RunTrace | undefined
@@ -144,9 +145,8 @@ class ScoreRun implements DeadlineEntry, CloseWatcher {
     this.controller?.abort(reason)
   }
 
-  private succeed(result: RunResult): void {
+  private succeed(result: RunResult, fields = streamFields(result.outputs)): void {
     this.ctx.metrics.recordNodes(result.trace)
-    const fields = streamFields(result.outputs)
     if (fields === undefined) {
       this.finish()
       if (this.reply.sent) return

@@ -1,10 +1,11 @@
 // `floodgate run <flow-dir>`: runs a flow once and prints its outputs and a per-node timing table.
 import type { Command } from 'commander'
+import { epochNow } from '../clock.js'
 import { FloodgateError, InputError, UsageError } from '../errors.js'
 import { attributeFault, loadFlow, parseInputArgs, readOutputs, type CompiledFlow, type FaultKind, type RunResult, type RunTrace } from '../executor/index.js'
 import { inexactJsonNumber } from '../flow/index.js'
 import { hasStream } from '../flow/stream.js'
-import { parseTraceFlag, RunTracer, TRACE_PROTOCOLS, traceNow, traceSummary } from '../trace/index.js'
+import { parseTraceFlag, RunTracer, TRACE_PROTOCOLS, traceSummary } from '../trace/index.js'
 import { reportError } from './exit.js'
 import { DEFAULT_CONCURRENCY, runBatchCommand, type BatchFlags } from './run-batch.js'
 
@@ -79,11 +80,11 @@ async function runOnce(flow: CompiledFlow, flags: RunFlags, tracer: RunTracer | 
   } catch (err) {
     // A streaming output that broke off after the run returned it: the run failed after all, and its
     // trace says so (the llm call's span carries the stream's error).
-    if (tracer && err instanceof FloodgateError) tracer.run(flow, result.trace, inputs, null, err, { streamedUntil: traceNow() })
+    if (tracer && err instanceof FloodgateError) tracer.run(flow, result.trace, inputs, null, err, { streamedUntil: epochNow() })
     throw err
   }
   // A run whose outputs stream lasted until they were read (record.ts, streamedUntil).
-  tracer?.run(flow, result.trace, inputs, outputs, null, hasStream(result.outputs) ? { streamedUntil: traceNow() } : undefined)
+  tracer?.run(flow, result.trace, inputs, outputs, null, hasStream(result.outputs) ? { streamedUntil: epochNow() } : undefined)
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ outputs, trace: result.trace })}\n`)
   } else {

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { pathToFileURL } from 'node:url'
 import { POOL_THREAD, moduleExports } from '../tool-runtime/index.js'
+import { epochNow } from '../clock.js'
 import { messageOf } from '../errors.js'
 import type { PoolTool } from '../flow/plan.js'
 import { unsendable } from './sendable.js'
@@ -23,12 +24,8 @@ async function prepare(tool: PoolTool): Promise<Callable> {
   return (args) => instance.call(args)
 }
 
-function now(): number {
-  return performance.timeOrigin + performance.now()
-}
-
 function answer(ok: boolean, value: unknown, started: number): void {
-  const ended = now()
+  const ended = epochNow()
   try {
     parentPort!.postMessage([ok, value, started, ended])
   } catch (err) {
@@ -43,7 +40,7 @@ function answer(ok: boolean, value: unknown, started: number): void {
 }
 
 function onTask([tool, args]: Task): void {
-  const started = now()
+  const started = epochNow()
   let value: unknown
   try {
     value = callables[tool]!(args)

@@ -55,8 +55,7 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   private controller: AbortController | null = null
   private readonly context: LlmToolContext
   private readonly t0 = performance.now()
-  // Epoch ms on the clock pool threads and LLM calls stamp their times with (timeOrigin + now), so that
-  // an exported trace nests them inside the run exactly; Date.now() is whole milliseconds.
+  // Epoch ms on the trace clock (src/clock.ts), from the same reading as t0.
   private readonly startedAt = performance.timeOrigin + this.t0
   private scratch: unknown[] | null = null
   private left: number

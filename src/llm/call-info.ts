@@ -2,6 +2,7 @@
 // OpenTelemetry GenAI conventions: exported traces and batch summaries read it from the node's trace.
 // The call is handed to the run through the tool context the node receives: the executor, which comes
 // after llm on the data's path, gives its contexts noteLlmCall (llm imports nothing of executor).
+import { epochNow } from '../clock.js'
 import type { ToolContext } from '../tools/index.js'
 import type { ChatBody, Endpoint } from './client.js'
 
@@ -60,11 +61,6 @@ export function startCall(endpoint: Endpoint, body: ChatBody, context: LlmToolCo
 export function endCall(call: LlmCall, err?: unknown): void {
   call.endedAt = epochNow()
   if (err !== undefined) call.errorType = err instanceof Error ? err.name : 'Error'
-}
-
-/** Epoch ms on the clock the run's trace uses (see executor/run.ts). */
-function epochNow(): number {
-  return performance.timeOrigin + performance.now()
 }
 
 /** Fills the call from an OpenAI chat.completion reply: model, id, usage, finish reasons. */

@@ -74,11 +74,6 @@ export function capture(value: unknown): string {
   return text.length > CAPTURE_MAX ? `${text.slice(0, CAPTURE_MAX)}...(${text.length} characters)` : text
 }
 
-/** Now, in epoch ms on the clock run traces use (timeOrigin + now, see executor/run.ts): Date.now() is
- * whole milliseconds, and a run's end must not come before its LLM call's. */
-export function traceNow(): number {
-  return performance.timeOrigin + performance.now()
-}
 
 /** What a run adds to its record besides its trace: who asked, and where it sits in a batch. */
 export interface RunContext {

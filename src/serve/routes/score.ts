@@ -5,6 +5,7 @@
 // response's close listener in exchange.ts tells it when the client left).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { CompiledFlow, RunHandle, RunResult, RunTrace } from '../../executor/types.js'
+import { epochNow } from '../../clock.js'
 import { AbortedError, FloodgateError, HttpRequestError, TimeoutError, messageOf } from '../../errors.js'
 import type { Admission } from '../admission.js'
 import type { DeadlineEntry, Deadlines } from '../deadlines.js'
@@ -14,7 +15,7 @@ import { startedAtOf, watchClose, type CloseWatcher } from '../response-tracker.
 import { parseScoreBody } from '../body.js'
 import { parseAccept } from '../negotiate.js'
 import { collectStreams, sseStream, streamFields } from '../stream.js'
-import { traceNow, type RunContext, type RunTracer } from '../../trace/index.js'
+import type { RunContext, RunTracer } from '../../trace/index.js'
 
 export interface ScoreContext {
   flow: CompiledFlow
@@ -192,7 +193,7 @@ class ScoreRun implements DeadlineEntry, CloseWatcher {
       this.streamedTrace = null
       // The run lasted until its stream ended; a stream that broke off, or was cut by a timeout or the
       // client's leaving (the response's end then stops the stream at a chunk, with no error), failed it.
-      const context: RunContext = { ...this.traceContext(), streamedUntil: traceNow() }
+      const context: RunContext = { ...this.traceContext(), streamedUntil: epochNow() }
       const reason = this.abortReason ?? err
       const cause = reason === undefined ? null : traceError(reason)
       this.ctx.tracer!.run(this.ctx.flow, traced.trace, this.inputs, cause ? null : traced.outputs, cause, context)

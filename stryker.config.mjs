@@ -43,6 +43,16 @@ export const modules = {
   analysis: {
     mutate: ['src/report/bench/analysis.ts'],
     tests: ['test/report/analysis.test.ts', 'test/report/analysis-rules.test.ts']
+  },
+  // What a stream's TTFT, ITL and token counts come from.
+  'stream-reader': {
+    mutate: ['src/load/stream-reader.ts'],
+    tests: ['test/load/stream-reader.test.ts', 'test/load/stream-timing.test.ts']
+  },
+  // The closed loop's fast path: the HTTP/1.1 answers it reads, and the connection it keeps.
+  'raw-client': {
+    mutate: ['src/load/response-reader.ts', 'src/load/raw-client.ts'],
+    tests: ['test/load/response-reader.test.ts', 'test/load/raw-client.test.ts']
   }
 }
 

@@ -58,11 +58,9 @@ function errorMessage(data: string): string {
 
 /** The key of a one-key JSON object, else null. */
 function onlyKey(data: string): string | null {
-  if (data.charCodeAt(0) !== 123) return null // '{'
+  if (data.charCodeAt(0) !== 123) return null // '{': what parses is then an object
   try {
-    const value = JSON.parse(data) as unknown
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return null
-    const keys = Object.keys(value)
+    const keys = Object.keys(JSON.parse(data) as object)
     return keys.length === 1 ? keys[0]! : null
   } catch {
     return null

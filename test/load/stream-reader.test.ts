@@ -140,9 +140,143 @@ test('a reader reused for the next request starts clean, whatever the last one l
   reader.feed(Buffer.from(chunk({ content: 'a' }) + 'data: {"choices": [{"delta": {"content": "cut'), 10)
   reader.reset()
   reader.begin(50, 200, 'text/event-stream')
-  reader.feed(Buffer.from(chunk({ content: 'b' })), 70)
+  reader.feed(Buffer.from(chunk({ role: 'assistant', content: '' }) + chunk({ content: 'b' }) + usage(1)), 70)
   reader.end(80)
-  assert.equal(reader.contentEvents, 1)
+  assert.equal(reader.failure(), null)
+  assert.equal(reader.contentEvents, 1, 'read as OpenAI chunks again: the role-only chunk is not content')
+  assert.equal(reader.usageTokens, 1)
   assert.equal(reader.firstAt, 70)
   assert.equal(recorder.ttft.max, 20000, 'TTFT from the second request\'s start')
+})
+
+// Each case below pins a rule that a mutation of stream-reader.ts (npm run test:mutation -- stream-reader) broke unseen.
+
+const data = (value: unknown) => `data: ${typeof value === 'string' ? value : JSON.stringify(value)}\n\n`
+
+test('an error event names its message from any envelope, cut at 200 characters', () => {
+  const failure = (event: string) => read([chunk({ content: 'a' }) + event]).reader.failure()
+  assert.equal(failure('event: error\ndata: {"error": "model overloaded"}\n\n'), 'error event: model overloaded')
+  assert.equal(failure('event: error\ndata: {"message": "node chat failed"}\n\n'), 'error event: node chat failed')
+  assert.equal(failure('event: error\ndata: {"error": null, "message": "from the envelope"}\n\n'), 'error event: from the envelope')
+  assert.equal(failure('event: error\ndata: {"error": {"message": 42}}\n\n'), 'error event: {"error": {"message": 42}}', 'no text message: the data itself')
+  assert.equal(failure('event: error\ndata: plain words\n\n'), 'error event: plain words')
+  assert.equal(failure(`event: error\ndata: ${'x'.repeat(200)}\n\n`), `error event: ${'x'.repeat(200)}`)
+  assert.equal(failure(`event: error\ndata: ${'y'.repeat(201)}\n\n`), `error event: ${'y'.repeat(200)}...`)
+  assert.equal(read([chunk({ content: 'a' }) + `data: {${'z'.repeat(300)}\n\n`], 'openai').reader.failure(), `an event is not JSON: {${'z'.repeat(199)}...`)
+  assert.equal(read(['data: hello\n\n' + 'event: error \ndata: {"error": "spaced"}\n\n']).reader.failure(), 'error event: spaced', 'the event name is trimmed')
+  const named = read([`event: message\n${chunk({ content: 'a' })}`])
+  assert.equal(named.reader.failure(), null, 'another event name is not an error')
+  assert.equal(named.reader.contentEvents, 1)
+  const nullError = read([data({ object: 'chat.completion.chunk', error: null, choices: [{ delta: { content: 'a' } }] })])
+  assert.equal(nullError.reader.failure(), null, '"error": null is no error')
+  assert.equal(nullError.reader.contentEvents, 1)
+})
+
+test('OpenAI chunks whose choices are not a list of choices carry no content, and never throw', () => {
+  const { reader } = read([
+    data({ object: 'chat.completion.chunk', choices: { 0: { delta: { content: 'not a list' } } } }) +
+    data({ object: 'chat.completion.chunk', choices: [null] }) + data({ object: 'chat.completion.chunk', choices: [] }) + chunk({ content: 'a' })
+  ], 'auto', 'text/event-stream', true)
+  assert.equal(reader.contentEvents, 1)
+  assert.deepEqual(reader.text, ['a'])
+  assert.equal(reader.failure(), null)
+})
+
+test('a tool call is a content event with no text; an empty list of tool calls is none', () => {
+  const calls = read([chunk({ tool_calls: [{ index: 0, function: { name: 'f' } }] })], 'auto', 'text/event-stream', true)
+  assert.equal(calls.reader.contentEvents, 1)
+  assert.deepEqual(calls.reader.text, [''])
+  assert.equal(read([chunk({ tool_calls: [] }) + chunk({ content: 'a' })]).reader.contentEvents, 1)
+})
+
+test('an event that is JSON but not an object fails an OpenAI stream', () => {
+  assert.equal(read([chunk({ content: 'a' }) + data('5')], 'openai').reader.failure(), 'an event is not an OpenAI chunk: 5')
+  assert.equal(read([chunk({ content: 'a' }) + data('null')], 'openai').reader.failure(), 'an event is not an OpenAI chunk: null')
+  assert.equal(read([data('hello')], 'openai').reader.failure(), 'an event is not JSON: hello', '--stream openai reads every event as a chunk')
+})
+
+test('usage counts only as numbers: prompt tokens alone, or none, leave the counts unknown', () => {
+  const promptOnly = read([chunk({ content: 'a' }) + data({ object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 4 } })])
+  assert.equal(promptOnly.reader.usageTokens, -1)
+  assert.equal(promptOnly.reader.promptTokens, -1)
+  const completionOnly = read([chunk({ content: 'a' }) + data({ object: 'chat.completion.chunk', choices: [], usage: { completion_tokens: 9 } })])
+  assert.equal(completionOnly.reader.usageTokens, 9)
+  assert.equal(completionOnly.reader.promptTokens, -1)
+  assert.equal(read([chunk({ content: 'a' }) + data({ object: 'chat.completion.chunk', choices: [], usage: null })]).reader.usageTokens, -1)
+})
+
+test('which streams are OpenAI chunks: a list of choices, or an object type of chat.completion or text_completion', () => {
+  // Read as OpenAI chunks, the role-only first chunk is not content; read as plain events, it would be.
+  const noType = read([data({ choices: [{ delta: { role: 'assistant' } }] }) + data({ choices: [{ delta: { content: 'a' } }] })])
+  assert.equal(noType.reader.contentEvents, 1)
+  const usageFirst = read([data({ object: 'chat.completion.chunk', usage: { completion_tokens: 0 } }) + chunk({ content: 'a' })])
+  assert.equal(usageFirst.reader.contentEvents, 1, 'an object type without choices: OpenAI')
+  // Not OpenAI: plain events, each content (the first held until the second shows it is not other outputs).
+  for (const object of ['x.chat.completion', 5]) {
+    const generic = read([data({ object, n: 1 }) + data({ object, n: 2 })])
+    assert.equal(generic.reader.contentEvents, 2, `object ${JSON.stringify(object)}`)
+    assert.equal(generic.reader.failure(), null)
+  }
+})
+
+test('[DONE] with spaces around it ends the stream', () => {
+  for (const done of ['data: [DONE] \n\n', 'data:  [DONE]\n\n']) {
+    const { reader } = read([chunk({ content: 'a' }) + done + chunk({ content: 'late' })])
+    assert.equal(reader.contentEvents, 1, JSON.stringify(done))
+    assert.equal(reader.failure(), null)
+  }
+})
+
+test('a last event without its blank line, or without any line end, still counts when the body ends', () => {
+  assert.equal(read([chunk({ content: 'a' }) + chunk({ content: 'b' }).trimEnd() + '\n']).reader.contentEvents, 2)
+  assert.equal(read([chunk({ content: 'a' }) + chunk({ content: 'b' }).trimEnd()]).reader.contentEvents, 2)
+})
+
+test("plain events: the first is dropped only when the next is a one-key object whose key it does not share", () => {
+  assert.deepEqual(read(['data: {"b": 1, "a": 2}\n\n', 'data: {"a": 1, "c": 1}\n\n']).times, [100, 101], 'the next has two keys: the first counts')
+  assert.deepEqual(read(['data: {"answer": "x"}\n\n', 'data: plain\n\n']).times, [100, 101], 'the next is no object: the first counts')
+  assert.deepEqual(read(['data: ["a"]\n\n', 'data: {"0": "x"}\n\n']).times, [101], 'a list has no key to share')
+  assert.deepEqual(read(['data: {"answer": "x"}\n\n', 'data: {broken\n\n']).times, [100, 101], 'the next is not JSON: the first counts')
+  const broken = read(['data: {broken\n\n', 'data: more\n\n'])
+  assert.deepEqual([broken.times, broken.reader.failure()], [[100, 101], null], 'a first event that is not JSON: plain events, not OpenAI chunks')
+  assert.deepEqual(read(['data: {"a": 1}\n\n', 'data: {"a": 2}\n\n', 'data: plain\n\n']).times, [100, 101, 102], 'the rule looks at the second event only')
+})
+
+test('a lone plain event counts even when its chunk arrived at time 0', () => {
+  const recorder = new LlmRecorder()
+  const reader = new StreamReader('sse', recorder)
+  reader.begin(0, 200, 'text/plain')
+  reader.feed(Buffer.from('data: x\n\n'), 0)
+  reader.end(1)
+  assert.equal(reader.contentEvents, 1)
+  assert.equal(reader.firstAt, 0)
+})
+
+test('the longest gap between content events is kept for the stream', () => {
+  const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((content) => chunk({ content }))
+  const reader = new StreamReader('auto', new LlmRecorder())
+  reader.begin(0, 200, 'text/event-stream')
+  reader.feed(Buffer.from(a!), 10)
+  reader.feed(Buffer.from(b!), 11)
+  reader.feed(Buffer.from(c!), 14)
+  reader.feed(Buffer.from(d!), 16)
+  reader.end(20)
+  assert.equal(reader.maxGapMs, 3)
+})
+
+test('bytes that are not UTF-8 become U+FFFD where they were, even when an ASCII chunk follows', () => {
+  const head = Buffer.from('data: {"choices": [{"delta": {"content": "a')
+  const { reader } = read([Buffer.concat([head, Buffer.from([0xc3])]), '"}}]}\n\n'], 'openai', 'text/event-stream', true)
+  assert.deepEqual(reader.text, ['a\ufffd'])
+})
+
+test('statuses 2xx only; the text of a reply is kept only when asked', () => {
+  for (const status of [199, 300]) {
+    const reader = new StreamReader('auto', new LlmRecorder())
+    reader.begin(0, status, 'text/event-stream')
+    assert.equal(reader.measuring, false, String(status))
+  }
+  const reader = new StreamReader('auto', new LlmRecorder())
+  reader.begin(0, 200, 'text/event-stream')
+  assert.equal(reader.text, null)
 })

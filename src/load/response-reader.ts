@@ -52,9 +52,9 @@ export class ResponseReader {
       switch (this.state) {
         case State.Head: at = this.readHead(chunk, at); break
         case State.Sized: at = this.readSized(chunk, at); break
-        case State.ChunkSize: at = this.readLine(chunk, at); break
         case State.ChunkData: at = this.readChunkData(chunk, at); break
-        case State.ChunkEnd: at = this.readLine(chunk, at); break
+        case State.ChunkSize:
+        case State.ChunkEnd:
         case State.Trailers: at = this.readLine(chunk, at); break
         case State.ToClose:
           this.events.onBody(at === 0 ? chunk : chunk.subarray(at))

@@ -215,6 +215,7 @@ test('a server that closes without answering: RemoteDisconnected; one that close
   const client = new RawClient(target(server.port), 5_000, 5_000)
   const closed = await send(client)
   assert.equal(closed.error?.code, 'UND_ERR_SOCKET')
+  assert.equal(closed.error?.message, 'other side closed')
   assert.equal(transportFailure(closed.error, 5).kind, 'closed')
   const r = await send(client)
   assert.equal(r.error, null)
@@ -264,10 +265,14 @@ test("keep-alive: a connection idle past the server's hint less 2 s is not reuse
   await send(client)
   await send(client)
   assert.equal(answering.connections(), 2, 'timeout=2 leaves 0 ms: never reused')
+  hint = 'timeout=0'
+  await send(client)
+  await send(client)
+  assert.equal(answering.connections(), 4, 'timeout=0: never reused')
   hint = 'timeout=60'
   await send(client)
   await send(client)
-  assert.equal(answering.connections(), 3)
+  assert.equal(answering.connections(), 5)
   await client.destroy()
 })
 
@@ -399,4 +404,66 @@ test('IPv6 loopback: the fast path connects to [::1] and sends the host header u
   await client.destroy()
   assert.deepEqual([r.status, r.body, r.error], [200, 'ok', null])
   assert.equal(host, `[::1]:${port}`)
+})
+
+test('a client closed or destroyed refuses a request with ClientDestroyedError, never from inside dispatch', async (t) => {
+  const server = await rawServer((s) => s.write(OK))
+  t.after(() => server.close())
+  for (const end of ['close', 'destroy'] as const) {
+    const client = new RawClient(target(server.port), 5_000, 5_000)
+    assert.equal((await send(client)).status, 200)
+    await client[end]()
+    let returned = false
+    const refused = new Promise<Error | null>((done) => {
+      const ex = new MeasuredRequest((_x, error) => {
+        assert.equal(returned, true, `${end}: the error came from inside dispatch()`)
+        done(error)
+      }, false)
+      ex.reset(performance.now())
+      client.dispatch(ex)
+      returned = true
+    })
+    assert.equal(((await refused) as { code?: string } | null)?.code, 'UND_ERR_DESTROYED', end)
+  }
+  assert.equal(server.requests(), 2)
+})
+
+test('close() of an idle client closes its connection at once', async (t) => {
+  const server = await rawServer((s) => s.write(OK))
+  t.after(() => server.close())
+  const client = new RawClient(target(server.port), 5_000, 5_000)
+  await send(client)
+  assert.equal(server.open(), 1)
+  await client.close()
+  const t0 = Date.now()
+  while (server.open() > 0 && Date.now() - t0 < 2_000) await new Promise((done) => setTimeout(done, 10))
+  assert.equal(server.open(), 0)
+})
+
+test('an answer nobody asked for: the connection is dropped, the next request goes on a new one', async (t) => {
+  const server = await rawServer((s, n) => s.write(n === 1 ? OK + OK : OK))
+  t.after(() => server.close())
+  const client = new RawClient(target(server.port), 5_000, 5_000)
+  const first = await send(client)
+  assert.deepEqual([first.status, first.body, first.error], [200, 'hello', null])
+  await new Promise((done) => setTimeout(done, 50))
+  const second = await send(client)
+  assert.deepEqual([second.status, second.body, second.error], [200, 'hello', null])
+  assert.equal(server.connections(), 2)
+  await client.destroy()
+})
+
+test('close() with a request in flight that then fails resolves once the failure is recorded', async (t) => {
+  const server = await rawServer((s) => setTimeout(() => s.resetAndDestroy(), 50))
+  t.after(() => server.close())
+  const client = new RawClient(target(server.port), 5_000, 5_000)
+  let failed = false
+  const answer = send(client).then((r) => {
+    failed = r.error !== null
+    return r
+  })
+  await new Promise((done) => setTimeout(done, 10))
+  await client.close()
+  assert.equal(failed, true, 'close() resolved after the failure')
+  assert.equal((await answer).error?.code, 'ECONNRESET')
 })

@@ -67,7 +67,7 @@ try {
   emit('executor', [
     { metric: 'async node overhead (100-node chain)', value: round(perNode), unit: 'us/node', target: '< 10', pass: perNode < 10 },
     { metric: 'bare awaited call (baseline)', value: round(bareNode), unit: 'us/node' },
-    { metric: 'sync tool pool dispatch (one-node flow run)', value: round(perDispatch), unit: 'us/dispatch', target: '< 150', pass: perDispatch < 150 },
+    { metric: 'sync tool pool dispatch (one-node flow run)', value: round(perDispatch), unit: 'us/dispatch', target: '< 50', pass: perDispatch < 50 },
     { metric: 'bare piscina run (baseline)', value: round(bareDispatch), unit: 'us/dispatch' }
   ])
 } finally {

@@ -53,6 +53,16 @@ export const modules = {
   'raw-client': {
     mutate: ['src/load/response-reader.ts', 'src/load/raw-client.ts'],
     tests: ['test/load/response-reader.test.ts', 'test/load/raw-client.test.ts']
+  },
+  // The capacity answer: the search's next step and its bounds, and how a step's steady seconds are judged.
+  'capacity-search': {
+    mutate: ['src/capacity/search.ts', 'src/capacity/steady.ts', 'src/capacity/slo.ts'],
+    tests: ['test/capacity/search.test.ts', 'test/capacity/search-rules.test.ts', 'test/capacity/steady.test.ts', 'test/capacity/slo.test.ts']
+  },
+  // TTFT, ITL, TPOT and goodput from the recorded streams, and the per-request SLOs behind goodput.
+  'llm-stats': {
+    mutate: ['src/load/llm-stats.ts', 'src/load/slo.ts'],
+    tests: ['test/load/llm-stats.test.ts', 'test/load/window.test.ts', 'test/load/llm-thresholds.test.ts', 'test/report/merge/llm.test.ts', 'test/load/stream-timing.test.ts']
   }
 }
 

@@ -6,7 +6,7 @@
 // tolerance; the highest passing load is then run once more and counts only if it passes again. Every
 // step stays below the lowest load that failed, so no step overloads the server further than one that
 // already failed. Growing and descending use the caller's aim (the closed-loop law on the measured
-// throughput) when it has one. Method and reasons: docs/capacity.md.
+// throughput) when it has one. Method and reasons: README, `floodgate capacity` (steps 3 and 4).
 
 export type Unit = 'users' | 'rps'
 

@@ -55,3 +55,27 @@ test('a step with fewer than three steady windows judges nothing: it fails with 
   assert.equal(f.passed, false)
   assert.equal(f.margin, Infinity)
 })
+
+test('three steady windows are enough to judge a step; every SLO must hold', () => {
+  const three = stepFigures(run(), 16, [parseSlo('p99<250')], 100)
+  assert.equal(three.windows, 3)
+  assert.equal(three.passed, true)
+  assert.ok(three.margin < 0)
+  // The steady answers take 100-199 ms: max<150 fails while p99<250 holds.
+  const one = stepFigures(run(), 6, ['p99<250', 'max<150'].map(parseSlo), 100)
+  assert.deepEqual(one.outcomes.map((o) => o.passed), [true, false])
+  assert.equal(one.passed, false)
+  assert.ok(one.margin > 0)
+})
+
+test('steady windows without a single request judge nothing', () => {
+  const seconds: RecordedSecond[] = []
+  for (let i = 0; i < 6; i++) seconds.push({ users: 10, ok: spread(10, 100, 200) })
+  for (let i = 6; i < 20; i++) seconds.push({ users: 10, ok: [] })
+  const f = stepFigures(recordedRun(START_MS, 20, seconds), 6, [parseSlo('failures<1')], 100)
+  assert.ok(f.windows >= 3, `${f.windows} windows`)
+  assert.equal(f.steady.aggregated.requests, 0)
+  assert.equal(f.passed, false)
+  assert.equal(f.margin, Infinity)
+  assert.equal(f.p99Ms, null)
+})

@@ -7,6 +7,7 @@ import { LlmRecorder, type FinishedStream } from '../../src/load/llm-recorder.js
 import { parseSlo } from '../../src/load/slo.js'
 import { evaluateThresholds, parseThreshold } from '../../src/load/index.js'
 import type { LoadResult } from '../../src/load/result.js'
+import { UsageError } from '../../src/errors.js'
 
 /** One finished request: first token at `ttft` ms, then `gaps` ms apart; `usage` tokens when given. */
 function request(rec: LlmRecorder, ttft: number, gaps: number[], usage = -1, ok = true): void {
@@ -47,6 +48,28 @@ test('SLO syntax: ms by default, s accepted, vLLM\'s KEY:VALUE and e2el accepted
   assert.deepEqual(parseSlo(' e2e < 5s '), { text: 'e2e < 5s', metric: 'e2e', limitUs: 5_000_000 })
   assert.deepEqual(parseSlo('e2el:2000'), { text: 'e2el:2000', metric: 'e2e', limitUs: 2_000_000 })
   assert.equal(parseSlo('itl<=12.5').limitUs, 12_500)
+  assert.equal(parseSlo('itl<=12.55').limitUs, 12_550)
+  assert.equal(parseSlo('ttft<500ms').limitUs, 500_000)
+  assert.equal(parseSlo('tpot<0.5s').limitUs, 500_000)
+})
+
+test('SLO syntax errors name --slo and what is wrong', () => {
+  const expected = (text: string) => `invalid --slo "${text}": expected METRIC<MILLISECONDS, e.g. ttft<500 or e2e<5000 (metrics: ttft, itl, tpot, e2e)`
+  // Anything before the metric or after the value, a > or = for <, a value that is not a number.
+  for (const text of ['9ttft<500', 'ttft<500x', 'ttft>500', 'ttft=500', 'ttft<', 'ttft<-5', 'TTFT<500']) {
+    assert.throws(() => parseSlo(text), (err: unknown) => {
+      assert.ok(err instanceof UsageError)
+      assert.equal(err.message, expected(text))
+      assert.deepEqual(err.details, { flag: '--slo' })
+      return true
+    }, text)
+  }
+  assert.throws(() => parseSlo('ttfb<5'), (err: unknown) => {
+    assert.ok(err instanceof UsageError)
+    assert.equal(err.message, 'invalid --slo "ttfb<5": unknown metric "ttfb" (metrics: ttft, itl, tpot, e2e)')
+    assert.deepEqual(err.details, { flag: '--slo' })
+    return true
+  })
 })
 
 function resultOf(rec: LlmRecorder, durationSec: number): LoadResult {

@@ -63,6 +63,11 @@ export const modules = {
   'llm-stats': {
     mutate: ['src/load/llm-stats.ts', 'src/load/slo.ts'],
     tests: ['test/load/llm-stats.test.ts', 'test/load/window.test.ts', 'test/load/llm-thresholds.test.ts', 'test/report/merge/llm.test.ts', 'test/load/stream-timing.test.ts']
+  },
+  // What tool code runs on: sleep() and the abort watch list every served run's tools share.
+  'tool-runtime': {
+    mutate: ['src/tool-runtime/abort.ts', 'src/tool-runtime/sleep.ts'],
+    tests: ['test/tool-runtime/abort.test.ts', 'test/tool-runtime/sleep.test.ts', 'test/tools/tools.test.ts']
   }
 }
 

@@ -64,6 +64,12 @@ export const modules = {
     mutate: ['src/load/llm-stats.ts', 'src/load/slo.ts'],
     tests: ['test/load/llm-stats.test.ts', 'test/load/window.test.ts', 'test/load/llm-thresholds.test.ts', 'test/report/merge/llm.test.ts', 'test/load/stream-timing.test.ts']
   },
+  // --threshold's and the load flags' grammar, the thresholds' evaluation, the stream distributions'
+  // statistics, and the steady windows a capacity step is judged on.
+  thresholds: {
+    mutate: ['src/load/parse.ts', 'src/load/thresholds.ts', 'src/load/distribution.ts', 'src/load/window.ts'],
+    tests: ['test/load/parse.test.ts', 'test/load/distribution.test.ts', 'test/load/llm-thresholds.test.ts', 'test/load/llm-stats.test.ts', 'test/load/window.test.ts', 'test/capacity/steady.test.ts']
+  },
   // What tool code runs on: sleep() and the abort watch list every served run's tools share.
   'tool-runtime': {
     mutate: ['src/tool-runtime/abort.ts', 'src/tool-runtime/sleep.ts'],

@@ -1,9 +1,22 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { parseDuration, parseThreshold, parseWait, waitSeconds } from '../../src/load/index.js'
+import { parseCount, parseDuration, parseHeader, parsePositive, parseThreshold, parseWait, waitSeconds } from '../../src/load/index.js'
+import { UsageError } from '../../src/errors.js'
+
 import { arrivalTime, arrivalsBy } from '../../src/load/open.js'
 import { shares, splitPlan } from '../../src/load/processes.js'
 import { resolveOptions } from '../../src/load/options.js'
+
+/** The details of the UsageError `fn` throws (which flag it names). */
+function detailsOf(fn: () => unknown): unknown {
+  try {
+    fn()
+  } catch (err) {
+    if (err instanceof UsageError) return err.details
+    throw err
+  }
+  throw new Error('no UsageError')
+}
 
 test('parseDuration accepts Locust units and combinations', () => {
   assert.equal(parseDuration('90'), 90)
@@ -89,4 +102,105 @@ test('processes split users, spawn rate and rate into shares that add up', () =>
   assert.deepEqual(parts.map((p) => p.config.users), [4, 3, 3])
   assert.equal(parts.reduce((a, p) => a + p.config.spawnRate, 0), 5)
   assert.deepEqual(parts.map((p) => p.idOffset), [0, 4, 7])
+})
+
+test('parseThreshold: every metric, operator and unit, and the stream statistics with their aliases', () => {
+  const metricOf = (text: string) => {
+    const t = parseThreshold(text)
+    return [t.metric, t.op, t.value, t.percentile, t.stream]
+  }
+  assert.deepEqual(metricOf(' avg < 1.5s '), ['avg', '<', 1500, undefined, undefined])
+  assert.deepEqual(metricOf('min>=10ms'), ['min', '>=', 10, undefined, undefined])
+  assert.deepEqual(metricOf('max>5'), ['max', '>', 5, undefined, undefined])
+  assert.deepEqual(metricOf('fail_ratio<=0.5'), ['fail_ratio', '<=', 0.5, undefined, undefined])
+  assert.deepEqual(metricOf('failures>-1'), ['failures', '>', -1, undefined, undefined])
+  assert.deepEqual(metricOf('goodput>=2.5'), ['goodput', '>=', 2.5, undefined, undefined])
+  assert.deepEqual(metricOf('tokens_per_s==100'), ['tokens_per_s', '==', 100, undefined, undefined])
+  assert.deepEqual(metricOf('p100<9'), ['percentile', '<', 9, 100, undefined])
+  assert.deepEqual(metricOf('ttft_p99.9<2s'), ['stream', '<', 2000, 99.9, { metric: 'ttft', stat: 'percentile' }])
+  assert.deepEqual(metricOf('itl_med<30'), ['stream', '<', 30, 50, { metric: 'itl', stat: 'percentile' }])
+  assert.deepEqual(metricOf('tpot_median<30'), ['stream', '<', 30, 50, { metric: 'tpot', stat: 'percentile' }])
+  assert.deepEqual(metricOf('e2e_mean<5s'), ['stream', '<', 5000, undefined, { metric: 'e2el', stat: 'avg' }])
+  assert.deepEqual(metricOf('e2el_avg<5000'), ['stream', '<', 5000, undefined, { metric: 'e2el', stat: 'avg' }])
+  assert.deepEqual(metricOf('ttfb_min>1'), ['stream', '>', 1, undefined, { metric: 'ttfb', stat: 'min' }])
+  assert.deepEqual(metricOf('ttft_max<=800ms'), ['stream', '<=', 800, undefined, { metric: 'ttft', stat: 'max' }])
+  assert.equal(parseThreshold('  p95 < 2000  ').text, 'p95 < 2000')
+  assert.equal('percentile' in parseThreshold('ttft_avg<5'), false)
+})
+
+test('parseThreshold: units where they do not belong, and percentiles out of range', () => {
+  const refused = (text: string, why: string) =>
+    assert.throws(() => parseThreshold(text), { name: 'UsageError', message: `invalid --threshold "${text}": ${why}` })
+  refused('rps>5%', '"%" applies to fail_ratio only')
+  refused('p99<5%', '"%" applies to fail_ratio only')
+  refused('failures<2ms', '"ms" is a time unit but failures is not a time')
+  refused('fail_ratio<1s', '"s" is a time unit but fail_ratio is not a time')
+  refused('goodput>1ms', '"ms" is a time unit but goodput is not a time')
+  refused('p0<5', 'percentile 0 is outside 0 < p <= 100')
+  refused('ttft_p100.5<5', 'percentile 100.5 is outside 0 < p <= 100')
+  for (const text of ['p99', '<5', 'p99<', 'p99=5', 'p99<<5', 'ttft_p<5', 'ttft_avg_x<5', 'xp99<5', 'p99<5 ms x']) {
+    assert.throws(() => parseThreshold(text), { name: 'UsageError', message: new RegExp(`^invalid --threshold "${text}": expected METRIC OP VALUE`) }, text)
+  }
+  assert.deepEqual(detailsOf(() => parseThreshold('p0<5')), { flag: '--threshold' })
+})
+
+test('parseHeader, parseCount and parsePositive: the values they take and the message naming the flag', () => {
+  assert.deepEqual(parseHeader('Authorization:  Bearer a:b '), ['Authorization', 'Bearer a:b'])
+  assert.deepEqual(parseHeader(' x-id :7'), ['x-id', '7'])
+  assert.deepEqual(parseHeader('X-Empty:'), ['X-Empty', ''])
+  for (const text of ['novalue', ': v', 'bad name: v', 'bad(name): v']) {
+    assert.throws(() => parseHeader(text), { name: 'UsageError', message: `invalid --header "${text}": expected "Name: value"` }, text)
+  }
+  assert.equal(parseCount('5', '--users'), 5)
+  assert.equal(parseCount(' 7 ', '--users'), 7)
+  assert.equal(parseCount(3, '--users'), 3)
+  assert.equal(parseCount('0', '--max-in-flight', 0), 0)
+  assert.equal(parseCount('12', '--users'), 12)
+  for (const text of ['5x', 'x5', '1 2']) {
+    assert.throws(() => parseCount(text, '--users'), { message: `invalid --users "${text}": expected a whole number >= 1` }, text)
+  }
+  assert.deepEqual(detailsOf(() => parseCount('0', '--users')), { flag: '--users' })
+  assert.deepEqual(detailsOf(() => parseHeader('x')), { flag: '--header' })
+  assert.equal(parsePositive('1.25', '--rate'), 1.25)
+  assert.equal(parseThreshold('p99.95<5').percentile, 99.95)
+  assert.deepEqual(parseWait('between:12,20.75'), { kind: 'between', min: 12, max: 20.75 })
+  for (const text of ['0', '1.5', 'x', '', '-2']) {
+    assert.throws(() => parseCount(text, '--users'), { name: 'UsageError', message: `invalid --users "${text}": expected a whole number >= 1` }, text)
+  }
+  assert.throws(() => parseCount(2.5, '--processes', 1), { message: 'invalid --processes "2.5": expected a whole number >= 1' })
+  assert.throws(() => parseCount(0, '--processes', 1), { message: 'invalid --processes "0": expected a whole number >= 1' })
+  assert.equal(parsePositive('0.5', '--rate'), 0.5)
+  assert.equal(parsePositive(' 20 ', '--rate'), 20)
+  assert.equal(parsePositive(1e-3, '--rate'), 1e-3)
+  for (const value of ['0', '-1', 'x', '1e3', '', 0, -1, Infinity, Number.NaN]) {
+    assert.throws(() => parsePositive(value, '--timeout'), { name: 'UsageError', message: `invalid --timeout "${value}": expected a number > 0` }, String(value))
+  }
+  assert.deepEqual(detailsOf(() => parsePositive('0', '--timeout')), { flag: '--timeout' })
+})
+
+test('parseDuration and parseWait: the other spellings', () => {
+  assert.equal(parseDuration('2m30s'), 150)
+  assert.equal(parseDuration(' 1.5h '), 5400)
+  assert.equal(parseDuration('1m500ms'), 60.5)
+  assert.equal(parseDuration('1.25m'), 75)
+  assert.equal(parseDuration(' 30s '), 30)
+  assert.throws(() => parseDuration('5 m', '--ramp'), { name: 'UsageError', message: 'invalid --ramp "5 m": expected a duration like 30s, 5m, 1h30m or 90 (seconds)' })
+  assert.deepEqual(detailsOf(() => parseDuration('x', '--ramp')), { flag: '--ramp' })
+  assert.deepEqual(parseWait(' none '), { kind: 'none' })
+  assert.deepEqual(parseWait('between:1.25,2'), { kind: 'between', min: 1.25, max: 2 })
+  for (const text of ['between:1x,2', 'between:x1,2', 'between:1,2,3', 'between:1.,2']) {
+    assert.throws(() => parseWait(text), { name: 'UsageError', message: `invalid --wait "${text}": between takes two numbers of seconds, MIN,MAX (e.g. between:1,2)` }, text)
+  }
+  assert.throws(() => parseWait(':1'), { message: 'invalid --wait ":1": unknown wait "": expected between, constant, throughput, pacing or none' })
+  assert.deepEqual(detailsOf(() => parseWait('x')), { flag: '--wait' })
+  assert.deepEqual(parseWait(' 0 '), { kind: 'none' })
+  assert.deepEqual(parseWait('constant_throughput:0.5'), { kind: 'throughput', perSecond: 0.5 })
+  assert.deepEqual(parseWait('pacing:3'), { kind: 'pacing', seconds: 3 })
+  assert.deepEqual(parseWait(' between : 1 , 2.5 '), { kind: 'between', min: 1, max: 2.5 })
+  assert.deepEqual(parseWait('between:2,2'), { kind: 'between', min: 2, max: 2 })
+  assert.throws(() => parseWait('constant:x'), { message: 'invalid --wait "constant:x": constant takes one number of seconds (e.g. constant:1)' })
+  assert.throws(() => parseWait('pacing:'), { message: 'invalid --wait "pacing:": pacing takes one number of seconds (e.g. pacing:3)' })
+  assert.throws(() => parseWait('constant_pacing:1,2'), { message: 'invalid --wait "constant_pacing:1,2": pacing takes one number of seconds (e.g. pacing:3)' })
+  assert.throws(() => parseWait('between:1,-2'), { message: 'invalid --wait "between:1,-2": between takes two numbers of seconds, MIN,MAX (e.g. between:1,2)' })
+  assert.throws(() => parseWait('throughput:'), { message: 'invalid --wait "throughput:": throughput takes a positive number of tasks per second per user (e.g. throughput:2)' })
 })

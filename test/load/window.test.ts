@@ -85,3 +85,38 @@ test('a slice of a streamed run keeps its seconds\' TTFT and ITL exactly, its to
   const all = evaluateThresholds(whole, ['ttft_max<700', 'goodput>=5'].map(parseThreshold))
   assert.deepEqual(all.map((o) => o.passed), [false, false])
 })
+
+test("a slice's generator figures come from its own seconds: CPU average and peak, saturated only after two seconds in a row above 90%, peak RSS", () => {
+  const slice = (cpu: Array<number | undefined>, rss: Array<number | undefined> = []) => {
+    const whole = run([])
+    whole.history.forEach((p, i) => {
+      p.cpuPercent = cpu[i]
+      p.rssBytes = rss[i]
+    })
+    return resultOfWindows(whole, 102, 106).generator
+  }
+  // Seconds 3-6 of the run are the slice (indexes 2-5).
+  assert.deepEqual(slice([99, 99, 50, 95, 95, 50], [9e9, 1, 5e8, 7e8, 6e8, 2e8]),
+    { processes: 1, cpuPercentAvg: (50 + 95 + 95 + 50) / 4, cpuPercentMax: 95, rssMaxBytes: 7e8, saturated: true })
+  assert.equal(slice([99, 99, 95, 50, 95, 50]).saturated, false, 'never two in a row')
+  assert.equal(slice([0, 0, 90, 90, 90, 90]).saturated, false, '90% is not above 90%')
+  assert.equal(slice([99, 99, 99, 40, 91, 91]).saturated, true)
+  assert.deepEqual(slice([]), { processes: 1, cpuPercentAvg: 0, cpuPercentMax: 0, rssMaxBytes: 0, saturated: false })
+  assert.deepEqual(slice([1, 1, undefined, 20, undefined, 40]).cpuPercentAvg, 30, 'seconds without a CPU reading are left out')
+})
+
+test("a slice's mean, its end, its one endpoint's histogram, and what it does not keep", () => {
+  const whole = run([])
+  const part = resultOfWindows(whole, 102, 106)
+  // Seconds 3-6 answered in 30-39, 40-49, 50-59 and 60-69 ms: a mean of 49.5 ms, to the histograms' precision.
+  assert.ok(Math.abs(part.aggregated.meanMs - 49.5) <= 0.05, String(part.aggregated.meanMs))
+  assert.equal(part.endedAt, 106_000)
+  assert.equal(part.durationSec, 4)
+  assert.deepEqual(Object.keys(part.histograms), ['Aggregated', 'POST /score'])
+  assert.equal(part.histograms['POST /score'], part.histograms.Aggregated)
+  assert.deepEqual([part.exceptions, part.dropped, part.abandoned], [[], 0, 0])
+  // A slice after the last second: no windows, the users of the last second before it.
+  const after = resultOfWindows(whole, 106, 110)
+  assert.deepEqual([after.history.length, after.aggregated.requests, after.usersAtStart, after.endedAt, after.durationSec], [0, 0, 5, 106_000, 0.001])
+  assert.equal(after.aggregated.maxMs, 0)
+})

@@ -2,7 +2,6 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseCount, parseDuration, parseHeader, parsePositive, parseThreshold, parseWait, waitSeconds } from '../../src/load/index.js'
 import { UsageError } from '../../src/errors.js'
-
 import { arrivalTime, arrivalsBy } from '../../src/load/open.js'
 import { shares, splitPlan } from '../../src/load/processes.js'
 import { resolveOptions } from '../../src/load/options.js'

@@ -83,7 +83,7 @@ const badFlags: [string[], string][] = [
 ]
 
 test('each bad flag exits 2 with a message naming it', async () => {
-  // Run a few at a time: each is a Node process with tsx.
+  // Run a few at a time: each is a Node process.
   for (let i = 0; i < badFlags.length; i += 4) {
     await Promise.all(badFlags.slice(i, i + 4).map(async ([args, message]) => {
       const r = await runCli(['mock', '--port', '0', ...args], { env: { MIN_WAIT_TIME_SEC: '', MAX_WAIT_TIME_SEC: '' } })

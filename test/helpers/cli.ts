@@ -87,3 +87,18 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 30
     })
   })
 }
+
+/**
+ * Checks each case of a table, `limit` at a time: a case is mostly a CLI process starting, so four share
+ * the two cores better than one after another. Throws the first failure in the table's order, once every
+ * case has finished (no process is left running past the test).
+ */
+export async function eachCase<T>(cases: readonly T[], check: (c: T) => Promise<void>, limit = 4): Promise<void> {
+  const failures = new Map<number, unknown>()
+  let next = 0
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < cases.length; i = next++) await check(cases[i]!).catch((err: unknown) => failures.set(i, err))
+  }
+  await Promise.all(Array.from({ length: limit }, lane))
+  if (failures.size) throw failures.get(Math.min(...failures.keys()))
+}

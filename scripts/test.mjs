@@ -6,6 +6,8 @@
 // neighbour on the other core changes nothing it asserts. Then every other file, one at a time: the
 // timing of loopback servers, CLI processes and load runs must not share the machine with another file.
 // A file without the mark runs alone, so a new one is on the safe side until it is marked.
+// Each phase is a run of its own with its own summary: a --test-reporter-destination file is written by
+// each in turn and keeps the last one's report; stdout (`npm test > file`) keeps both.
 import { spawnSync } from 'node:child_process'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'

@@ -37,6 +37,7 @@ export const CONTRACTS = {
   'executor/types.ts': 'what running a compiled flow looks like from outside: types only',
   'serve/command.ts': "`floodgate serve`: it imports only what each path runs, so a cluster primary loads no fastify, flow or pool code",
   'serve/options.ts': 'the serve options and their defaults, read by the CLI without loading the server',
+  'ui/options.ts': "the --ui flags' defaults and checks, read by the CLI without loading the page's server (fastify, esbuild) unless --ui is given",
   'report/load/charts.ts': "the load charts' ECharts options, plain data with no Node imports: the report renders them and the live page's browser script (ui/client, bundled by esbuild) draws the same ones",
   'report/escape.ts': "escapeHtml with no Node imports, for the reports and the live page's browser script (ui/client)",
   'report/bench/data.ts': 'the files a bench run saves (src/bench writes them, the bench report reads them back): types and a version',

@@ -5,13 +5,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { loadFlow } from '../src/executor/index.js'
 import { loadBenchConfig } from '../src/bench/config.js'
-import { repoRoot } from './helpers/cli.js'
+import { cliCommand, repoRoot } from './helpers/cli.js'
 import { freePort } from './helpers/ports.js'
 import { READY, serve, stop } from './serve/cli-helpers.js'
 import { fixture } from './serve/helpers.js'
@@ -114,26 +114,14 @@ test("every yaml block of README.md parses, and the flow, node, connections and 
   assert.deepEqual(Object.fromEntries(kinds), { bench: 1, dag: 1, flex: 1, nodes: 1, connections: 1 })
 })
 
-/**
- * A folder holding `floodgate`, as `npm link` puts it on the PATH: the built CLI when the build is
- * up to date (`npm test` builds first), else the CLI from source.
- */
+/** A folder holding `floodgate`, as `npm link` puts it on the PATH. */
 function floodgateOnPath(): string {
   const bin = tempDir('fg-readme-bin-')
   const script = join(bin, 'floodgate')
-  const built = join(repoRoot, 'dist/cli/main.js')
-  const command = existsSync(built) && statSync(built).mtimeMs >= newestSource()
-    ? `"${process.execPath}" "${join(repoRoot, 'bin/floodgate.js')}"`
-    : `"${process.execPath}" --import "${import.meta.resolve('tsx')}" "${join(repoRoot, 'test/helpers/cli-entry.ts')}"`
+  const command = [process.execPath, ...cliCommand].map((a) => `"${a}"`).join(' ')
   writeFileSync(script, `#!/bin/sh\nexec ${command} "$@"\n`)
   chmodSync(script, 0o755)
   return bin
-}
-
-function newestSource(): number {
-  return readdirSync(join(repoRoot, 'src'), { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .reduce((newest, entry) => Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs), 0)
 }
 
 interface BlockRun {

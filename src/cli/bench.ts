@@ -7,7 +7,8 @@ import { interruptedExitCode, onStopSignal, untilStopSignal, type StopSignal } f
 import { parseCount, parseDuration, parsePositive } from '../load/index.js'
 import { ProgressPrinter, runBench, type RunBenchOptions } from '../bench/index.js'
 import { fmtRate, terminalReport } from '../report/index.js'
-import { BenchSession, startUiServer, uiOptions, type UiFlags, type UiServer } from '../ui/index.js'
+import type { BenchSession, UiServer } from '../ui/index.js'
+import { uiOptions, type UiFlags } from '../ui/options.js'
 import {
   calibrationLine, DEFAULT_BUDGET_SEC, findingLines, loadText, progressLine, runBenchCapacity, StepPrinter, stepLine,
   type BenchCapacityOptions
@@ -95,10 +96,13 @@ export function registerBench(program: Command): void {
       }
       const printer = new ProgressPrinter()
       let pageStopped = false
-      const session = ui ? new BenchSession(`Floodgate bench: ${file ?? 'the study'}`, () => { pageStopped = true; stop() }) : null
+      let session: BenchSession | null = null
       let server: UiServer | null = null
-      if (ui && session) {
-        server = await startUiServer(ui, session)
+      if (ui) {
+        // The page's server (fastify, esbuild) loads only for --ui: a bench without it starts sooner.
+        const page = await import('../ui/index.js')
+        session = new page.BenchSession(`Floodgate bench: ${file ?? 'the study'}`, () => { pageStopped = true; stop() })
+        server = await page.startUiServer(ui, session)
         session.publish = server.publish
         process.stdout.write(uiBanner(server.url, ui.tokenGenerated))
       }

@@ -6,12 +6,12 @@ import type { Command } from 'commander'
 import { FloodgateError, messageOf, ThresholdError } from '../errors.js'
 import { parseCount, parseDuration, parseHeader, parsePositive } from '../load/index.js'
 import { interruptedExitCode, onStopSignal, untilStopSignal, type StopSignal } from '../process/index.js'
-import { uiOptions, type UiFlags } from '../ui/index.js'
+import { uiOptions, type UiFlags } from '../ui/options.js'
 import {
   calibrationLine, DEFAULT_BUDGET_SEC, findingLines, loadText, progressLine, resolveCapacity, runCapacity, StepPrinter, stepLine,
   type BenchCapacitySettings, type CapacityLoadFlags, type CapacityOptions, type CapacityRun
 } from '../capacity/index.js'
-import { openCapacityPage, type CapacityPage } from './capacity-ui.js'
+import type { CapacityPage } from './capacity-ui.js'
 import { addUiFlags } from './ui-flags.js'
 
 interface Flags extends UiFlags {
@@ -102,7 +102,8 @@ async function runCommand(file: string | undefined, f: Flags): Promise<void> {
     if (ui) {
       // Every flag and the bench file are checked before the page opens (the search checks them again).
       const { plan } = resolveCapacity(options)
-      page = await openCapacityPage(ui, `Floodgate capacity: ${options.target ?? plan.name}`, unit, budget, () => {
+      // The page's server (fastify, esbuild) loads only for --ui: a search without it starts sooner.
+      page = await (await import('./capacity-ui.js')).openCapacityPage(ui, `Floodgate capacity: ${options.target ?? plan.name}`, unit, budget, () => {
         if (controller.signal.aborted) return
         pageStopped = true
         process.stderr.write('\nstopped from the live page: stopping the running step (what was found is kept and written)...\n')

@@ -11,9 +11,8 @@ import {
 } from '../load/index.js'
 import { applyShard, CPU_WARNING, parseArrival, parseBurstiness, parseShard, parseStreamMode } from '../load/index.js'
 import { finalReport, liveLine, writeLlmCsv, writeLoadHtml, writeLocustCsv } from '../report/index.js'
-import { uiOptions, type UiFlags } from '../ui/index.js'
+import { uiOptions, type UiFlags } from '../ui/options.js'
 import { addUiFlags } from './ui-flags.js'
-import { runLoadUi } from './load-ui.js'
 
 /** The command's flags as commander gives them (exported for tests of their checks). */
 export interface Flags extends UiFlags {
@@ -167,7 +166,8 @@ async function runCommand(url: string | undefined, f: Flags): Promise<void> {
   const jsonl = f.progress === 'jsonl'
   const thresholds: Threshold[] = f.threshold.map(parseThreshold)
   const ui = uiOptions(f)
-  if (ui) return runLoadUi(url, f, ui, thresholds, { optionsOf, tickPrinter, writeOutputs })
+  // The page's server (fastify, esbuild) loads only for --ui: a plain run and a usage error start sooner.
+  if (ui) return (await import('./load-ui.js')).runLoadUi(url, f, ui, thresholds, { optionsOf, tickPrinter, writeOutputs })
   const options = optionsOf(url, f)
   const out = (s: string) => process.stdout.write(s)
   const log = (s: string) => (jsonl ? process.stderr : process.stdout).write(`${s}\n`)

@@ -16,7 +16,6 @@ export interface BatchFlags {
   resume?: string
 }
 
-export const DEFAULT_CONCURRENCY = 16
 /** Pool run slots of a batch of a flow with sync tools, unless --threads says: one per line at once, up to this. */
 const MAX_DEFAULT_THREADS = 16
 

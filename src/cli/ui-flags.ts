@@ -1,6 +1,6 @@
 // The --ui flags, registered the same way on every command that serves the live page (load, bench, capacity).
 import type { Command } from 'commander'
-import { DEFAULT_UI_HOST, DEFAULT_UI_PORT } from '../ui/index.js'
+import { DEFAULT_UI_HOST, DEFAULT_UI_PORT } from '../ui/options.js'
 
 export function addUiFlags(command: Command, what: string): Command {
   return command

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCli, spawnCli } from '../helpers/cli.js'
+import { eachCase, runCli, spawnCli } from '../helpers/cli.js'
 import { exited } from '../serve/cli-helpers.js'
 import type { Summary } from '../../src/batch/index.js'
 
@@ -109,11 +109,11 @@ test('bad data files name the line; a mapping naming a missing column says which
     [['--data', 'data.jsonl', '--column-mapping', 'question=${run.outputs.answer}'], 'floodgate: --column-mapping question=${run.outputs.answer}: ${run.outputs.answer} is not supported: a value is ${data.<column>} or a constant (${run.outputs...} needs a referenced run, which floodgate run has not)'],
     [['--data', 'data.jsonl', '--column-mapping', 'ms=fast'], 'floodgate: --column-mapping ms=fast: input "ms" is int, expected an integer']
   ]
-  for (const [args, expected] of cases) {
+  await eachCase(cases, async ([args, expected]) => {
     const r = await runCli(['run', '.', ...args, '--out', join(dir, 'runs', 'x')], { cwd: dir })
     assert.equal(r.stderr.trim(), expected)
     assert.equal(r.code, 2)
-  }
+  })
   // No mapping, no default, but a same-name column in some lines: those lines run, the others fail naming the input.
   const r = await runCli(['run', '.', '--data', 'data.jsonl', '--out', 'runs/same-name'], { cwd: dir })
   assert.equal(r.code, 1, r.stderr)

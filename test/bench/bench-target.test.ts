@@ -33,16 +33,18 @@ test('floodgate bench --target URL loads an already running service and reports 
 })
 
 test('bad flags are usage errors naming the flag', async () => {
-  const target = await runCli(['bench', '--target', 'ftp://x'])
+  const [target, users, only, file] = await Promise.all([
+    runCli(['bench', '--target', 'ftp://x']),
+    runCli(['bench', '--users', 'many']),
+    runCli(['bench', '--only', 'nope']),
+    runCli(['bench', 'missing.yaml'])
+  ])
   assert.equal(target.code, 2)
   assert.equal(target.stderr, 'floodgate: invalid --target "ftp://x": expected an http(s) URL such as http://127.0.0.1:8080/score\n')
-  const users = await runCli(['bench', '--users', 'many'])
   assert.equal(users.code, 2)
   assert.equal(users.stderr, 'floodgate: invalid --users "many": expected a whole number >= 1\n')
-  const only = await runCli(['bench', '--only', 'nope'])
   assert.equal(only.code, 2)
   assert.match(only.stderr, /^floodgate: --only: unknown variant "nope" \(variants: test-mock, static-sync, /)
-  const file = await runCli(['bench', 'missing.yaml'])
   assert.equal(file.code, 2)
   assert.match(file.stderr, /^floodgate: missing\.yaml: cannot read the bench file: ENOENT/)
 })

@@ -1,6 +1,7 @@
 // The search's bracketing and bisection on a simulated server whose capacity each test sets: a step
 // passes when its load is at most the capacity, its margin grows like a latency past a knee. No real
 // waiting: the simulated clock advances by one step's length per step.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { searchCapacity, WIDE_MARGIN, type SearchOutcome, type SearchSettings, type StepPurpose, type StepRunner, type StepVerdict } from '../../src/capacity/search.js'

@@ -1,5 +1,6 @@
 // A step's statistics leave its ramp out: only the whole history windows after spawn + settle and up to
 // the run time count, with exact percentiles from their histograms; the SLOs are judged on them.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { stepFigures } from '../../src/capacity/steady.js'

@@ -1,4 +1,5 @@
 // The CLI registers (and so imports) only the command it runs; help and anything else get every command.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { buildProgram } from '../../src/cli/main.js'

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { runCli } from '../helpers/cli.js'
+import { eachCase, runCli } from '../helpers/cli.js'
 import { dagYaml, flowDir, mockServer } from '../flow/helpers/fixture.js'
 
 const ECHO_FLOW = dagYaml(`outputs:
@@ -63,12 +63,12 @@ test('usage errors exit 2 with the message on stderr', async (t) => {
     [['--threads', '0'], 'floodgate: --threads 0: expected a positive integer\n'],
     [['--timeout', 'soon'], 'floodgate: --timeout soon: expected a number of seconds > 0\n']
   ]
-  for (const [args, stderr] of cases) {
+  await eachCase(cases, async ([args, stderr]) => {
     const r = await runCli(['run', dir, ...args])
     assert.equal(r.code, 2, args.join(' '))
     assert.equal(r.stderr, stderr)
     assert.equal(r.stdout, '')
-  }
+  })
   const missing = await runCli(['run'])
   assert.equal(missing.code, 2)
   assert.match(missing.stderr, /missing required argument 'flow-dir'/)

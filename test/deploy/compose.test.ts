@@ -94,7 +94,7 @@ test('the one-shot load has the bench load profile, writes to ./reports and neve
   assert.equal(readCompose({ TARGET: 'static-sync' }).services.load.command[1], 'http://static-sync:8080/score')
 })
 
-/** A compose service's command run from source on a free loopback port; resolves with its URL. */
+/** A compose service's command run on a free loopback port; resolves with its URL. */
 async function start(args: string[], env: Record<string, string>, stop: ChildProcess[]): Promise<string> {
   const local = args.map((a, i) => (args[i - 1] === '--host' ? '127.0.0.1' : args[i - 1] === '--port' ? '0' : a))
   const child = spawnCli(local, { env })

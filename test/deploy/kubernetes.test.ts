@@ -1,5 +1,6 @@
 // deploy/kubernetes: every manifest valid against the Kubernetes schemas (kubernetes-models), no unknown
 // field, and the pieces fit: probes, ports, drain time, autoscaling target, the sharded load Job.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'

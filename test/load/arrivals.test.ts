@@ -1,5 +1,6 @@
 // The open loop's schedule on its own: how many arrivals are due by a time, and when the n-th is due,
 // for a fixed rate and for linear ramps, checked against values worked out by hand.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { arrivalTime, arrivalsBy } from '../../src/load/open.js'

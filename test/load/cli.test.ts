@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
-import { runCli, spawnCli, waitForLine } from '../helpers/cli.js'
+import { eachCase, runCli, spawnCli, waitForLine } from '../helpers/cli.js'
 import { startServer, unusedPort } from './helpers/server.js'
 import { flowDir } from '../flow/helpers/fixture.js'
 import { startServer as startServe } from '../../src/serve/server.js'
@@ -22,27 +22,33 @@ async function usage(args: string[], message: string): Promise<void> {
 }
 
 test('bad input: each is a usage error naming the flag', async () => {
-  await usage(['not a url'], 'invalid URL "not a url": expected an absolute http:// or https:// URL like http://127.0.0.1:8080/score')
-  await usage(['ftp://127.0.0.1/x'], 'invalid URL "ftp://127.0.0.1/x": only http:// and https:// are supported')
-  await usage(['http://127.0.0.1:1/', '--wait', 'between:2'], 'invalid --wait "between:2": between takes two numbers of seconds, MIN,MAX (e.g. between:1,2)')
-  await usage(['http://127.0.0.1:1/', '--wait', 'soon'], 'invalid --wait "soon": expected between:MIN,MAX, constant:S, throughput:R, pacing:S or none')
-  await usage(['http://127.0.0.1:1/', '--run-time', 'forever'], 'invalid --run-time "forever": expected a duration like 30s, 5m, 1h30m or 90 (seconds)')
-  await usage(['http://127.0.0.1:1/', '--threshold', 'p95=<2000'], 'invalid --threshold "p95=<2000": expected METRIC OP VALUE, e.g. p95<2000, avg<1500, fail_ratio<0.01, rps>=200 (metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; streams: ttft_, itl_, tpot_, e2e_, ttfb_ with p50..p100, avg, min, max, and goodput, tokens_per_s; operators: < <= > >= ==)')
-  await usage(['http://127.0.0.1:1/', '--users', '0'], 'invalid --users "0": expected a whole number >= 1')
-  await usage(['http://127.0.0.1:1/', '--header', 'NoColon'], 'invalid --header "NoColon": expected "Name: value"')
-  await usage(['http://127.0.0.1:1/', '--ramp-to', '10'], '--ramp-to needs --rate (it ramps the open-loop rate)')
-  await usage(['http://127.0.0.1:1/', '--progress', 'xml'], 'invalid --progress "xml": the only format is jsonl')
+  const cases: Array<[string[], string]> = [
+    [['not a url'], 'invalid URL "not a url": expected an absolute http:// or https:// URL like http://127.0.0.1:8080/score'],
+    [['ftp://127.0.0.1/x'], 'invalid URL "ftp://127.0.0.1/x": only http:// and https:// are supported'],
+    [['http://127.0.0.1:1/', '--wait', 'between:2'], 'invalid --wait "between:2": between takes two numbers of seconds, MIN,MAX (e.g. between:1,2)'],
+    [['http://127.0.0.1:1/', '--wait', 'soon'], 'invalid --wait "soon": expected between:MIN,MAX, constant:S, throughput:R, pacing:S or none'],
+    [['http://127.0.0.1:1/', '--run-time', 'forever'], 'invalid --run-time "forever": expected a duration like 30s, 5m, 1h30m or 90 (seconds)'],
+    [['http://127.0.0.1:1/', '--threshold', 'p95=<2000'], 'invalid --threshold "p95=<2000": expected METRIC OP VALUE, e.g. p95<2000, avg<1500, fail_ratio<0.01, rps>=200 (metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; streams: ttft_, itl_, tpot_, e2e_, ttfb_ with p50..p100, avg, min, max, and goodput, tokens_per_s; operators: < <= > >= ==)'],
+    [['http://127.0.0.1:1/', '--users', '0'], 'invalid --users "0": expected a whole number >= 1'],
+    [['http://127.0.0.1:1/', '--header', 'NoColon'], 'invalid --header "NoColon": expected "Name: value"'],
+    [['http://127.0.0.1:1/', '--ramp-to', '10'], '--ramp-to needs --rate (it ramps the open-loop rate)'],
+    [['http://127.0.0.1:1/', '--progress', 'xml'], 'invalid --progress "xml": the only format is jsonl']
+  ]
+  await eachCase(cases, ([args, message]) => usage(args, message))
 })
 
 test('bad input: body file missing, or not JSON with a JSON content-type', async () => {
   const missing = join(tmp, 'missing.json')
-  await usage(['http://127.0.0.1:1/', '--body-file', missing], `--body-file ${missing}: file not found`)
   const bad = join(tmp, 'bad.json')
   writeFileSync(bad, '{"question": ')
-  await usage(['http://127.0.0.1:1/', '--body-file', bad, '--header', 'content-type: application/json'],
-    `--body-file ${bad}: not valid JSON (content-type is application/json): ${errorOf('{"question": ')}`)
-  await usage(['http://127.0.0.1:1/', '--body', 'nope', '--header', 'Content-Type: application/json'],
-    `--body: not valid JSON (content-type is application/json): ${errorOf('nope')}`)
+  const cases: Array<[string[], string]> = [
+    [['http://127.0.0.1:1/', '--body-file', missing], `--body-file ${missing}: file not found`],
+    [['http://127.0.0.1:1/', '--body-file', bad, '--header', 'content-type: application/json'],
+      `--body-file ${bad}: not valid JSON (content-type is application/json): ${errorOf('{"question": ')}`],
+    [['http://127.0.0.1:1/', '--body', 'nope', '--header', 'Content-Type: application/json'],
+      `--body: not valid JSON (content-type is application/json): ${errorOf('nope')}`]
+  ]
+  await eachCase(cases, ([args, message]) => usage(args, message))
 })
 
 function errorOf(text: string): string {

@@ -1,6 +1,7 @@
 // Goodput's SLO checks one request at a time (inclusive, TPOT 0 for one token, ITL = the longest gap),
 // and --threshold on the streaming figures: ttft_p99, itl_p50, e2e_avg, goodput, tokens_per_s, with
 // their values worked out from requests recorded by hand.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { LlmRecorder, type FinishedStream } from '../../src/load/llm-recorder.js'

@@ -1,6 +1,7 @@
 // mergeResults field by field on small hand-made results: the config (what adds up, what is the first's),
 // endpoints seen by only some generators, histories that start at different seconds or lack window
 // histograms, errors and exceptions, and the generator's figures.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Recorder } from '../../src/load/recorder.js'

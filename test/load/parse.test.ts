@@ -1,3 +1,4 @@
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseCount, parseDuration, parseHeader, parsePositive, parseThreshold, parseWait, waitSeconds } from '../../src/load/index.js'

@@ -1,6 +1,7 @@
 // The fast path's response reader on exact bytes: every response read whole, split at every byte and
 // byte by byte gives the same head, body and end; http-parser-js (autocannon's parser) reads the same
 // bytes as the reference for status and body; each malformed input is a ParseError with its code.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { HTTPParser } from 'http-parser-js'

@@ -1,6 +1,7 @@
 // The statistics against figures computed by hand (see helpers/hand-made.ts), not against themselves:
 // the recorder's totals, percentiles, rates and per-second windows, and mergeResults on shards of the
 // same run.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Recorder } from '../../src/load/recorder.js'

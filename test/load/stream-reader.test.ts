@@ -2,6 +2,7 @@
 // their times out. What counts as content (OpenAI chunks, floodgate serve's fields, plain events), what
 // never does (role-only, empty, usage-only chunks, comments, [DONE]), CRLF, error events and UTF-8
 // split across chunks. Cut streams and real timing are in stream-timing.test.ts.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { StreamReader } from '../../src/load/stream-reader.js'

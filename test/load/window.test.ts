@@ -1,5 +1,6 @@
 // resultOfWindows: a run cut to some of its seconds. Counts come from the windows, never from the whole
 // run: 503s from the running count of refusals, other failures keep their kind only when the run had one.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Recorder } from '../../src/load/recorder.js'

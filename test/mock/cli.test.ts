@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
 import type { ChildProcess } from 'node:child_process'
-import { runCli, spawnCli, waitForLine } from '../helpers/cli.js'
+import { eachCase, runCli, spawnCli, waitForLine } from '../helpers/cli.js'
 import type { MockStatsSnapshot } from '../../src/mock/index.js'
 import { get, post } from './helpers/mock.js'
 
@@ -83,15 +83,12 @@ const badFlags: [string[], string][] = [
 ]
 
 test('each bad flag exits 2 with a message naming it', async () => {
-  // Run a few at a time: each is a Node process with tsx.
-  for (let i = 0; i < badFlags.length; i += 4) {
-    await Promise.all(badFlags.slice(i, i + 4).map(async ([args, message]) => {
-      const r = await runCli(['mock', '--port', '0', ...args], { env: { MIN_WAIT_TIME_SEC: '', MAX_WAIT_TIME_SEC: '' } })
-      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
-      assert.equal(r.stderr, `floodgate: ${message}\n`)
-      assert.equal(r.stdout, '')
-    }))
-  }
+  await eachCase(badFlags, async ([args, message]) => {
+    const r = await runCli(['mock', '--port', '0', ...args], { env: { MIN_WAIT_TIME_SEC: '', MAX_WAIT_TIME_SEC: '' } })
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
+    assert.equal(r.stderr, `floodgate: ${message}\n`)
+    assert.equal(r.stdout, '')
+  })
 })
 
 test('a bad MIN_WAIT_TIME_SEC exits 2 naming the variable', async () => {

@@ -1,4 +1,5 @@
 // Stop signals and the one exit-code rule (src/process/signals.ts), on this very process.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { interruptedExitCode, onStopSignal, untilStopSignal, type StopSignal } from '../../src/process/index.js'

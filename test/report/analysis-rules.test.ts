@@ -1,6 +1,7 @@
 // The analysis rule by rule, on small synthetic runs whose figures are worked out by hand: the windows
 // it measures in, CPU and memory per process group, the pool, each kind of error, and the exact text of
 // every verdict in its variants (what is said when a measurement is missing, and at each threshold).
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { encodeHistogram, newHistogram } from '../../src/load/histogram.js'

@@ -1,3 +1,4 @@
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { encodeHistogram, newHistogram } from '../../src/load/histogram.js'

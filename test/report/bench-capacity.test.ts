@@ -1,6 +1,7 @@
 // `floodgate bench --capacity` adds a "capacity within SLO" column to the comparison, read from each
 // variant's capacity/<variant>/capacity.json; without searches the table is as before; a capacity.json
 // that is not one is refused with the file and the field.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'

@@ -1,5 +1,6 @@
 // The bench's streaming analysis on synthetic runs: TTFT and ITL added over the floor (median and p99),
 // each verdict on its side of its limit, with the figures quoted in its sentence; no floor; failures.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { LlmRecorder } from '../../src/load/llm-recorder.js'

@@ -2,6 +2,7 @@
 // event-loop delay (else "degraded" with the reason), answered and refused requests/s apart, the admission
 // control's intended shedding not painted as a failure, one generated sentence per variant, the reference
 // figures labelled with their provenance, and both formats in the same order.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'

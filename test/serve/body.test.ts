@@ -1,3 +1,4 @@
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseScoreBody } from '../../src/serve/body.js'

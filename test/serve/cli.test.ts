@@ -34,10 +34,12 @@ for (const workers of ['1', '2']) {
 }
 
 test('bad flag values exit 2 naming the flag', async () => {
-  const r = await runCli(['serve', fixture('wait'), '--workers', '0'])
+  const [r, env] = await Promise.all([
+    runCli(['serve', fixture('wait'), '--workers', '0']),
+    runCli(['serve', fixture('wait'), '--port', '0'], { env: { PROMPTFLOW_WORKER_NUM: 'many' } })
+  ])
   assert.equal(r.code, 2)
   assert.match(r.stderr, /--workers <n>.*expected a whole number of at least 1, got "0"/)
-  const env = await runCli(['serve', fixture('wait'), '--port', '0'], { env: { PROMPTFLOW_WORKER_NUM: 'many' } })
   assert.equal(env.code, 2)
   assert.match(env.stderr, /^floodgate: environment variable PROMPTFLOW_WORKER_NUM must be a whole number of at least 1, got "many"$/m)
 })

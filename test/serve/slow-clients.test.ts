@@ -5,10 +5,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
 import { spawn } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Client } from 'undici'
-import { repoRoot, waitForLine } from '../helpers/cli.js'
+import { cliCommand, repoRoot, waitForLine } from '../helpers/cli.js'
 import { READY, stop } from './cli-helpers.js'
 import { call, fixture, score, serveFixture } from './helpers.js'
 
@@ -78,8 +77,7 @@ const FLOOD = 1100
 const OPEN_FILES = 256
 
 test(`a slow-header flood of ${FLOOD} connections against a server limited to ${OPEN_FILES} open files: normal requests keep succeeding`, async (t) => {
-  const entry = fileURLToPath(new URL('../helpers/cli-entry.ts', import.meta.url))
-  const args = ['--import', 'tsx', entry, 'serve', fixture('wait'), '--port', '0', '--workers', '1', '--log-level', 'warn', '--header-timeout', '4']
+  const args = [...cliCommand, 'serve', fixture('wait'), '--port', '0', '--workers', '1', '--log-level', 'warn', '--header-timeout', '4']
   const quoted = [process.execPath, ...args].map((a) => `'${a}'`).join(' ')
   const child = spawn('sh', ['-c', `ulimit -n ${OPEN_FILES} && exec ${quoted}`], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
   t.after(() => stop(child))

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { request } from 'node:http'
 import { join } from 'node:path'
-import { runCli } from '../helpers/cli.js'
+import { eachCase, runCli } from '../helpers/cli.js'
 import { startCollector, type ReceivedSpan } from '../helpers/otlp.js'
 import { freePort } from '../helpers/ports.js'
 import { completion, fakeLlm, llmFlow, sendJson } from '../llm/helpers/servers.js'
@@ -308,11 +308,11 @@ test('a bad --trace is a usage error (exit 2) in run, batch runs and serve, befo
     [['run', dir, '--data', join(dir, 'data.jsonl'), '--trace', 'otlp=127.0.0.1:4318'], `floodgate: --trace otlp=127.0.0.1:4318: the collector URL needs its scheme: otlp=http://127.0.0.1:4318 ${example}`],
     [['serve', dir, '--port', '0', '--trace', 'otlp=grpc://127.0.0.1:4317'], `floodgate: --trace otlp=grpc://127.0.0.1:4317: the collector URL must be http:// or https:// ${example}`]
   ]
-  for (const [args, expected] of cases) {
+  await eachCase(cases, async ([args, expected]) => {
     const r = await runCli(args)
     assert.equal(r.stderr.trim(), expected)
     assert.equal(r.code, 2)
-  }
+  })
 })
 
 test('a bad --trace-protocol or OTLP protocol variable is a usage error (exit 2) in run, batch runs and serve, before anything runs', async (t) => {
@@ -325,12 +325,12 @@ test('a bad --trace-protocol or OTLP protocol variable is a usage error (exit 2)
     [['serve', dir, '--port', '0', ...trace], { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/xml' }, `floodgate: OTEL_EXPORTER_OTLP_PROTOCOL=http/xml: expected ${expected}`],
     [['serve', dir, '--port', '0', '--trace-protocol', 'http/json'], {}, 'floodgate: --trace-protocol http/json: it says how traces are sent; give --trace otlp=<collector URL> too']
   ]
-  for (const [args, env, message] of cases) {
+  await eachCase(cases, async ([args, env, message]) => {
     const r = await runCli(args, { env: { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: '', OTEL_EXPORTER_OTLP_PROTOCOL: '', ...env } })
     assert.equal(r.stderr.trim(), message)
     assert.equal(r.code, 2)
     assert.equal(r.stdout, '')
-  }
+  })
 })
 
 test('--trace-protocol http/json, and OTEL_EXPORTER_OTLP_PROTOCOL=http/json, send JSON; by default protobuf', async (t) => {

@@ -1,6 +1,7 @@
 // Streaming figures merged exactly: the same streams recorded by 3 shards and by 1 single run give, once
 // merged, the single run's TTFT/ITL/TPOT/E2E distributions, tokens, goodput, per-second history and
 // PREFIX_llm_stats.csv. And an old (version 1) result file still loads, merges and re-reports.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'

@@ -1,4 +1,5 @@
 // --shard I/N: its syntax, and that N shards add up to exactly the requested load.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { applyShard, formatShard, parseShard, type Shard } from '../../../src/load/shard.js'

@@ -4,6 +4,7 @@
 // interruption end it. search.test.ts checks what the search finds; this file checks how, so that a
 // changed factor or bound that still finds the capacity (in more steps) is caught too. Every expected
 // load below is worked out by hand from the rule it names (src/capacity/search.ts; README, `floodgate capacity`).
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { searchCapacity, type SearchOutcome, type SearchSettings, type StepPurpose, type StepRunner, type StepVerdict } from '../../src/capacity/search.js'

@@ -2,6 +2,7 @@
 // figures a step cannot judge, and turns each outcome into the margin the search interpolates on
 // (negative inside the bound, positive past it, in units of the bound or of the headroom over the
 // service time). Pure: outcomes are written by hand.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { UsageError } from '../../src/errors.js'

@@ -1,6 +1,7 @@
 // A measured quantity of many requests: exact count, sum, min and max beside the HDR histogram, added
 // without loss, read back from a result, and its statistics scaled (microseconds to ms); and the
 // --threshold evaluation of every metric and operator on a result written by hand.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Distribution, distributionStats, percentileOf } from '../../src/load/distribution.js'

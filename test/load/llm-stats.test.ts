@@ -2,6 +2,7 @@
 // output tokens came from, the busiest whole second, and the flat fields that become
 // PREFIX_llm_stats.csv's columns and --json's llmStats. Streams are recorded by hand through the load
 // generator's own LlmRecorder.
+// test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { LlmRecorder, type FinishedStream } from '../../src/load/llm-recorder.js'

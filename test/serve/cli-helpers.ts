@@ -23,8 +23,15 @@ export async function serve(args: string[], env: Record<string, string> = {}, no
   let output = ''
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
-  const m = await waitForLine(child, READY, 60_000)
-  return { child, url: m[1], output: () => output }
+  try {
+    const m = await waitForLine(child, READY, 60_000)
+    return { child, url: m[1], output: () => output }
+  } catch (err) {
+    // A server that never says it is ready is stopped here: left running, it would hold the test file
+    // open until the test runner's own timeout instead of failing now.
+    await stop(child)
+    throw err
+  }
 }
 
 export function stop(child: ChildProcess): Promise<unknown> {

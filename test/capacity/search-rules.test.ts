@@ -116,13 +116,11 @@ test('without a usable margin line it bisects: the geometric middle of a bracket
 })
 
 test('an aim inside the bracket is where it interpolates; one outside it is ignored', async () => {
-  const inside = scripted([-0.5, 0.3])
-  await searchCapacity(inside, settings({ aim: (load) => (load === 200 ? 170 : null) }))
+  const inside = await search([-0.5, 0.3], { aim: (load) => (load === 200 ? 170 : null) })
   assert.deepEqual(inside.steps, [[100, 'probe'], [200, 'grow'], [170, 'interpolate']])
   // Outside means at or beyond either end: the margin line's 163 then, not the aim held 10% inside.
   for (const aim of [250, 200, 100, 50]) {
-    const outside = scripted([-0.5, 0.3])
-    await searchCapacity(outside, settings({ aim: (load) => (load === 200 ? aim : null) }))
+    const outside = await search([-0.5, 0.3], { aim: (load) => (load === 200 ? aim : null) })
     assert.deepEqual(outside.steps.at(-1), [163, 'interpolate'], `aim ${aim}`)
   }
 })
@@ -130,25 +128,22 @@ test('an aim inside the bracket is where it interpolates; one outside it is igno
 test('an aim that is not a positive finite load is no aim', async () => {
   // A pass 5% inside the bound grows by 1.25 without an aim; any of these aims taken would say otherwise.
   for (const aim of [0, -5, Number.NaN, Infinity, undefined]) {
-    const runner = scripted([-0.05])
-    await searchCapacity(runner, settings({ aim: () => aim as number }))
-    assert.deepEqual(runner.steps.at(-1), [125, 'grow'], `aim ${aim}`)
+    const { steps } = await search([-0.05], { aim: () => aim as number })
+    assert.deepEqual(steps.at(-1), [125, 'grow'], `aim ${aim}`)
   }
 })
 
 test('descending with an aim: by at least 1.1 and at most 4', async () => {
   for (const [aim, expected] of [[500, 500], [100, 250], [990, 909]] as const) {
-    const runner = scripted([0.3])
-    await searchCapacity(runner, settings({ first: 1000, aim: () => aim }))
-    assert.deepEqual(runner.steps.at(-1), [expected, 'descend'], `aim ${aim}`)
+    const { steps } = await search([0.3], { first: 1000, aim: () => aim })
+    assert.deepEqual(steps.at(-1), [expected, 'descend'], `aim ${aim}`)
   }
 })
 
 test('growing with an aim: by at least 1.1 and at most 2', async () => {
   for (const [aim, expected] of [[150, 150], [105, 110], [900, 200]] as const) {
-    const runner = scripted([-0.5])
-    await searchCapacity(runner, settings({ aim: () => aim }))
-    assert.deepEqual(runner.steps.at(-1), [expected, 'grow'], `aim ${aim}`)
+    const { steps } = await search([-0.5], { aim: () => aim })
+    assert.deepEqual(steps.at(-1), [expected, 'grow'], `aim ${aim}`)
   }
 })
 
@@ -163,24 +158,20 @@ test('a descent that rounds back onto the failing load goes to the lowest; a gro
 
 test('a bracket within the tolerance (5% included) ends with the passing end confirmed', async () => {
   // [100, 150] with an aim at 105; failing there leaves [100, 105]: 5%, narrow enough.
-  const runner = scripted([-0.2, 0.3, 0.01, -0.2])
-  const out = await searchCapacity(runner, settings({ aim: (load) => (load === 150 ? 105 : null) }))
-  assert.deepEqual(runner.steps, [[100, 'probe'], [150, 'grow'], [105, 'interpolate'], [100, 'confirm']])
+  const { steps, out } = await search([-0.2, 0.3, 0.01, -0.2], { aim: (load) => (load === 150 ? 105 : null) })
+  assert.deepEqual(steps, [[100, 'probe'], [150, 'grow'], [105, 'interpolate'], [100, 'confirm']])
   assert.equal(out.stopReason, 'converged')
   assert.deepEqual([out.capacity, out.firstFailing, out.confirmed], [100, 105, true])
 })
 
 test('rates keep three significant digits below 1,000; users are whole and at least 1', async () => {
   for (const [first, expected] of [[48.3456, 48.3], [0.123456, 0.123], [7.77777, 7.78], [1234.4, 1234]] as const) {
-    const runner = scripted([])
-    await searchCapacity(runner, settings({ unit: 'rps', lowest: 0.1, first }))
-    assert.deepEqual(runner.steps, [[expected, 'probe']], `rate ${first}`)
+    const { steps } = await search([], { unit: 'rps', lowest: 0.1, first })
+    assert.deepEqual(steps, [[expected, 'probe']], `rate ${first}`)
   }
-  const users = scripted([])
-  await searchCapacity(users, settings({ first: 0.3 }))
+  const users = await search([], { first: 0.3 })
   assert.deepEqual(users.steps, [[1, 'probe']])
-  const capped = scripted([])
-  await searchCapacity(capped, settings({ first: 50_000 }))
+  const capped = await search([], { first: 50_000 })
   assert.deepEqual(capped.steps, [[10_000, 'probe']])
 })
 

@@ -5,17 +5,11 @@
 // test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { UsageError } from '../../src/errors.js'
 import { isLatencyBound, latencyBoundMs, margin, parseSlo, worstSlo } from '../../src/capacity/slo.js'
 import type { ThresholdOutcome } from '../../src/load/index.js'
 
 function usageError(text: string, message: string): void {
-  assert.throws(() => parseSlo(text), (err: unknown) => {
-    assert.ok(err instanceof UsageError, `${text}: ${String(err)}`)
-    assert.equal(err.message, message)
-    assert.deepEqual(err.details, { flag: '--slo' })
-    return true
-  })
+  assert.throws(() => parseSlo(text), { name: 'UsageError', message, details: { flag: '--slo' } }, text)
 }
 
 test('--slo: the threshold grammar, its errors naming --slo', () => {

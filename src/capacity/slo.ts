@@ -10,14 +10,7 @@ const PER_SECOND_STREAM = new Set(['ttft', 'itl'])
 
 /** One --slo: a threshold of `floodgate load`, the message naming --slo. */
 export function parseSlo(text: string): Threshold {
-  let t: Threshold
-  try {
-    t = parseThreshold(text)
-  } catch (err) {
-    // One parser for both flags; only the flag's name in its message differs.
-    if (err instanceof UsageError) throw new UsageError(err.message.replace(/^invalid --threshold /, 'invalid --slo '), { flag: '--slo' })
-    throw err
-  }
+  const t = parseThreshold(text, { flag: '--slo', streams: [...PER_SECOND_STREAM] })
   if (t.metric === 'stream' && !PER_SECOND_STREAM.has(t.stream!.metric)) {
     throw new UsageError(`invalid --slo "${text}": a step is judged on its steady seconds, and ${t.stream!.metric === 'e2el' ? 'e2e' : t.stream!.metric} is kept ` +
       'for a whole run only; SLOs on streams: ttft_ and itl_ (p50..p100, avg, min, max), goodput, tokens_per_s', { flag: '--slo' })

@@ -164,7 +164,7 @@ async function runCommand(url: string | undefined, f: Flags): Promise<void> {
     throw new UsageError(`invalid --progress "${f.progress}": the only format is jsonl`, { flag: '--progress' })
   }
   const jsonl = f.progress === 'jsonl'
-  const thresholds: Threshold[] = f.threshold.map(parseThreshold)
+  const thresholds: Threshold[] = f.threshold.map((text) => parseThreshold(text))
   const ui = uiOptions(f)
   // The page's server (fastify, esbuild) loads only for --ui: a plain run and a usage error start sooner.
   if (ui) return (await import('./load-ui.js')).runLoadUi(url, f, ui, thresholds, { optionsOf, tickPrinter, writeOutputs })

@@ -107,16 +107,25 @@ function streamThreshold(name: string): { metric: StreamThresholdMetric; stat: '
   return { metric, stat: 'percentile', percentile: stat === 'med' || stat === 'median' ? 50 : Number(stat!.slice(1)) }
 }
 
+/** Who parses a threshold: the flag its errors name, and the stream figures that flag takes. */
+export interface ThresholdFlag {
+  flag: string
+  streams: readonly string[]
+}
+
+const THRESHOLD_FLAG: ThresholdFlag = { flag: '--threshold', streams: ['ttft', 'itl', 'tpot', 'e2e', 'ttfb'] }
+
 /**
  * "p95<2000", "p99<=3000", "avg<1500", "fail_ratio<0.01", "rps>=200", "failures==0"; streams:
  * "ttft_p99<800", "itl_p50<30", "e2e_avg<5000", "goodput>10" (req/s), "tokens_per_s>500". Times in ms ("2s" works too).
+ * `by` names another flag that takes this grammar (capacity's --slo); it refuses what `streams` leaves out itself.
  */
-export function parseThreshold(text: string): Threshold {
+export function parseThreshold(text: string, by: ThresholdFlag = THRESHOLD_FLAG): Threshold {
   const m = THRESHOLD.exec(String(text))
-  const bad = (why: string) => new UsageError(`invalid --threshold "${text}": ${why}`, { flag: '--threshold' })
+  const bad = (why: string) => new UsageError(`invalid ${by.flag} "${text}": ${why}`, { flag: by.flag })
   if (!m) {
     throw bad('expected METRIC OP VALUE, e.g. p95<2000, avg<1500, fail_ratio<0.01, rps>=200 ' +
-      '(metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; streams: ttft_, itl_, tpot_, e2e_, ttfb_ with p50..p100, avg, min, max, ' +
+      `(metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; streams: ${by.streams.map((s) => s + '_').join(', ')} with p50..p100, avg, min, max, ` +
       'and goodput, tokens_per_s; operators: < <= > >= ==)')
   }
   const [, name, op, raw, unit] = m

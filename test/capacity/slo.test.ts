@@ -18,8 +18,11 @@ test('--slo: the threshold grammar, its errors naming --slo', () => {
   assert.deepEqual(parseSlo('itl_avg<=50').stream, { metric: 'itl', stat: 'avg' })
   assert.equal(parseSlo('goodput>0.9').metric, 'goodput')
   usageError('p99<x', 'invalid --slo "p99<x": expected METRIC OP VALUE, e.g. p95<2000, avg<1500, fail_ratio<0.01, rps>=200 ' +
-    '(metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; streams: ttft_, itl_, tpot_, e2e_, ttfb_ with ' +
+    '(metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; streams: ttft_, itl_ with ' +
     'p50..p100, avg, min, max, and goodput, tokens_per_s; operators: < <= > >= ==)')
+  usageError('p0<5', 'invalid --slo "p0<5": percentile 0 is outside 0 < p <= 100')
+  usageError('ttft_p101<5', 'invalid --slo "ttft_p101<5": percentile 101 is outside 0 < p <= 100')
+  usageError('rps<5%', 'invalid --slo "rps<5%": "%" applies to fail_ratio only')
 })
 
 test('--slo refuses the stream figures kept for a whole run only, naming each as the user knows it', () => {

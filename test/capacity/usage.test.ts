@@ -31,7 +31,7 @@ test('each bad input names its flag and value', async () => {
   const cases: [string | undefined, Partial<Flags>, string][] = [
     [undefined, { target: T }, 'capacity needs an SLO: give --slo, e.g. --slo p99<1500 (the threshold syntax of floodgate load; repeatable)'],
     [undefined, { target: T, slo: ['p99<<3'] }, 'invalid --slo "p99<<3": expected METRIC OP VALUE, e.g. p95<2000, avg<1500, fail_ratio<0.01, rps>=200 ' +
-      '(metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; streams: ttft_, itl_, tpot_, e2e_, ttfb_ with p50..p100, avg, min, max, ' +
+      '(metrics: p50..p100, avg, min, max, med, fail_ratio, rps, failures; streams: ttft_, itl_ with p50..p100, avg, min, max, ' +
       'and goodput, tokens_per_s; operators: < <= > >= ==)'],
     [undefined, { target: T, slo: ['p99<1s', 'rps<5s'] }, 'invalid --slo "rps<5s": "s" is a time unit but rps is not a time'],
     [undefined, { target: T, slo: ['p99<500'], mode: 'fast' }, 'invalid --mode "fast": expected users or rate'],

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path'
 import { parse, YAMLParseError } from 'yaml'
 import { yamlMessage } from '../flow/index.js'
 import { ConfigError, messageOf } from '../errors.js'
+import { MAX_TIMER_SECONDS, MAX_TIMER_TEXT } from '../timer-limit.js'
 import { Fields, type Obj } from './fields.js'
 import { parseDuration, parseSlo, parseWait } from '../load/index.js'
 import type { BenchConfig, LoadProfile, ServiceConfig, ServiceOptions, VariantConfig } from './config-types.js'
@@ -25,7 +26,7 @@ export const DEFAULT_LOAD: LoadProfile = {
 
 type OptionCheck = (f: Fields, path: string, value: unknown) => string | number
 
-const nonNegative: OptionCheck = (f, p, v) => f.nonNegativeNumber(p, v)
+const seconds: OptionCheck = (f, p, v) => f.seconds(p, v)
 const fraction: OptionCheck = (f, p, v) => f.fraction(p, v)
 const positiveInt: OptionCheck = (f, p, v) => f.positiveInt(p, v)
 const nonNegativeInt: OptionCheck = (f, p, v) => f.nonNegativeInt(p, v)
@@ -33,14 +34,14 @@ const nonNegativeInt: OptionCheck = (f, p, v) => f.nonNegativeInt(p, v)
 /** The options of `floodgate mock` / `floodgate serve` that bench.yaml may set, with their checks. */
 const OPTIONS: Record<'mock' | 'serve', Record<string, OptionCheck>> = {
   mock: {
-    min_wait: nonNegative, max_wait: nonNegative, seed: (f, p, v) => f.intBetween(p, v, 0, 2 ** 32 - 1),
+    min_wait: seconds, max_wait: seconds, seed: (f, p, v) => f.intBetween(p, v, 0, 2 ** 32 - 1),
     latency: (f, p, v) => f.oneOf(p, v, ['fixed', 'uniform', 'normal', 'lognormal']), workers: positiveInt,
     error_rate: fraction, error_status: (f, p, v) => f.intBetween(p, v, 100, 599), reset_rate: fraction, hang_rate: fraction,
-    ttft: nonNegative, tokens_per_sec: (f, p, v) => f.positiveNumber(p, v)
+    ttft: seconds, tokens_per_sec: (f, p, v) => f.positiveNumber(p, v)
   },
   serve: {
     workers: positiveInt, threads: positiveInt, max_concurrency: nonNegativeInt, queue: nonNegativeInt,
-    timeout: (f, p, v) => f.positiveNumber(p, v),
+    timeout: (f, p, v) => f.seconds(p, v, true),
     log_level: (f, p, v) => f.oneOf(p, v, ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
   }
 }
@@ -60,7 +61,8 @@ function readLoad(f: Fields, path: string, raw: unknown): Partial<LoadProfile> {
   if (o.users !== undefined) out.users = f.positiveInt(`${path}.users`, o.users)
   if (o.spawn_rate !== undefined) out.spawnRate = f.positiveNumber(`${path}.spawn_rate`, o.spawn_rate)
   if (o.run_time !== undefined) {
-    out.runTimeSec = parsed(() => parseDuration(String(o.run_time))) ?? f.expect(`${path}.run_time`, 'a duration such as 60s, 5m or 1h', o.run_time)
+    out.runTimeSec = parsed(() => parseDuration(String(o.run_time), '--run-time', Infinity)) ?? f.expect(`${path}.run_time`, 'a duration such as 60s, 5m or 1h', o.run_time)
+    if (out.runTimeSec > MAX_TIMER_SECONDS) f.expect(`${path}.run_time`, `at most ${MAX_TIMER_TEXT}`, o.run_time)
   }
   if (o.wait !== undefined) {
     out.wait = (parsed(() => parseWait(String(o.wait))) && String(o.wait)) || f.expect(`${path}.wait`, 'between:MIN,MAX, constant:S, throughput:R, pacing:S or none', o.wait)
@@ -75,13 +77,13 @@ function readLoad(f: Fields, path: string, raw: unknown): Partial<LoadProfile> {
   }
   if ('body' in o) out.body = o.body === null ? undefined : o.body
   if (o.headers !== undefined) out.headers = f.stringMap(`${path}.headers`, o.headers)
-  if (o.warmup !== undefined) out.warmup = f.nonNegativeInt(`${path}.warmup`, o.warmup)
-  if (o.timeout !== undefined) out.timeoutSec = f.positiveNumber(`${path}.timeout`, o.timeout)
+  if (o.warmup !== undefined) out.warmup = f.intBetween(`${path}.warmup`, o.warmup, 0, MAX_TIMER_SECONDS)
+  if (o.timeout !== undefined) out.timeoutSec = f.seconds(`${path}.timeout`, o.timeout, true)
   if (o.slo !== undefined) {
     out.slo = f.stringList(`${path}.slo`, o.slo)
     for (const [i, text] of out.slo.entries()) if (!parsed(() => parseSlo(text))) f.expect(`${path}.slo[${i}]`, 'an SLO such as ttft<500, itl<50, tpot<40 or e2e<5000 (ms)', text)
   }
-  if (o.drain !== undefined) out.drainSec = f.nonNegativeNumber(`${path}.drain`, o.drain)
+  if (o.drain !== undefined) out.drainSec = f.seconds(`${path}.drain`, o.drain)
   return out
 }
 

@@ -2,6 +2,7 @@
 // names the file, the field's path and the value at fault: `bench.yaml: variants[2].serve.workers:
 // expected a positive integer, got "x"`.
 import { ConfigError } from '../errors.js'
+import { MAX_TIMER_SECONDS, MAX_TIMER_TEXT } from '../timer-limit.js'
 
 export type Obj = Record<string, unknown>
 
@@ -46,6 +47,13 @@ export class Fields {
   nonNegativeNumber(path: string, value: unknown): number {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) this.expect(path, 'a number >= 0', value)
     return value as number
+  }
+
+  /** Seconds a timer waits: >= 0 (> 0 when `positive`), and no longer than a timer holds. */
+  seconds(path: string, value: unknown, positive = false): number {
+    const n = positive ? this.positiveNumber(path, value) : this.nonNegativeNumber(path, value)
+    if (n > MAX_TIMER_SECONDS) this.expect(path, `at most ${MAX_TIMER_TEXT}`, value)
+    return n
   }
 
   fraction(path: string, value: unknown): number {

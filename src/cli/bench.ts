@@ -4,7 +4,7 @@
 import type { Command } from 'commander'
 import { UsageError } from '../errors.js'
 import { interruptedExitCode, onStopSignal, untilStopSignal, type StopSignal } from '../process/index.js'
-import { parseCount, parseDuration, parsePositive } from '../load/index.js'
+import { parseCount, parseDuration, parseRate } from '../load/index.js'
 import { ProgressPrinter, runBench, type RunBenchOptions } from '../bench/index.js'
 import { fmtRate, terminalReport } from '../report/index.js'
 import type { BenchSession, UiServer } from '../ui/index.js'
@@ -40,7 +40,7 @@ export function benchOptions(file: string | undefined, flags: Flags): RunBenchOp
   if (file !== undefined) options.file = file
   if (flags.out !== undefined) options.out = flags.out
   if (flags.users !== undefined) options.users = parseCount(flags.users, '--users')
-  if (flags.spawnRate !== undefined) options.spawnRate = parsePositive(flags.spawnRate, '--spawn-rate')
+  if (flags.spawnRate !== undefined) options.spawnRate = parseRate(flags.spawnRate, '--spawn-rate')
   if (flags.runTime !== undefined) options.runTimeSec = parseDuration(flags.runTime, '--run-time')
   if (flags.target !== undefined) {
     if (!URL.canParse(flags.target) || !/^https?:$/.test(new URL(flags.target).protocol)) {

@@ -4,7 +4,7 @@
 // was found is written first). With --ui, Stop on the page counts as Ctrl-C (130), as for bench --ui.
 import type { Command } from 'commander'
 import { FloodgateError, messageOf, ThresholdError } from '../errors.js'
-import { parseCount, parseDuration, parseHeader, parsePositive } from '../load/index.js'
+import { parseCount, parseDuration, parseHeader, parseRate, parseSeconds } from '../load/index.js'
 import { interruptedExitCode, onStopSignal, untilStopSignal, type StopSignal } from '../process/index.js'
 import { uiOptions, type UiFlags } from '../ui/options.js'
 import {
@@ -45,7 +45,7 @@ export function searchOptions(f: SearchFlags): BenchCapacitySettings {
   const options: BenchCapacitySettings = { slo: f.slo }
   if (f.mode !== undefined) options.mode = f.mode as CapacityOptions['mode']
   if (f.maxUsers !== undefined) options.maxUsers = parseCount(f.maxUsers, '--max-users')
-  if (f.maxRate !== undefined) options.maxRate = parsePositive(f.maxRate, '--max-rate')
+  if (f.maxRate !== undefined) options.maxRate = parseRate(f.maxRate, '--max-rate')
   if (f.stepTime !== undefined) options.stepTimeSec = parseDuration(f.stepTime, '--step-time')
   if (f.budget !== undefined) options.budgetSec = parseDuration(f.budget, '--budget')
   return options
@@ -70,7 +70,7 @@ export function capacityOptions(file: string | undefined, f: Flags): CapacityOpt
   if (f.header.length) load.headers = Object.fromEntries(f.header.map(parseHeader))
   if (f.name !== undefined) load.name = f.name
   if (f.wait !== undefined) load.wait = f.wait
-  if (f.timeout !== undefined) load.timeoutSec = parsePositive(f.timeout, '--timeout')
+  if (f.timeout !== undefined) load.timeoutSec = parseSeconds(f.timeout, '--timeout')
   if (f.processes !== undefined) load.processes = parseCount(f.processes, '--processes')
   if (f.maxInFlight !== undefined) load.maxInFlight = parseCount(f.maxInFlight, '--max-in-flight')
   if (f.requestSlo?.length) load.requestSlo = f.requestSlo

@@ -6,7 +6,7 @@ import type { Command } from 'commander'
 import { ThresholdError, UsageError } from '../errors.js'
 import { interruptedExitCode, onStopSignal, type StopSignal } from '../process/index.js'
 import {
-  evaluateThresholds, parseCount, parseDuration, parseHeader, parsePositive, parseThreshold, runLoad,
+  evaluateThresholds, parseCount, parseDuration, parseHeader, parseRate, parseSeconds, parseThreshold, runLoad,
   type LoadOptions, type LoadResult, type LoadTick, type Threshold
 } from '../load/index.js'
 import { applyShard, CPU_WARNING, parseArrival, parseBurstiness, parseShard, parseStreamMode } from '../load/index.js'
@@ -69,12 +69,12 @@ export function toOptions(url: string | undefined, f: Flags): LoadOptions {
   if (f.bodyFile !== undefined) options.bodyFile = f.bodyFile
   if (f.name) options.name = f.name
   if (f.users !== undefined) options.users = parseCount(f.users, '--users')
-  if (f.spawnRate !== undefined) options.spawnRate = parsePositive(f.spawnRate, '--spawn-rate')
+  if (f.spawnRate !== undefined) options.spawnRate = parseRate(f.spawnRate, '--spawn-rate')
   if (f.wait !== undefined) options.wait = f.wait
-  if (f.rate !== undefined) options.rate = parsePositive(f.rate, '--rate')
-  if (f.rampTo !== undefined) options.rampTo = parsePositive(f.rampTo, '--ramp-to')
+  if (f.rate !== undefined) options.rate = parseRate(f.rate, '--rate')
+  if (f.rampTo !== undefined) options.rampTo = parseRate(f.rampTo, '--ramp-to')
   if (f.maxInFlight !== undefined) options.maxInFlight = parseCount(f.maxInFlight, '--max-in-flight')
-  if (f.timeout !== undefined) options.timeoutSec = parsePositive(f.timeout, '--timeout')
+  if (f.timeout !== undefined) options.timeoutSec = parseSeconds(f.timeout, '--timeout')
   if (f.processes !== undefined) options.processes = f.processes === 'auto' ? availableParallelism() : parseCount(f.processes, '--processes')
   if (f.scenario) options.scenario = f.scenario
   // Without --users, Locust's spawn rate default (1/s) would make the ramp the whole run: start them at once.

@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { epochNow } from '../clock.js'
 import { FloodgateError, InputError, UsageError } from '../errors.js'
+import { MAX_TIMER_SECONDS, MAX_TIMER_TEXT } from '../timer-limit.js'
 import { attributeFault, loadFlow, parseInputArgs, readOutputs, type CompiledFlow, type FaultKind, type RunResult, type RunTrace } from '../executor/index.js'
 import { inexactJsonNumber } from '../flow/index.js'
 import { hasStream } from '../flow/stream.js'
@@ -31,6 +32,7 @@ function seconds(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined
   const s = Number(text)
   if (text.trim() === '' || !Number.isFinite(s) || s <= 0) throw new UsageError(`${flag} ${text}: expected a number of seconds > 0`, { flag })
+  if (s > MAX_TIMER_SECONDS) throw new UsageError(`${flag} ${text}: longer than ${MAX_TIMER_TEXT}`, { flag })
   return Math.round(s * 1000)
 }
 

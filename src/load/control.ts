@@ -2,7 +2,7 @@
 // spawn rate of the closed loop and scenarios, or the open loop's rate. The runner attaches the driver
 // when the run starts; every accepted change is kept as a RunEvent, written into the result.
 import { UsageError } from '../errors.js'
-import { parseCount, parsePositive } from './parse.js'
+import { parseCount, parseRate } from './parse.js'
 import type { HistoryPoint, RunEvent } from './result.js'
 
 export type LoadChange = { users: number; spawnRate: number } | { rate: number }
@@ -30,11 +30,11 @@ export class LoadControl {
     let change: LoadChange
     if (this.mode === 'open') {
       if (values.rate === undefined) throw new UsageError('this run is an open loop (--rate): change its rate, not its users', { field: 'rate' })
-      change = { rate: parsePositive(values.rate as number | string, 'rate') }
+      change = { rate: parseRate(values.rate as number | string, 'rate') }
     } else {
       if (values.users === undefined) throw new UsageError('this run is a closed loop: change its users (and spawn rate), not a rate', { field: 'users' })
       const users = parseCount(values.users as number | string, 'users', 0)
-      change = { users, spawnRate: parsePositive((values.spawnRate ?? Math.max(1, users)) as number | string, 'spawn rate') }
+      change = { users, spawnRate: parseRate((values.spawnRate ?? Math.max(1, users)) as number | string, 'spawn rate') }
     }
     return this.applyChange(change, by)!
   }

@@ -2,7 +2,7 @@
 // options, body buffer, parsed wait). Every bad value throws a UsageError naming its flag.
 import { existsSync, readFileSync } from 'node:fs'
 import { UsageError } from '../errors.js'
-import { parseCount, parseDuration, parsePositive, parseWait, type WaitSpec } from './parse.js'
+import { parseCount, parseDuration, parseRate, parseSeconds, parseWait, type WaitSpec } from './parse.js'
 import type { LoadConfig } from './result.js'
 import { openAiTarget, resolveStreaming, type StreamingOptions, type StreamingPlan } from './llm-options.js'
 
@@ -120,7 +120,7 @@ export function resolveOptions(options: LoadOptions, idOffset = 0): Plan {
   if (!/^[A-Z]+$/.test(method)) throw new UsageError(`invalid --method "${options.method}"`, { flag: '--method' })
   const path = `${url.pathname}${url.search}`
   const runTimeSec = options.runTime === undefined ? DEFAULT_RUN_TIME_SEC
-    : typeof options.runTime === 'number' ? parsePositive(options.runTime, '--run-time') : parseDuration(options.runTime)
+    : typeof options.runTime === 'number' ? parseSeconds(options.runTime, '--run-time') : parseDuration(options.runTime)
   const waitText = options.wait ?? 'none'
   const wait = parseWait(waitText)
   const open = options.rate !== undefined
@@ -136,15 +136,15 @@ export function resolveOptions(options: LoadOptions, idOffset = 0): Plan {
     name: options.name ?? path,
     mode: open ? 'open' : 'closed',
     users,
-    spawnRate: parsePositive(options.spawnRate ?? 1, '--spawn-rate'),
+    spawnRate: parseRate(options.spawnRate ?? 1, '--spawn-rate'),
     runTimeSec,
     wait: waitText,
-    timeoutSec: parsePositive(options.timeoutSec ?? DEFAULT_TIMEOUT_SEC, '--timeout'),
+    timeoutSec: parseSeconds(options.timeoutSec ?? DEFAULT_TIMEOUT_SEC, '--timeout'),
     processes: parseCount(options.processes ?? 1, '--processes')
   }
   if (open) {
-    config.rate = parsePositive(options.rate as number, '--rate')
-    if (options.rampTo !== undefined) config.rampTo = parsePositive(options.rampTo, '--ramp-to')
+    config.rate = parseRate(options.rate as number, '--rate')
+    if (options.rampTo !== undefined) config.rampTo = parseRate(options.rampTo, '--ramp-to')
     config.maxInFlight = parseCount(options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, '--max-in-flight')
   }
   if (options.scenario) config.scenario = options.scenario

@@ -1,6 +1,7 @@
 // Parsers for the load command's value syntaxes. Each throws a UsageError naming the flag, so the CLI
 // exits 2 with a message the user can act on; the library functions reuse them for the same checks.
 import { UsageError } from '../errors.js'
+import { MAX_TIMER_SECONDS, MAX_TIMER_TEXT } from '../timer-limit.js'
 
 export type WaitSpec =
   | { kind: 'between'; min: number; max: number }
@@ -31,8 +32,8 @@ export interface Threshold {
 const DURATION_PART = /(\d+(?:\.\d+)?)(ms|h|m|s)?/y
 const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 }
 
-/** "90" (seconds), "90s", "5m", "1h30m", "1.5s", "500ms" -> seconds. Like Locust's --run-time, plus fractions. */
-export function parseDuration(text: string, flag = '--run-time'): number {
+/** "90" (seconds), "90s", "5m", "1h30m", "1.5s", "500ms" -> seconds, at most `max` (what a timer holds). Like Locust's --run-time, plus fractions. */
+export function parseDuration(text: string, flag = '--run-time', max = MAX_TIMER_SECONDS): number {
   const source = String(text).trim()
   const bad = () =>
     new UsageError(`invalid ${flag} "${text}": expected a duration like 30s, 5m, 1h30m or 90 (seconds)`, { flag })
@@ -45,6 +46,7 @@ export function parseDuration(text: string, flag = '--run-time'): number {
     total += Number(m[1]) * UNIT_SECONDS[m[2] ?? 's']
   }
   if (!(total > 0) || !Number.isFinite(total)) throw bad()
+  if (total > max) throw new UsageError(`invalid ${flag} "${text}": longer than ${MAX_TIMER_TEXT}`, { flag })
   return total
 }
 
@@ -66,28 +68,35 @@ export function parseWait(text: string): WaitSpec {
   if (colon < 0) throw bad('expected between:MIN,MAX, constant:S, throughput:R, pacing:S or none')
   const kind = source.slice(0, colon).trim()
   const rest = source.slice(colon + 1)
+  const fits = (seconds: number, what: string) => {
+    if (seconds > MAX_TIMER_SECONDS) throw bad(`${what} is longer than ${MAX_TIMER_TEXT}`)
+  }
   switch (kind) {
     case 'between': {
       const n = numbers(rest, 2)
       if (!n) throw bad('between takes two numbers of seconds, MIN,MAX (e.g. between:1,2)')
       if (n[0] > n[1]) throw bad(`between's MIN (${n[0]}) is greater than its MAX (${n[1]})`)
+      fits(n[1], `a wait of ${n[1]} s`)
       return { kind: 'between', min: n[0], max: n[1] }
     }
     case 'constant': {
       const n = numbers(rest, 1)
       if (!n) throw bad('constant takes one number of seconds (e.g. constant:1)')
+      fits(n[0], `a wait of ${n[0]} s`)
       return { kind: 'constant', seconds: n[0] }
     }
     case 'throughput':
     case 'constant_throughput': {
       const n = numbers(rest, 1)
       if (!n || n[0] <= 0) throw bad('throughput takes a positive number of tasks per second per user (e.g. throughput:2)')
+      fits(1 / n[0], `one task every ${Math.round(1 / n[0])} s`)
       return { kind: 'throughput', perSecond: n[0] }
     }
     case 'pacing':
     case 'constant_pacing': {
       const n = numbers(rest, 1)
       if (!n) throw bad('pacing takes one number of seconds (e.g. pacing:3)')
+      fits(n[0], `a pacing of ${n[0]} s`)
       return { kind: 'pacing', seconds: n[0] }
     }
     default:
@@ -172,11 +181,25 @@ export function parseCount(text: string | number, flag: string, min = 1): number
   return n
 }
 
-/** A number > 0, for --spawn-rate, --rate, --ramp-to, --timeout (seconds). */
+/** A number > 0 (the rates and seconds below check their timer's limit too). */
 export function parsePositive(text: string | number, flag: string): number {
   const n = typeof text === 'number' ? text : /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN
   if (!(n > 0) || !Number.isFinite(n)) {
     throw new UsageError(`invalid ${flag} "${text}": expected a number > 0`, { flag })
   }
+  return n
+}
+
+/** Seconds > 0 that a timer waits, for --timeout. */
+export function parseSeconds(text: string | number, flag: string): number {
+  const n = parsePositive(text, flag)
+  if (n > MAX_TIMER_SECONDS) throw new UsageError(`invalid ${flag} "${text}": longer than ${MAX_TIMER_TEXT}`, { flag })
+  return n
+}
+
+/** A rate > 0 per second whose gaps a timer waits, for --rate, --ramp-to and --spawn-rate. */
+export function parseRate(text: string | number, flag: string): number {
+  const n = parsePositive(text, flag)
+  if (1 / n > MAX_TIMER_SECONDS) throw new UsageError(`invalid ${flag} "${text}": one every ${Math.round(1 / n)} s is longer than ${MAX_TIMER_TEXT}`, { flag })
   return n
 }

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { resolve } from 'node:path'
 import { Client, type Dispatcher } from 'undici'
 import { ConfigError } from '../errors.js'
+import { MAX_TIMER_SECONDS } from '../timer-limit.js'
 import { MeasuredRequest, clientOptions } from './measured-request.js'
 import { chatBody } from './openai.js'
 import type { ChatMessage } from './prompts.js'
@@ -151,7 +152,8 @@ class User implements ScenarioUser {
         this.sleepTimer = undefined
         done()
       }
-      this.sleepTimer = setTimeout(this.wake, seconds * 1000)
+      // A run lasts at most as long as a timer holds, so a longer sleep is one until the run stops.
+      this.sleepTimer = setTimeout(this.wake, Math.min(seconds, MAX_TIMER_SECONDS) * 1000)
     })
   }
 

@@ -1,6 +1,7 @@
 // Options of the mock server, their defaults, and the one validation shared by `startMock` and the CLI.
 // Messages name the CLI flag: options and flags map one to one (errorRate <-> --error-rate).
 import { UsageError } from '../errors.js'
+import { MAX_TIMER_SECONDS, MAX_TIMER_TEXT } from '../timer-limit.js'
 
 export type LatencyKind = 'fixed' | 'uniform' | 'normal' | 'lognormal'
 export const latencyKinds: readonly LatencyKind[] = ['fixed', 'uniform', 'normal', 'lognormal']
@@ -76,8 +77,8 @@ function envSeconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
 export function validateMockOptions(o: MockOptions): void {
   if (typeof o.host !== 'string' || o.host === '') fail('--host', 'must be a host name or address', o.host)
   checkInteger('--port', o.port, 0, 65535)
-  checkNumber('--min-wait', o.minWait, 'a number of seconds >= 0', (n) => n >= 0)
-  checkNumber('--max-wait', o.maxWait, 'a number of seconds >= 0', (n) => n >= 0)
+  checkWait('--min-wait', o.minWait)
+  checkWait('--max-wait', o.maxWait)
   if (o.minWait > o.maxWait) {
     throw new UsageError(`--min-wait (${o.minWait}) must not exceed --max-wait (${o.maxWait}); set both`, { flag: '--min-wait' })
   }
@@ -94,10 +95,19 @@ export function validateMockOptions(o: MockOptions): void {
   }
   checkInteger('--error-status', o.errorStatus, 400, 599)
   checkInteger('--workers', o.workers, 1, 64)
-  checkNumber('--ttft', o.ttft, 'a number of seconds >= 0', (n) => n >= 0)
+  checkWait('--ttft', o.ttft)
   checkNumber('--tokens-per-sec', o.tokensPerSec, 'a number > 0', (n) => n > 0)
+  if (1 / o.tokensPerSec > MAX_TIMER_SECONDS) {
+    fail('--tokens-per-sec', `must be at least 1/${MAX_TIMER_SECONDS} (one token every ${Math.round(1 / o.tokensPerSec)} s is longer than ${MAX_TIMER_TEXT})`, o.tokensPerSec)
+  }
   checkInteger('--rate-limit', o.rateLimit, 0, 1_000_000)
   if (typeof o.model !== 'string' || o.model === '') fail('--model', 'must be a non-empty name', o.model)
+}
+
+/** Seconds the mock waits on a timer. */
+function checkWait(flag: string, value: unknown): void {
+  checkNumber(flag, value, 'a number of seconds >= 0', (n) => n >= 0)
+  if ((value as number) > MAX_TIMER_SECONDS) fail(flag, `must be at most ${MAX_TIMER_TEXT}`, value)
 }
 
 function checkRate(flag: string, value: unknown): void {

@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os'
 import { readFileSync } from 'node:fs'
 import { UsageError, messageOf } from '../errors.js'
+import { MAX_TIMER_SECONDS, MAX_TIMER_TEXT } from '../timer-limit.js'
 import { parseTraceFlag } from '../trace/index.js'
 
 export interface ServeOptions {
@@ -95,11 +96,11 @@ export function resolveServeOptions(options: ServeOptions, env: NodeJS.ProcessEn
   if (resolved.queue !== undefined) {
     check(Number.isInteger(resolved.queue) && resolved.queue >= 0, '--queue', resolved.queue, 'an integer of at least 0')
   }
-  check(Number.isFinite(resolved.timeoutSeconds) && resolved.timeoutSeconds >= 0, '--timeout', resolved.timeoutSeconds, 'a number of seconds, at least 0 (0 = none)')
+  checkSeconds(resolved.timeoutSeconds, 0, '--timeout', 'a number of seconds, at least 0 (0 = none)')
   check(Number.isInteger(resolved.bodyLimit) && resolved.bodyLimit >= 1, '--body-limit', resolved.bodyLimit, 'a number of bytes, at least 1')
-  check(Number.isFinite(resolved.graceSeconds) && resolved.graceSeconds >= 0, '--grace', resolved.graceSeconds, 'a number of seconds, at least 0')
-  check(Number.isFinite(resolved.headerTimeoutSeconds) && resolved.headerTimeoutSeconds >= 0, '--header-timeout', resolved.headerTimeoutSeconds, 'a number of seconds, at least 0 (0 = none)')
-  check(Number.isFinite(resolved.idleTimeoutSeconds) && resolved.idleTimeoutSeconds > 0, '--idle-timeout', resolved.idleTimeoutSeconds, 'a number of seconds above 0')
+  checkSeconds(resolved.graceSeconds, 0, '--grace', 'a number of seconds, at least 0')
+  checkSeconds(resolved.headerTimeoutSeconds, 0, '--header-timeout', 'a number of seconds, at least 0 (0 = none)')
+  checkSeconds(resolved.idleTimeoutSeconds, Number.MIN_VALUE, '--idle-timeout', 'a number of seconds above 0')
   if (resolved.maxConnections !== undefined) {
     check(Number.isInteger(resolved.maxConnections) && resolved.maxConnections >= 0, '--max-connections', resolved.maxConnections, 'an integer of at least 0 (0 = no cap)')
   }
@@ -155,4 +156,10 @@ function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
 
 function check(ok: boolean, flag: string, value: unknown, expected: string): void {
   if (!ok) throw new UsageError(`${flag} must be ${expected}, got ${JSON.stringify(value)}`, { flag })
+}
+
+/** Seconds a timer waits: at least `min`, and no longer than a timer holds. */
+function checkSeconds(value: number, min: number, flag: string, expected: string): void {
+  check(Number.isFinite(value) && value >= min, flag, value, expected)
+  if (value > MAX_TIMER_SECONDS) throw new UsageError(`${flag} must be at most ${MAX_TIMER_TEXT}, got ${JSON.stringify(value)}`, { flag })
 }

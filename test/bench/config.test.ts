@@ -46,6 +46,24 @@ test('each invalid field is named with its path and the value at fault', () => {
   rejects({ ...base(), load: { method: 'FETCH' } }, 'bench.yaml: load.method: expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, got "FETCH"')
 })
 
+test('durations longer than a Node.js timer holds are refused, naming the field', () => {
+  const limit = '2147483 s (24.8 days), the longest delay a Node.js timer holds'
+  rejects({ ...base(), load: { run_time: '1000h' } }, `bench.yaml: load.run_time: expected at most ${limit}, got "1000h"`)
+  rejects({ ...base(), load: { timeout: 3e6 } }, `bench.yaml: load.timeout: expected at most ${limit}, got 3000000`)
+  rejects({ ...base(), full: { drain: 2_147_484 } }, `bench.yaml: full.drain: expected at most ${limit}, got 2147484`)
+  rejects({ ...base(), load: { warmup: 3e6 } }, 'bench.yaml: load.warmup: expected an integer from 0 to 2147483, got 3000000')
+  const mock = base()
+  mock.services.mock.options.max_wait = 3e6
+  rejects(mock, `bench.yaml: services.mock.options.max_wait: expected at most ${limit}, got 3000000`)
+  const serve = base()
+  ;(serve.variants[1] as Record<string, unknown>).serve = { timeout: 2_147_484 }
+  rejects(serve, `bench.yaml: variants[1].serve.timeout: expected at most ${limit}, got 2147484`)
+  // The lower bounds keep their messages.
+  rejects({ ...base(), load: { timeout: 0 } }, 'bench.yaml: load.timeout: expected a positive number, got 0')
+  rejects({ ...base(), load: { drain: -1 } }, 'bench.yaml: load.drain: expected a number >= 0, got -1')
+  assert.equal(readBenchConfig({ ...base(), load: { run_time: '596h31m23s', timeout: 2_147_483 } }, 'bench.yaml', '/flows').load.runTimeSec, 2_147_483)
+})
+
 test('unknown fields, services and references are reported with what is known', () => {
   rejects({ ...base(), loads: {} }, 'bench.yaml: (top level).loads: unknown field (expected one of: name, services, load, full, variants)')
   const unknownTarget = base()

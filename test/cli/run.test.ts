@@ -61,7 +61,8 @@ test('usage errors exit 2 with the message on stderr', async (t) => {
     [['--inputs', '[1]'], 'floodgate: --inputs: expected a JSON object of input name to value\n'],
     [['--inputs', '{"n": "x"}'], `floodgate: input "n": expected int, got string (pass it with --input name=value or --inputs '<json>')\n`],
     [['--threads', '0'], 'floodgate: --threads 0: expected a positive integer\n'],
-    [['--timeout', 'soon'], 'floodgate: --timeout soon: expected a number of seconds > 0\n']
+    [['--timeout', 'soon'], 'floodgate: --timeout soon: expected a number of seconds > 0\n'],
+    [['--timeout', '2147484'], 'floodgate: --timeout 2147484: longer than 2147483 s (24.8 days), the longest delay a Node.js timer holds\n']
   ]
   await eachCase(cases, async ([args, stderr]) => {
     const r = await runCli(['run', dir, ...args])

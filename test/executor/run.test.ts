@@ -201,3 +201,15 @@ test('flex: a sync class runs on the pool, one instance per thread built from in
   assert.notEqual(outputs.threadId, 0)
   assert.equal(trace.nodes[0]!.ranOn, 'pool')
 })
+
+test('loadFlow refuses timeouts a timer cannot hold and bad thread counts, before it reads the folder', async () => {
+  const refused = (options: Parameters<typeof loadFlow>[1], field: string, message: string) =>
+    assert.rejects(loadFlow('no such folder', options), { name: 'UsageError', message, details: { field } }, message)
+  const limit = 'and at most 2147483000 (24.8 days, the longest delay a Node.js timer holds)'
+  await refused({ runTimeoutMs: 3e9 }, 'runTimeoutMs', `runTimeoutMs: expected milliseconds >= 0 (0 means none) ${limit}, got 3000000000`)
+  await refused({ nodeTimeoutMs: 2_147_483_001 }, 'nodeTimeoutMs', `nodeTimeoutMs: expected milliseconds >= 0 (0 means none) ${limit}, got 2147483001`)
+  await refused({ nodeTimeoutMs: -1 }, 'nodeTimeoutMs', `nodeTimeoutMs: expected milliseconds >= 0 (0 means none) ${limit}, got -1`)
+  await refused({ threads: 0 }, 'threads', 'threads: expected a positive integer, got 0')
+  // At the limit the options pass, and the folder is what fails.
+  await assert.rejects(loadFlow('no such folder', { runTimeoutMs: 2_147_483_000 }), { name: 'FlowDefinitionError' })
+})

@@ -1,7 +1,7 @@
 // test:concurrent
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { parseCount, parseDuration, parseHeader, parsePositive, parseThreshold, parseWait, waitSeconds } from '../../src/load/index.js'
+import { parseCount, parseDuration, parseHeader, parsePositive, parseRate, parseSeconds, parseThreshold, parseWait, waitSeconds } from '../../src/load/index.js'
 import { arrivalTime, arrivalsBy } from '../../src/load/open.js'
 import { shares, splitPlan } from '../../src/load/processes.js'
 import { resolveOptions } from '../../src/load/options.js'
@@ -191,4 +191,38 @@ test('parseDuration and parseWait: the other spellings', () => {
   assert.throws(() => parseWait('constant_pacing:1,2'), { message: 'invalid --wait "constant_pacing:1,2": pacing takes one number of seconds (e.g. pacing:3)' })
   assert.throws(() => parseWait('between:1,-2'), { message: 'invalid --wait "between:1,-2": between takes two numbers of seconds, MIN,MAX (e.g. between:1,2)' })
   assert.throws(() => parseWait('throughput:'), { message: 'invalid --wait "throughput:": throughput takes a positive number of tasks per second per user (e.g. throughput:2)' })
+})
+
+// A Node.js timer holds at most 2^31 - 1 ms; a longer delay fires after 1 ms, so `--run-time 1000h` ended
+// at once and reported success. Every value that becomes a timer stops at 2147483 s.
+test('run times, waits, timeouts and rates longer than a timer holds are refused, naming the flag and the limit', () => {
+  const LIMIT = '2147483 s (24.8 days), the longest delay a Node.js timer holds'
+  const refused = (fn: () => unknown, flag: string, message: string) =>
+    assert.throws(fn, { name: 'UsageError', message, details: { flag } }, message)
+  assert.equal(parseDuration('596h31m23s'), 2_147_483)
+  refused(() => parseDuration('596h31m24s'), '--run-time', `invalid --run-time "596h31m24s": longer than ${LIMIT}`)
+  refused(() => parseDuration('1000h', '--step-time'), '--step-time', `invalid --step-time "1000h": longer than ${LIMIT}`)
+  assert.equal(parseDuration('1000h', '--run-time', Infinity), 3_600_000)
+  assert.deepEqual(parseWait('constant:2147483'), { kind: 'constant', seconds: 2_147_483 })
+  assert.deepEqual(parseWait('throughput:0.0000005'), { kind: 'throughput', perSecond: 5e-7 })
+  refused(() => parseWait('constant:2147484'), '--wait', `invalid --wait "constant:2147484": a wait of 2147484 s is longer than ${LIMIT}`)
+  refused(() => parseWait('between:1,3000000'), '--wait', `invalid --wait "between:1,3000000": a wait of 3000000 s is longer than ${LIMIT}`)
+  refused(() => parseWait('pacing:2147484'), '--wait', `invalid --wait "pacing:2147484": a pacing of 2147484 s is longer than ${LIMIT}`)
+  refused(() => parseWait('throughput:0.0000004'), '--wait', `invalid --wait "throughput:0.0000004": one task every 2500000 s is longer than ${LIMIT}`)
+  assert.equal(parseSeconds('2147483', '--timeout'), 2_147_483)
+  assert.equal(parseSeconds('0.5', '--timeout'), 0.5)
+  refused(() => parseSeconds('2147484', '--timeout'), '--timeout', `invalid --timeout "2147484": longer than ${LIMIT}`)
+  refused(() => parseSeconds('0', '--timeout'), '--timeout', 'invalid --timeout "0": expected a number > 0')
+  assert.equal(parseRate('0.0000005', '--rate'), 5e-7)
+  assert.equal(parseRate(5000, '--spawn-rate'), 5000)
+  refused(() => parseRate('0.0000004', '--rate'), '--rate', `invalid --rate "0.0000004": one every 2500000 s is longer than ${LIMIT}`)
+  refused(() => parseRate(1e-9, '--spawn-rate'), '--spawn-rate', `invalid --spawn-rate "1e-9": one every 1000000000 s is longer than ${LIMIT}`)
+  refused(() => parseRate('-1', '--ramp-to'), '--ramp-to', 'invalid --ramp-to "-1": expected a number > 0')
+  // The library's options go through the same checks: a run time in seconds, the timeout, the rates.
+  const url = 'http://127.0.0.1:1/'
+  refused(() => resolveOptions({ url, runTime: 3e6 }), '--run-time', `invalid --run-time "3000000": longer than ${LIMIT}`)
+  refused(() => resolveOptions({ url, timeoutSec: 3e6 }), '--timeout', `invalid --timeout "3000000": longer than ${LIMIT}`)
+  refused(() => resolveOptions({ url, spawnRate: 1e-7 }), '--spawn-rate', `invalid --spawn-rate "1e-7": one every 10000000 s is longer than ${LIMIT}`)
+  refused(() => resolveOptions({ url, rate: 1e-7 }), '--rate', `invalid --rate "1e-7": one every 10000000 s is longer than ${LIMIT}`)
+  refused(() => resolveOptions({ url, rate: 5, rampTo: 1e-7 }), '--ramp-to', `invalid --ramp-to "1e-7": one every 10000000 s is longer than ${LIMIT}`)
 })

@@ -46,3 +46,14 @@ test('a scenario module without a default function is a clear error', async () =
     message: `--scenario ${fixture('not-a-scenario.mjs')}: the module's default export must be an async function (user) => {...}`
   })
 })
+
+// Node fires a timer longer than 2^31 - 1 ms after 1 ms: a scenario's 30-day sleep returned at once and
+// its user looped, sending a request every millisecond or so. It now sleeps until the run ends.
+test('a scenario sleep longer than a timer holds lasts until the run ends', async (t) => {
+  const server = await startServer()
+  t.after(() => server.close())
+  const result = await runLoad({ url: server.url, users: 1, runTime: 0.5, scenario: fixture('scenario-sleeps-long.mjs') })
+  assert.equal(result.aggregated.requests, 1)
+  assert.equal(server.count(), 1)
+  assert.equal(result.exceptions.length, 0)
+})

@@ -63,6 +63,8 @@ test('--workers 2 shares one port and /stats sums both workers', async (t) => {
   assert.equal(await stop(child), 0)
 })
 
+const TIMER_LIMIT = '2147483 s (24.8 days), the longest delay a Node.js timer holds'
+
 const badFlags: [string[], string][] = [
   [['--error-rate', 'abc'], '--error-rate must be a number between 0 and 1, got "abc"'],
   [['--error-rate', '1.5'], '--error-rate must be a number between 0 and 1, got "1.5"'],
@@ -79,7 +81,12 @@ const badFlags: [string[], string][] = [
   [['--workers', '0'], '--workers must be an integer from 1 to 64, got "0"'],
   [['--ttft', '-1'], '--ttft must be a number of seconds >= 0, got "-1"'],
   [['--tokens-per-sec', '0'], '--tokens-per-sec must be a number > 0, got "0"'],
-  [['--rate-limit', '2.5'], '--rate-limit must be an integer from 0 to 1000000, got "2.5"']
+  [['--rate-limit', '2.5'], '--rate-limit must be an integer from 0 to 1000000, got "2.5"'],
+  // Longer than a Node.js timer holds: the mock would have answered after 1 ms.
+  [['--max-wait', '3000000'], `--max-wait must be at most ${TIMER_LIMIT}, got "3000000"`],
+  [['--min-wait', '2147484', '--max-wait', '2147484'], `--min-wait must be at most ${TIMER_LIMIT}, got "2147484"`],
+  [['--ttft', '2147484'], `--ttft must be at most ${TIMER_LIMIT}, got "2147484"`],
+  [['--tokens-per-sec', '0.0000001'], `--tokens-per-sec must be at least 1/2147483 (one token every 10000000 s is longer than ${TIMER_LIMIT}), got "1e-7"`]
 ]
 
 test('each bad flag exits 2 with a message naming it', async () => {

@@ -27,3 +27,16 @@ test('an async sleep without a signal waits its time', async () => {
   await sleep(30)
   assert.ok(performance.now() - started >= 29, `${performance.now() - started} ms`)
 })
+
+// Node fires a timer longer than 2^31 - 1 ms after 1 ms: `await sleep(30 days)` returned at once.
+test('an async sleep longer than a timer holds is refused; one at the limit waits until its signal aborts', async () => {
+  await assert.rejects(sleep(3e9), {
+    name: 'RangeError', message: 'sleep: ms must be at most 2147483000 (24.8 days, the longest delay a Node.js timer holds), got 3000000000'
+  })
+  const controller = new AbortController()
+  const long = sleep(2_147_483_000, controller.signal)
+  const outcome = await Promise.race([long.then(() => 'woke'), new Promise((resolve) => setTimeout(resolve, 50, 'still asleep'))])
+  assert.equal(outcome, 'still asleep')
+  controller.abort(new Error('stop'))
+  await assert.rejects(long, { message: 'stop' })
+})

@@ -78,6 +78,9 @@ test('publicMessage: 5xx messages lose URLs, addresses and the folders of absolu
     // IPv4 and bracketed IPv6 addresses, with or without a port; localhost; host:port
     ['connect ECONNREFUSED 127.0.0.1:9, then 10.0.0.5, 192.168.10.20 and 1.2.3.4:5', 'connect ECONNREFUSED <address>, then <address>, <address> and <address>'],
     ['fetch [::1]:8080, [fd00::1] or [::ffff:10.0.0.1]:80', 'fetch <address>, <address> or <address>'],
+    // IPv6 without brackets, as Node's connect errors write it (address, then :port)
+    ['connect ECONNREFUSED ::1:8080, fd00::7:8443, 2001:db8::1 or ::ffff:10.0.0.1:443', 'connect ECONNREFUSED <address>, <address>, <address> or <address>'],
+    ['connect ETIMEDOUT 2001:db8:1:2:3:4:5:6:443', 'connect ETIMEDOUT <address>'],
     ['localhost:3000, LOCALHOST:80 and localhost refused', '<address>, <address> and <address> refused'],
     ['db.internal:5432, redis:6379 and h:12345 refused', '<address>, <address> and <address> refused'],
     // absolute paths, POSIX and Windows, become their file name
@@ -86,6 +89,7 @@ test('publicMessage: 5xx messages lose URLs, addresses and the folders of absolu
     ['C:\\floodgate\\keys.txt, c:\\Users\\me\\a.txt and D:\\ root', 'keys.txt, a.txt and  root'],
     // not addresses nor absolute paths: times, ratios, versions, a port of one or six digits, relative paths
     ['at 12:30 the ratio 3:45, retry:1, h:123456, v1.2.3, 1.2.3', 'at 12:30 the ratio 3:45, retry:1, h:123456, v1.2.3, 1.2.3'],
+    ['at 12:30:45.123, MAC aa:bb:cc:dd:ee:ff, Feed::add or std::move', 'at 12:30:45.123, MAC aa:bb:cc:dd:ee:ff, Feed::add or std::move'],
     ['/single, a/b/c.txt, ./x/y.txt, x\\y\\z', '/single, a/b/c.txt, ./x/y.txt, x\\y\\z']
   ]
   for (const [message, expected] of cases) {

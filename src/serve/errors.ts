@@ -40,7 +40,9 @@ export function mapError(err: unknown, bodyLimit = 0): MappedError {
 // upstream's address. A client is told what failed without where: absolute paths become their file name,
 // URLs and host:port addresses become <address>. The log line of the request keeps the whole message.
 // (4xx messages are about the client's own request and are left as they are.)
-const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>`]*[^\s'"<>`.,;:!?)]|\[[0-9a-f:.]+\](?::\d+)?|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\blocalhost(?::\d+)?\b|\b[a-z][\w.-]*:\d{2,5}\b/gi
+// IPv6 addresses appear without brackets in Node's connect errors ("connect ECONNREFUSED fd00::7:8443"):
+// hex groups and colons holding a "::" (or eight groups or more) and a digit.
+const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>`]*[^\s'"<>`.,;:!?)]|\[[0-9a-f:.]+\](?::\d+)?|(?<![\w:.])(?=[0-9a-f:.]*::|(?:[0-9a-f]{1,4}:){7})(?=[a-f:.]*\d)[0-9a-f:.]*[0-9a-f]|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\blocalhost(?::\d+)?\b|\b[a-z][\w.-]*:\d{2,5}\b/gi
 const POSIX_PATH = /(?<![\w.<])\/(?:[^\s/'"`<>]+\/)+([^\s/'"`<>]*)/g
 const WINDOWS_PATH = /\b[a-z]:\\(?:[^\s\\'"`<>]+\\)*([^\s\\'"`<>]*)/gi
 

@@ -5,9 +5,10 @@ import assert from 'node:assert/strict'
 import { version } from '../../src/version.js'
 import { assertServes, call, score, serveFixture } from './helpers.js'
 import { postForEvents } from '../helpers/sse.js'
-import { Writable } from 'node:stream'
+import { Readable, Writable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pino from 'pino'
+import { request } from 'undici'
 import type { RunTrace } from '../../src/executor/types.js'
 
 test('typed flow: inputs, defaults, bad input and the envelope', async (t) => {
@@ -210,6 +211,28 @@ test('single-input flow: a body that is not JSON is that input', async (t) => {
   assert.deepEqual(raw.body, { echo: 'just some text' })
   const json = await score(server.url, { text: 'as json' })
   assert.deepEqual(json.body, { echo: 'as json' })
+})
+
+test('--body-limit counts bytes: a body of exactly the limit is read, one byte more is 413, with or without Content-Length', async (t) => {
+  const server = await serveFixture('echo', { bodyLimit: 64 })
+  t.after(() => server.close())
+  const tooLarge = {
+    error: { code: 'UserError', message: 'request body is larger than the limit of 64 bytes (set with --body-limit)', inner_error: { code: 'FST_ERR_CTP_BODY_TOO_LARGE' } }
+  }
+  const atLimit = 'é'.repeat(32) // 32 characters, 64 bytes
+  // A stream body goes out chunked, without Content-Length.
+  const chunked = (text: string) => Readable.from([Buffer.from(text)])
+  for (const [name, body, status, expected] of [
+    ['at the limit', atLimit, 200, { echo: atLimit }],
+    ['one byte more', `${atLimit}x`, 413, tooLarge],
+    ['at the limit, chunked', chunked(atLimit), 200, { echo: atLimit }],
+    ['one byte more, chunked', chunked(`${atLimit}x`), 413, tooLarge]
+  ] as const) {
+    const res = await request(`${server.url}/score`, { method: 'POST', body, headers: { 'content-type': 'text/plain; charset=utf-8' } })
+    assert.equal(res.statusCode, status, name)
+    assert.deepEqual(await res.body.json(), expected, name)
+  }
+  await assertServes(server.url)
 })
 
 test('--api-key: /score and /feedback need it, probes do not', async (t) => {

@@ -2,7 +2,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseScoreBody } from '../../src/serve/body.js'
-import { parseAccept } from '../../src/serve/negotiate.js'
 import { HttpRequestError } from '../../src/errors.js'
 import type { InputDef } from '../../src/flow/types.js'
 
@@ -52,12 +51,28 @@ test('a __proto__ key is dropped, not turned into a prototype', () => {
   assert.equal(({} as Record<string, unknown>).polluted, undefined)
 })
 
-test('Accept negotiation follows pf serve', () => {
-  assert.deepEqual(parseAccept(undefined), { json: true, eventStream: false })
-  assert.deepEqual(parseAccept('*/*'), { json: true, eventStream: false })
-  assert.deepEqual(parseAccept('text/event-stream'), { json: false, eventStream: true })
-  assert.deepEqual(parseAccept('text/event-stream, application/json;q=0.5'), { json: true, eventStream: true })
-  assert.deepEqual(parseAccept('application/*'), { json: true, eventStream: false })
-  assert.deepEqual(parseAccept('text/html'), { json: false, eventStream: false })
-  assert.deepEqual(parseAccept('application/json;q=0'), { json: false, eventStream: false })
+test('single-input flow: null, numbers and objects', () => {
+  assert.deepEqual(parseScoreBody('null', one), { text: null })
+  assert.deepEqual(parseScoreBody('42', one), { text: 42 })
+  assert.deepEqual(parseScoreBody('{"text": "as a key"}', one), { text: 'as a key' })
+  assert.deepEqual(parseScoreBody('', one), {}, 'an empty body is no input, not an empty text')
+})
+
+test('every refusal: status 400, field body, and the exact message, for flows of two inputs and of none', () => {
+  const none: InputDef[] = []
+  const big = '18446744073709551616'
+  const cases: Array<[string, readonly InputDef[], string]> = [
+    ['{"question": ', two, 'request body is not valid JSON (Unexpected end of JSON input); a flow with 2 inputs (question, chat_history) needs a JSON object whose keys are its inputs'],
+    ['{oops}', none, "request body is not valid JSON (Expected property name or '}' in JSON at position 1); a flow with no inputs needs a JSON object whose keys are its inputs"],
+    ['null', two, 'request body must be a JSON object whose keys are the flow inputs; got null, and the flow has 2 inputs (question, chat_history)'],
+    ['42', two, 'request body must be a JSON object whose keys are the flow inputs; got a number, and the flow has 2 inputs (question, chat_history)'],
+    ['true', none, 'request body must be a JSON object whose keys are the flow inputs; got a boolean, and the flow has no inputs'],
+    [`{"question": "q", "n": ${big}}`, two,
+      `request body: ${big} is an integer beyond ±9007199254740991 (2^53 - 1), the largest a JSON number holds exactly in JavaScript; it would arrive as 18446744073709552000: send it as a string`],
+    [`${big}`, one,
+      `request body: ${big} is an integer beyond ±9007199254740991 (2^53 - 1), the largest a JSON number holds exactly in JavaScript; it would arrive as 18446744073709552000: send it as a string`]
+  ]
+  for (const [body, inputs, message] of cases) {
+    assert.throws(() => parseScoreBody(body, inputs), { name: 'HttpRequestError', httpStatus: 400, message, details: { field: 'body' } }, body)
+  }
 })

@@ -1,9 +1,8 @@
-// The per-request timeout list and request ids: order of expiry, removal, re-arming, id shape.
+// The per-request timeout list: order of expiry, removal, re-arming.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Deadlines, type DeadlineEntry } from '../../src/serve/deadlines.js'
-import { newRequestId } from '../../src/serve/request-id.js'
 
 function entry(name: string, expired: string[]): DeadlineEntry & { name: string } {
   return { name, deadlineAt: 0, deadlinePrev: null, deadlineNext: null, deadlineLinked: false, expire: () => expired.push(name) }
@@ -71,14 +70,4 @@ test('close stops expiry, however many entries were added', async () => {
   more.close()
   await sleep(60)
   assert.deepEqual(expired, [])
-})
-
-test('generated request ids are UUID-shaped and unique', () => {
-  const ids = new Set<string>()
-  for (let i = 0; i < 10_000; i++) {
-    const id = newRequestId()
-    assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
-    ids.add(id)
-  }
-  assert.equal(ids.size, 10_000)
 })

@@ -8,7 +8,7 @@ import { repoRoot } from '../helpers/cli.js'
 import { freePort } from '../helpers/ports.js'
 import { score, serveFixture } from './helpers.js'
 
-const LEAK = /(?:\/[\w.@+-]+){2,}|[A-Za-z]:\\|\b\d{1,3}(?:\.\d{1,3}){3}\b|:\/\/|localhost/
+const LEAK = /(?:\/[\w.@+-]+){2,}|[A-Za-z]:\\|\b\d{1,3}(?:\.\d{1,3}){3}\b|[0-9a-f]*::[0-9a-f]|:\/\/|localhost/i
 
 test('error bodies hold no server path or internal address; the log keeps them under the request id', async (t) => {
   // Served from elsewhere, as a deployed flow is: paths of the flow folder are absolute in messages.
@@ -24,7 +24,7 @@ test('error bodies hold no server path or internal address; the log keeps them u
   const cases = [
     { mode: 'file', status: 500, says: /^node "leaky" failed: ENOENT: no such file or directory, open 'missing\.txt'$/, logged: /\/test\/serve\/fixtures\/leaky\/missing\.txt/ },
     { mode: 'upstream', status: 500, says: /^node "leaky" failed: GET <address> failed: connect ECONNREFUSED <address>$/, logged: new RegExp(upstream.replace(/[/.]/g, '\\$&')) },
-    { mode: 'message', status: 500, says: /^node "leaky" failed: cannot reach <address>, see secrets\.yaml or keys\.txt$/, logged: /http:\/\/10\.1\.2\.3:8443\/v1\/models, see \/etc\/floodgate\/secrets\.yaml/ },
+    { mode: 'message', status: 500, says: /^node "leaky" failed: cannot reach <address> \(connect ECONNREFUSED <address>\), see secrets\.yaml or keys\.txt$/, logged: /http:\/\/10\.1\.2\.3:8443\/v1\/models \(connect ECONNREFUSED fd00::7:8443\), see \/etc\/floodgate\/secrets\.yaml/ },
     { mode: 'template', status: 500, says: /^node "render": template render\.jinja2: Unable to call `mode\["no_such_method"\]`, which is undefined or falsey$/, logged: /\/test\/serve\/fixtures\/leaky\/render\.jinja2/ }
   ]
   for (const c of cases) {

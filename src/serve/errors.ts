@@ -38,17 +38,20 @@ export function mapError(err: unknown, bodyLimit = 0): MappedError {
 
 // Server-side failures (5xx) are described by what failed on the server: a tool's file error, an
 // upstream's address. A client is told what failed without where: absolute paths become their file name,
-// URLs and host:port addresses become <address>. The log line of the request keeps the whole message.
+// URLs, IP and host:port addresses, and the host of a failed DNS lookup become <address>. The log line of the request keeps the whole message.
 // (4xx messages are about the client's own request and are left as they are.)
 // IPv6 addresses appear without brackets in Node's connect errors ("connect ECONNREFUSED fd00::7:8443"):
 // hex groups and colons holding a "::" (or eight groups or more) and a digit.
 const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>`]*[^\s'"<>`.,;:!?)]|\[[0-9a-f:.]+\](?::\d+)?|(?<![\w:.])(?=[0-9a-f:.]*::|(?:[0-9a-f]{1,4}:){7})(?=[a-f:.]*\d)[0-9a-f:.]*[0-9a-f]|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\blocalhost(?::\d+)?\b|\b[a-z][\w.-]*:\d{2,5}\b/gi
+// A host name alone is an address only where Node's resolver names the one it could not resolve
+// ("getaddrinfo ENOTFOUND llm.internal.corp", "queryA ETIMEOUT db"): elsewhere it cannot be told from a word.
+const RESOLVED_HOST = /\b((?:getaddrinfo|query[A-Za-z]*) E[A-Z_]+) [^\s'"`<>,;()]+/g
 const POSIX_PATH = /(?<![\w.<])\/(?:[^\s/'"`<>]+\/)+([^\s/'"`<>]*)/g
 const WINDOWS_PATH = /\b[a-z]:\\(?:[^\s\\'"`<>]+\\)*([^\s\\'"`<>]*)/gi
 
 export function publicMessage(status: number, message: string): string {
   if (status < 500) return message
-  return message.replace(ADDRESS, '<address>').replace(POSIX_PATH, '$1').replace(WINDOWS_PATH, '$1')
+  return message.replace(ADDRESS, '<address>').replace(RESOLVED_HOST, '$1 <address>').replace(POSIX_PATH, '$1').replace(WINDOWS_PATH, '$1')
 }
 
 export function envelope(

@@ -83,6 +83,10 @@ test('publicMessage: 5xx messages lose URLs, addresses and the folders of absolu
     ['connect ETIMEDOUT 2001:db8:1:2:3:4:5:6:443', 'connect ETIMEDOUT <address>'],
     ['localhost:3000, LOCALHOST:80 and localhost refused', '<address>, <address> and <address> refused'],
     ['db.internal:5432, redis:6379 and h:12345 refused', '<address>, <address> and <address> refused'],
+    // a host name alone, where Node's resolver names the one it could not resolve
+    ['GET http://llm.internal.corp/v1 failed: getaddrinfo ENOTFOUND llm.internal.corp', 'GET <address> failed: getaddrinfo ENOTFOUND <address>'],
+    ['getaddrinfo EAI_AGAIN db (then retry), queryA ETIMEOUT cache.corp; queryAaaa ENODATA x', 'getaddrinfo EAI_AGAIN <address> (then retry), queryA ETIMEOUT <address>; queryAaaa ENODATA <address>'],
+    ['ENOTFOUND alone, getaddrinfo failed for a name', 'ENOTFOUND alone, getaddrinfo failed for a name'],
     // absolute paths, POSIX and Windows, become their file name
     ["open '/srv/flows/chat/missing.txt' and `/srv/a/b` or \"/srv/c/d\"", "open 'missing.txt' and `b` or \"d\""],
     ['see /etc/floodgate/secrets.yaml. Or /srv/a/ too', 'see secrets.yaml. Or  too'],

@@ -24,8 +24,11 @@ export function newRequestId(): string {
   return prefix + sequence.toString(16).padStart(12, '0')
 }
 
-/** The client's x-request-id (or x-ms-client-request-id) when usable, else a fresh id. */
+/** The client's x-request-id, else its x-ms-client-request-id, the first usable; else a fresh id. */
 export function requestIdOf(req: IncomingMessage): string {
-  const id = req.headers['x-request-id'] ?? req.headers['x-ms-client-request-id']
-  return typeof id === 'string' && id.length > 0 && id.length <= MAX_GIVEN_LENGTH ? id : newRequestId()
+  return usable(req.headers['x-request-id']) ?? usable(req.headers['x-ms-client-request-id']) ?? newRequestId()
+}
+
+function usable(id: string | string[] | undefined): string | undefined {
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_GIVEN_LENGTH ? id : undefined
 }

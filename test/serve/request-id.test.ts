@@ -21,7 +21,7 @@ test('generated request ids are UUID-shaped and unique: one prefix, then a count
   assert.equal(parseInt(b.slice(24), 16), parseInt(a.slice(24), 16) + 1)
 })
 
-test("the client's id when it has 1 to 200 characters, x-request-id first; otherwise a fresh one", () => {
+test("the client's id when it has 1 to 200 characters, x-request-id first, then x-ms-client-request-id; otherwise a fresh one", () => {
   const idOf = (headers: Record<string, string>): string => requestIdOf({ headers } as unknown as IncomingMessage)
   const cases: Array<[Record<string, string>, string | null]> = [
     [{ 'x-request-id': 'abc-123' }, 'abc-123'],
@@ -29,6 +29,9 @@ test("the client's id when it has 1 to 200 characters, x-request-id first; other
     [{ 'x-request-id': 'x'.repeat(200) }, 'x'.repeat(200)],
     [{ 'x-ms-client-request-id': 'ms-42' }, 'ms-42'],
     [{ 'x-request-id': 'mine', 'x-ms-client-request-id': 'ms-42' }, 'mine'],
+    // An unusable x-request-id does not hide a usable x-ms-client-request-id.
+    [{ 'x-request-id': '', 'x-ms-client-request-id': 'ms-42' }, 'ms-42'],
+    [{ 'x-request-id': 'x'.repeat(201), 'x-ms-client-request-id': 'ms-43' }, 'ms-43'],
     [{ 'x-request-id': 'x'.repeat(201) }, null],
     [{ 'x-request-id': '' }, null],
     [{ 'x-ms-client-request-id': 'y'.repeat(201) }, null],

@@ -74,6 +74,11 @@ export const modules = {
   'tool-runtime': {
     mutate: ['src/tool-runtime/abort.ts', 'src/tool-runtime/sleep.ts'],
     tests: ['test/tool-runtime/abort.test.ts', 'test/tool-runtime/sleep.test.ts', 'test/tools/tools.test.ts']
+  },
+  // What a flow folder and a request's inputs are checked against: fields, references, cycles, the plan's order.
+  'flow-validation': {
+    mutate: ['src/flow/inputs.ts', 'src/flow/references.ts', 'src/flow/dag.ts', 'src/flow/graph.ts', 'src/flow/plan.ts', 'src/flow/where.ts'],
+    tests: ['test/flow/inputs.test.ts', 'test/flow/references.test.ts', 'test/flow/graph.test.ts', 'test/flow/where.test.ts', 'test/flow/validation.test.ts', 'test/flow/rules.test.ts']
   }
 }
 

@@ -71,8 +71,12 @@ test('--input values are converted by declared type', () => {
     ['n=+7', 7],
     ['n= 12 ', 12],
     ['n=-9007199254740991', -9007199254740991],
-    ['temp= 2.5 ', 2.5],
+    ['temp= 12.5 ', 12.5],
     ['temp=1e300', 1e300],
+    ['temp=.25', 0.25],
+    ['temp=-3.', -3],
+    ['temp=+2E-3', 0.002],
+    ['temp=007', 7],
     ['stream=false', false]
   ]
   for (const [arg, value] of cases) {
@@ -94,6 +98,11 @@ test('bad --input values are usage errors naming the flag and the input', () => 
     ['temp=x', '--input temp=x: input "temp" is double, expected a number', 'temp'],
     ['temp=', '--input temp=: input "temp" is double, expected a number', 'temp'],
     ['temp= ', '--input temp= : input "temp" is double, expected a number', 'temp'],
+    // Decimal notation only, as PromptFlow's float() reads a double: not hexadecimal, binary or octal.
+    ['temp=0x10', '--input temp=0x10: input "temp" is double, expected a number', 'temp'],
+    ['temp=0b11', '--input temp=0b11: input "temp" is double, expected a number', 'temp'],
+    ['temp=0o7', '--input temp=0o7: input "temp" is double, expected a number', 'temp'],
+    ['temp=Infinity', '--input temp=Infinity: input "temp" is double, expected a number', 'temp'],
     ['stream=1', '--input stream=1: input "stream" is bool, expected true or false', 'stream'],
     // As PromptFlow: numbers may have spaces around them, true and false may not.
     ['stream= true', '--input stream= true: input "stream" is bool, expected true or false', 'stream'],

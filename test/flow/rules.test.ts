@@ -87,6 +87,24 @@ test('inputs, outputs and nodes absent or left empty: none of them', async (t) =
   }
 })
 
+test('every tool file is checked, and all are built, before any tool module is imported', async (t) => {
+  // The first node's tool throws when imported; the second's file is missing, or does not compile: the
+  // second node is named, and the first tool never ran.
+  const yaml = 'nodes:\n- {name: a, type: typescript, source: {type: code, path: boom.mjs}}\n- {name: b, type: typescript, source: {type: code, path: b.ts}}\n'
+  const boom = 'globalThis.boomImported = true\nthrow new Error("boom at import")\n'
+  const cases: Array<[Record<string, string>, string]> = [
+    [{}, 'file "b.ts" not found in the flow folder'],
+    [{ 'b.ts': 'export default async function (: string) {}\n' }, 'cannot load b.ts: syntax error on line 1, column 32: Expected identifier but found ":"']
+  ]
+  for (const [files, message] of cases) {
+    const dir = await flowDir(t, { 'flow.dag.yaml': yaml, 'boom.mjs': boom, ...files })
+    const file = join(dir, 'flow.dag.yaml')
+    const field = 'nodes[1].source.path'
+    await assert.rejects(compileFlow(dir), { name: 'FlowDefinitionError', message: `${file}: ${field}: ${message}`, details: { file, field } })
+  }
+  assert.equal((globalThis as { boomImported?: boolean }).boomImported, undefined)
+})
+
 /** A Ref's fields, as the plan holds them. */
 function ref(kind: number, name: string, text: string, index = -1, path: string[] | null = null, value?: unknown): Record<string, unknown> {
   return { kind, name, path, value, text, index }

@@ -79,6 +79,11 @@ export const modules = {
   'serve-boundary': {
     mutate: ['src/serve/errors.ts', 'src/serve/body.ts', 'src/serve/negotiate.ts', 'src/serve/auth.ts', 'src/serve/request-id.ts'],
     tests: ['test/serve/errors.test.ts', 'test/serve/body.test.ts', 'test/serve/negotiate.test.ts', 'test/serve/request-id.test.ts', 'test/serve/auth.test.ts', 'test/serve/leaks.test.ts', 'test/serve/api.test.ts', 'test/serve/envelope.test.ts']
+  },
+  // What a flow folder and a request's inputs are checked against: fields, references, cycles, the plan's order.
+  'flow-validation': {
+    mutate: ['src/flow/inputs.ts', 'src/flow/references.ts', 'src/flow/dag.ts', 'src/flow/graph.ts', 'src/flow/plan.ts', 'src/flow/where.ts'],
+    tests: ['test/flow/inputs.test.ts', 'test/flow/references.test.ts', 'test/flow/graph.test.ts', 'test/flow/where.test.ts', 'test/flow/validation.test.ts', 'test/flow/rules.test.ts']
   }
 }
 

@@ -85,12 +85,16 @@ export function createInputValidator(defs: InputDef[]): (raw: Record<string, unk
   }
 }
 
+// A double as text, in the decimal notation PromptFlow's float() reads (spaces around allowed). Number()
+// alone also reads 0x10, 0b11 and 0o7, as 16, 3 and 7, which float() refuses.
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i
+
 /** A text (a command-line value, a CSV cell) as the input's declared type; undefined when it is not one. */
 export function convertText(def: InputDef, text: string): unknown {
   switch (def.type) {
     case 'string': return text
     case 'int': return /^[-+]?\d+$/.test(text.trim()) ? Number(text) : undefined
-    case 'double': return text.trim() !== '' && !Number.isNaN(Number(text)) ? Number(text) : undefined
+    case 'double': return DECIMAL.test(text.trim()) ? Number(text) : undefined
     case 'bool': return text === 'true' ? true : text === 'false' ? false : undefined
     case 'list':
     case 'object':

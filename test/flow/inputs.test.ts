@@ -2,7 +2,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createInputValidator, parseInputArgs } from '../../src/flow/index.js'
-import { InputError, UsageError } from '../../src/errors.js'
 import type { InputDef } from '../../src/flow/types.js'
 
 const defs: InputDef[] = [
@@ -15,6 +14,10 @@ const defs: InputDef[] = [
   { name: 'color', type: 'string', hasDefault: true, default: 'red', enum: ['red', 'blue'] }
 ]
 const validate = createInputValidator(defs)
+// Numbers a JavaScript number cannot hold exactly (test/flow/numbers.test.ts: the same in a request body
+// and on the command line).
+const BIG = '18446744073709551616'
+const SAFE = '±9007199254740991 (2^53 - 1)'
 
 test('defaults fill what is missing and unknown keys are ignored', () => {
   const out = validate({ question: 'q', extra: 1 })
@@ -27,42 +30,90 @@ test('list and object defaults are copies, so runs cannot leak into each other',
   assert.deepEqual(validate({ question: 'q' }).chat_history, [])
 })
 
+test('values of the declared types pass as given', () => {
+  const raw = { question: 'q', chat_history: [{ role: 'user' }], n: 12, temp: 2, stream: true, meta: { k: [1] }, color: 'blue' }
+  assert.deepEqual(validate(raw), raw)
+  assert.deepEqual(validate({ question: '', stream: false, n: -9007199254740991, temp: -1e300 }), {
+    question: '', chat_history: [], n: -9007199254740991, temp: -1e300, stream: false, meta: {}, color: 'red'
+  })
+})
+
 test('a missing required input is named', () => {
-  assert.throws(() => validate({}), (e: unknown) => e instanceof InputError && e.message === 'missing required input "question"')
+  assert.throws(() => validate({}), { name: 'InputError', message: 'missing required input "question"', details: { input: 'question' } })
 })
 
 test('wrong types are named with what was expected', () => {
-  const cases: Array<[Record<string, unknown>, string]> = [
-    [{ question: 3 }, 'input "question": expected string, got number'],
-    [{ question: 'q', n: 1.5 }, 'input "n": expected int, got a fractional number'],
-    [{ question: 'q', temp: 'hot' }, 'input "temp": expected double, got string'],
-    [{ question: 'q', stream: 'yes' }, 'input "stream": expected bool, got string'],
-    [{ question: 'q', chat_history: {} }, 'input "chat_history": expected list, got object'],
-    [{ question: 'q', meta: [] }, 'input "meta": expected object, got list'],
-    [{ question: null }, 'input "question": expected string, got null'],
-    [{ question: 'q', color: 'green' }, 'input "color": "green" is not one of "red", "blue"']
+  const cases: Array<[Record<string, unknown>, string, string]> = [
+    [{ question: 3 }, 'question', 'input "question": expected string, got number'],
+    [{ question: 'q', n: 1.5 }, 'n', 'input "n": expected int, got a fractional number'],
+    [{ question: 'q', n: Number(BIG) }, 'n', `input "n": expected int, got 18446744073709552000, beyond ${SAFE}, the largest integer a number holds exactly`],
+    [{ question: 'q', n: Infinity }, 'n', 'input "n": expected int, got a number too large to represent (beyond ±1.8e308)'],
+    [{ question: 'q', temp: -Infinity }, 'temp', 'input "temp": expected double, got a number too large to represent (beyond ±1.8e308)'],
+    [{ question: 'q', temp: 'hot' }, 'temp', 'input "temp": expected double, got string'],
+    [{ question: 'q', stream: 'yes' }, 'stream', 'input "stream": expected bool, got string'],
+    [{ question: 'q', stream: 0 }, 'stream', 'input "stream": expected bool, got number'],
+    [{ question: 'q', chat_history: {} }, 'chat_history', 'input "chat_history": expected list, got object'],
+    [{ question: 'q', meta: [] }, 'meta', 'input "meta": expected object, got list'],
+    [{ question: null }, 'question', 'input "question": expected string, got null'],
+    [{ question: 'q', color: 'green' }, 'color', 'input "color": "green" is not one of "red", "blue"']
   ]
-  for (const [raw, message] of cases) {
-    assert.throws(() => validate(raw), (e: unknown) => e instanceof InputError && e.message === message, message)
+  for (const [raw, input, message] of cases) {
+    assert.throws(() => validate(raw), { name: 'InputError', message, details: { input } }, message)
   }
 })
 
 test('--input values are converted by declared type', () => {
   const out = parseInputArgs(defs, ['question=a=b', 'n=-3', 'temp=1e-2', 'stream=true', 'chat_history=[1]', 'meta={"k":1}'])
   assert.deepEqual(out, { question: 'a=b', n: -3, temp: 0.01, stream: true, chat_history: [1], meta: { k: 1 } })
+  const cases: Array<[string, unknown]> = [
+    ['question=', ''],
+    ['n=12', 12],
+    ['n=+7', 7],
+    ['n= 12 ', 12],
+    ['n=-9007199254740991', -9007199254740991],
+    ['temp= 12.5 ', 12.5],
+    ['temp=1e300', 1e300],
+    ['temp=.25', 0.25],
+    ['temp=-3.', -3],
+    ['temp=+2E-3', 0.002],
+    ['temp=007', 7],
+    ['stream=false', false]
+  ]
+  for (const [arg, value] of cases) {
+    const name = arg.slice(0, arg.indexOf('='))
+    assert.deepEqual(parseInputArgs(defs, [arg]), { [name]: value }, arg)
+  }
 })
 
-test('bad --input values are usage errors naming the flag', () => {
-  const cases: Array<[string, string]> = [
-    ['question', '--input question: expected name=value'],
-    ['nope=1', '--input nope=1: the flow has no input "nope" (inputs: question, chat_history, n, temp, stream, meta, color)'],
-    ['n=1.5', '--input n=1.5: input "n" is int, expected an integer'],
-    ['temp=x', '--input temp=x: input "temp" is double, expected a number'],
-    ['stream=1', '--input stream=1: input "stream" is bool, expected true or false'],
-    ['chat_history={}', '--input chat_history={}: input "chat_history" is list, expected a JSON list'],
-    ['meta=[', '--input meta=[: input "meta" is object, expected a JSON object']
+test('bad --input values are usage errors naming the flag and the input', () => {
+  const cases: Array<[string, string, string | undefined]> = [
+    ['question', '--input question: expected name=value', undefined],
+    ['=1', '--input =1: expected name=value', undefined],
+    ['nope=1', '--input nope=1: the flow has no input "nope" (inputs: question, chat_history, n, temp, stream, meta, color)', 'nope'],
+    ['n=1.5', '--input n=1.5: input "n" is int, expected an integer', 'n'],
+    ['n=', '--input n=: input "n" is int, expected an integer', 'n'],
+    [`n=${BIG}`, `--input n=${BIG}: input "n" is int, and ${BIG} is beyond ${SAFE}, the largest integer a number holds exactly`, 'n'],
+    [`n= ${BIG} `, `--input n= ${BIG} : input "n" is int, and ${BIG} is beyond ${SAFE}, the largest integer a number holds exactly`, 'n'],
+    ['temp=1e400', '--input temp=1e400: input "temp" is double, and 1e400 is too large to represent (beyond ±1.8e308)', 'temp'],
+    ['temp=x', '--input temp=x: input "temp" is double, expected a number', 'temp'],
+    ['temp=', '--input temp=: input "temp" is double, expected a number', 'temp'],
+    ['temp= ', '--input temp= : input "temp" is double, expected a number', 'temp'],
+    // Decimal notation only, as PromptFlow's float() reads a double: not hexadecimal, binary or octal.
+    ['temp=0x10', '--input temp=0x10: input "temp" is double, expected a number', 'temp'],
+    ['temp=0b11', '--input temp=0b11: input "temp" is double, expected a number', 'temp'],
+    ['temp=0o7', '--input temp=0o7: input "temp" is double, expected a number', 'temp'],
+    ['temp=Infinity', '--input temp=Infinity: input "temp" is double, expected a number', 'temp'],
+    ['stream=1', '--input stream=1: input "stream" is bool, expected true or false', 'stream'],
+    // As PromptFlow: numbers may have spaces around them, true and false may not.
+    ['stream= true', '--input stream= true: input "stream" is bool, expected true or false', 'stream'],
+    ['chat_history={}', '--input chat_history={}: input "chat_history" is list, expected a JSON list', 'chat_history'],
+    ['meta=[', '--input meta=[: input "meta" is object, expected a JSON object', 'meta']
   ]
-  for (const [arg, message] of cases) {
-    assert.throws(() => parseInputArgs(defs, [arg]), (e: unknown) => e instanceof UsageError && e.message === message, message)
+  for (const [arg, message, input] of cases) {
+    const details = input === undefined ? { flag: '--input' } : { flag: '--input', input }
+    assert.throws(() => parseInputArgs(defs, [arg]), { name: 'UsageError', message, details }, message)
   }
+  assert.throws(() => parseInputArgs([], ['x=1']), {
+    name: 'UsageError', message: '--input x=1: the flow has no input "x" (inputs: none)', details: { flag: '--input', input: 'x' }
+  })
 })

@@ -1,46 +1,15 @@
 // Numbers a JavaScript number cannot hold exactly are refused with a message saying so, never rounded in
 // silence (18446744073709551616 arriving as 18446744073709552000), and 1e400 is named as too large, not
-// as "a fractional number": in a /score body, in `run --inputs`, `--input`, and a flow's defaults.
+// as "a fractional number": in a /score body, in `run --inputs`, and a flow's defaults. The checks of
+// input values and of `--input` themselves, which start no process, are in inputs.test.ts.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createInputValidator, parseInputArgs } from '../../src/flow/index.js'
-import { InputError, UsageError } from '../../src/errors.js'
-import type { InputDef } from '../../src/flow/types.js'
 import { runCli } from '../helpers/cli.js'
 import { score, serveFixture } from '../serve/helpers.js'
 import { flowDir } from './helpers/fixture.js'
 
-const defs: InputDef[] = [
-  { name: 'n', type: 'int', hasDefault: true, default: 1 },
-  { name: 'x', type: 'double', hasDefault: true, default: 0.5 }
-]
-const validate = createInputValidator(defs)
 const BIG = '18446744073709551616'
 const SAFE = '±9007199254740991 (2^53 - 1)'
-
-test('values: an unsafe integer or an infinite number is named for what it is', () => {
-  const cases: Array<[Record<string, unknown>, string]> = [
-    [{ n: Number(BIG) }, `input "n": expected int, got 18446744073709552000, beyond ${SAFE}, the largest integer a number holds exactly`],
-    [{ n: Infinity }, 'input "n": expected int, got a number too large to represent (beyond ±1.8e308)'],
-    [{ x: -Infinity }, 'input "x": expected double, got a number too large to represent (beyond ±1.8e308)'],
-    [{ n: 1.5 }, 'input "n": expected int, got a fractional number']
-  ]
-  for (const [raw, message] of cases) {
-    assert.throws(() => validate(raw), (e: unknown) => e instanceof InputError && e.message === message, message)
-  }
-  assert.deepEqual(validate({ n: 9007199254740991, x: 1e300 }), { n: 9007199254740991, x: 1e300 })
-})
-
-test('--input: an integer beyond 2^53 and a number beyond a double are usage errors saying so', () => {
-  const cases: Array<[string, string]> = [
-    [`n=${BIG}`, `--input n=${BIG}: input "n" is int, and ${BIG} is beyond ${SAFE}, the largest integer a number holds exactly`],
-    ['x=1e400', '--input x=1e400: input "x" is double, and 1e400 is too large to represent (beyond ±1.8e308)']
-  ]
-  for (const [arg, message] of cases) {
-    assert.throws(() => parseInputArgs(defs, [arg]), (e: unknown) => e instanceof UsageError && e.message === message, message)
-  }
-  assert.deepEqual(parseInputArgs(defs, ['n=-9007199254740991', 'x=1e300']), { n: -9007199254740991, x: 1e300 })
-})
 
 test('POST /score: big integers and 1e400 anywhere in the body are refused with 400 naming the literal', async (t) => {
   const server = await serveFixture('typed')

@@ -8,3 +8,9 @@ export const MAX_TIMER_SECONDS = 2_147_483
 
 /** The limit as an error states it. */
 export const MAX_TIMER_TEXT = `${MAX_TIMER_SECONDS} s (24.8 days), the longest delay a Node.js timer holds`
+
+/** The same in milliseconds, for options and calls that take milliseconds. */
+export const MAX_TIMER_MS = MAX_TIMER_SECONDS * 1000
+
+/** The limit in milliseconds as an error states it. */
+export const MAX_TIMER_MS_TEXT = `${MAX_TIMER_MS} (24.8 days, the longest delay a Node.js timer holds)`

@@ -3,7 +3,7 @@
 // register here, when the executor is first imported: before any flow loads, and before a caller's own
 // registerNodeType, which therefore still overrides them.
 import { UsageError } from '../errors.js'
-import { MAX_TIMER_SECONDS } from '../timer-limit.js'
+import { MAX_TIMER_MS, MAX_TIMER_MS_TEXT } from '../timer-limit.js'
 import { compileFlow } from '../flow/index.js'
 import { registerLlmNodeTypes } from '../llm/register.js'
 import { createCompiledFlow } from './compiled.js'
@@ -17,8 +17,8 @@ function checkOptions(options: LoadFlowOptions): void {
     throw new UsageError(`threads: expected a positive integer, got ${String(threads)}`, { field: 'threads' })
   }
   for (const [name, value] of [['nodeTimeoutMs', nodeTimeoutMs], ['runTimeoutMs', runTimeoutMs]] as const) {
-    if (value !== undefined && !(value >= 0 && value <= MAX_TIMER_SECONDS * 1000)) {
-      throw new UsageError(`${name}: expected milliseconds >= 0 (0 means none) and at most ${MAX_TIMER_SECONDS * 1000} (24.8 days, the longest delay a Node.js timer holds), got ${String(value)}`, { field: name })
+    if (value !== undefined && !(value >= 0 && value <= MAX_TIMER_MS)) {
+      throw new UsageError(`${name}: expected milliseconds >= 0 (0 means none) and at most ${MAX_TIMER_MS_TEXT}, got ${String(value)}`, { field: name })
     }
   }
 }

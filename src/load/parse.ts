@@ -46,7 +46,7 @@ export function parseDuration(text: string, flag = '--run-time', max = MAX_TIMER
     total += Number(m[1]) * UNIT_SECONDS[m[2] ?? 's']
   }
   if (!(total > 0) || !Number.isFinite(total)) throw bad()
-  if (total > max) throw new UsageError(`invalid ${flag} "${text}": longer than ${MAX_TIMER_TEXT}`, { flag })
+  if (total > max) throw tooLong(flag, text)
   return total
 }
 
@@ -190,10 +190,14 @@ export function parsePositive(text: string | number, flag: string): number {
   return n
 }
 
+function tooLong(flag: string, text: string | number): UsageError {
+  return new UsageError(`invalid ${flag} "${text}": longer than ${MAX_TIMER_TEXT}`, { flag })
+}
+
 /** Seconds > 0 that a timer waits, for --timeout. */
 export function parseSeconds(text: string | number, flag: string): number {
   const n = parsePositive(text, flag)
-  if (n > MAX_TIMER_SECONDS) throw new UsageError(`invalid ${flag} "${text}": longer than ${MAX_TIMER_TEXT}`, { flag })
+  if (n > MAX_TIMER_SECONDS) throw tooLong(flag, text)
   return n
 }
 

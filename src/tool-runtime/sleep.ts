@@ -1,15 +1,14 @@
 // Sleeps for tools: a blocking one for sync tools (it holds the pool thread, like Python's time.sleep)
 // and an abortable async one for async tools.
-import { MAX_TIMER_SECONDS } from '../timer-limit.js'
+import { MAX_TIMER_MS, MAX_TIMER_MS_TEXT } from '../timer-limit.js'
 import { unwatchAbort, watchAbort } from './abort.js'
 
 const cell = new Int32Array(new SharedArrayBuffer(4))
 
-function checkMs(fn: string, ms: number, max = Infinity): void {
+function checkMs(fn: string, ms: number): void {
   if (typeof ms !== 'number' || !(ms >= 0) || ms === Infinity) {
     throw new TypeError(`${fn}: ms must be a non-negative number of milliseconds, got ${String(ms)}`)
   }
-  if (ms > max) throw new RangeError(`${fn}: ms must be at most ${max} (24.8 days, the longest delay a Node.js timer holds), got ${ms}`)
 }
 
 /** Blocks the calling thread for `ms` milliseconds (Atomics.wait). Use only in sync tools. */
@@ -21,7 +20,9 @@ export function sleepSync(ms: number): void {
 /** Resolves after `ms` milliseconds; rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   try {
-    checkMs('sleep', ms, MAX_TIMER_SECONDS * 1000)
+    checkMs('sleep', ms)
+    // Atomics.wait holds any wait; a timer fires one longer than this after 1 ms.
+    if (ms > MAX_TIMER_MS) throw new RangeError(`sleep: ms must be at most ${MAX_TIMER_MS_TEXT}, got ${ms}`)
   } catch (err) {
     return Promise.reject(err)
   }

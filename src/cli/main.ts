@@ -7,7 +7,7 @@ type Register = (program: Command) => void
 
 // Each command's module is imported only when that command runs: `floodgate serve` does not load the
 // load generator, the dashboard or the report code (a primary that starts workers stays small, and
-// every command starts sooner). Help and unknown commands load them all.
+// every command starts sooner). `--version` loads none of them; help and unknown commands load them all.
 const COMMANDS: Record<string, () => Promise<Register>> = {
   run: async () => (await import('./run.js')).registerRun,
   serve: async () => (await import('./serve.js')).registerServe,
@@ -25,7 +25,9 @@ export async function buildProgram(argv: string[]): Promise<Command> {
     .description('Serve LLM flows over HTTP and measure how much load they take')
     .version(version)
     .exitOverride()
-  const named = argv[2] !== undefined && Object.hasOwn(COMMANDS, argv[2]) ? [argv[2]] : Object.keys(COMMANDS)
+  const first = argv[2]
+  const named =
+    first === '--version' || first === '-V' ? [] : first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS)
   const registers = await Promise.all(named.map((name) => COMMANDS[name]!()))
   for (const register of registers) register(program)
   // A usage error is commander's one line and where to read more, not the whole help.

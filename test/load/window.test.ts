@@ -75,7 +75,7 @@ test('a slice of a streamed run keeps its seconds\' TTFT and ITL exactly, its to
   const part = resultOfWindows(whole, 102, 106)
   const ttft = newHistogram()
   for (let t = 3; t <= 6; t++) for (let i = 0; i < 10; i++) ttft.recordValue((100 * t + i) * 1000)
-  const outcomes = evaluateThresholds(part, ['ttft_p99<700', 'ttft_max<700', 'itl_p50<30', 'goodput>=5', 'tokens_per_s>=30'].map(parseThreshold))
+  const outcomes = evaluateThresholds(part, ['ttft_p99<700', 'ttft_max<700', 'itl_p50<30', 'goodput>=5', 'tokens_per_s>=30'].map((text) => parseThreshold(text)))
   // TTFT from the windows' HDR histograms: within their precision (3 significant digits) of the values sent.
   const [p99, max, ...rest] = outcomes.map((o) => o.actual!)
   assert.ok(Math.abs(p99! - ttft.getValueAtPercentile(99) / 1000) <= 0.001 * 609, String(p99))
@@ -83,7 +83,7 @@ test('a slice of a streamed run keeps its seconds\' TTFT and ITL exactly, its to
   assert.deepEqual(rest, [29.007, 21 / 4, 120 / 4])
   assert.deepEqual(outcomes.map((o) => o.passed), [true, true, true, true, true])
   // Over the whole run the ramp's 2 s first tokens break the TTFT bound, and goodput counts its 6 seconds.
-  const all = evaluateThresholds(whole, ['ttft_max<700', 'goodput>=5'].map(parseThreshold))
+  const all = evaluateThresholds(whole, ['ttft_max<700', 'goodput>=5'].map((text) => parseThreshold(text)))
   assert.deepEqual(all.map((o) => o.passed), [false, false])
 })
 

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { parse, YAMLParseError } from 'yaml'
 import { yamlMessage } from '../flow/index.js'
-import { ConfigError, messageOf } from '../errors.js'
+import { ConfigError, isFloodgateError, messageOf } from '../errors.js'
 import { MAX_TIMER_SECONDS, MAX_TIMER_TEXT } from '../timer-limit.js'
 import { Fields, type Obj } from './fields.js'
-import { parseDuration, parseSlo, parseWait } from '../load/index.js'
+import { parseDuration, parseRate, parseSlo, parseWait } from '../load/index.js'
 import type { BenchConfig, LoadProfile, ServiceConfig, ServiceOptions, VariantConfig } from './config-types.js'
 import type { VariantKind } from '../report/bench/data.js'
 
@@ -55,17 +55,34 @@ function parsed<T>(parse: () => T): T | null {
   }
 }
 
+/**
+ * The value as the load generator's parser reads it; when it refuses, the field fails with the parser's
+ * own reason (a wait longer than a timer holds, MIN above MAX), not with its command-line flag's name.
+ */
+function loadValue<T>(f: Fields, path: string, value: unknown, parse: () => T): T {
+  try {
+    return parse()
+  } catch (err) {
+    const reason = isFloodgateError(err) && typeof err.details.reason === 'string' ? err.details.reason : messageOf(err)
+    return f.fail(path, `${JSON.stringify(value)}: ${reason}`)
+  }
+}
+
 function readLoad(f: Fields, path: string, raw: unknown): Partial<LoadProfile> {
   const o = f.object(path, raw, LOAD_FIELDS)
   const out: Partial<LoadProfile> = {}
   if (o.users !== undefined) out.users = f.positiveInt(`${path}.users`, o.users)
-  if (o.spawn_rate !== undefined) out.spawnRate = f.positiveNumber(`${path}.spawn_rate`, o.spawn_rate)
+  if (o.spawn_rate !== undefined) {
+    const rate = f.positiveNumber(`${path}.spawn_rate`, o.spawn_rate)
+    out.spawnRate = loadValue(f, `${path}.spawn_rate`, o.spawn_rate, () => parseRate(rate, '--spawn-rate'))
+  }
   if (o.run_time !== undefined) {
     out.runTimeSec = parsed(() => parseDuration(String(o.run_time), '--run-time', Infinity)) ?? f.expect(`${path}.run_time`, 'a duration such as 60s, 5m or 1h', o.run_time)
     if (out.runTimeSec > MAX_TIMER_SECONDS) f.expect(`${path}.run_time`, `at most ${MAX_TIMER_TEXT}`, o.run_time)
   }
   if (o.wait !== undefined) {
-    out.wait = (parsed(() => parseWait(String(o.wait))) && String(o.wait)) || f.expect(`${path}.wait`, 'between:MIN,MAX, constant:S, throughput:R, pacing:S or none', o.wait)
+    loadValue(f, `${path}.wait`, o.wait, () => parseWait(String(o.wait)))
+    out.wait = String(o.wait)
   }
   if (o.method !== undefined) {
     out.method = f.oneOf(`${path}.method`, typeof o.method === 'string' ? o.method.toUpperCase() : o.method, METHODS)

@@ -62,7 +62,7 @@ function numbers(rest: string, count: number): number[] | undefined {
  */
 export function parseWait(text: string): WaitSpec {
   const source = String(text).trim()
-  const bad = (why: string) => new UsageError(`invalid --wait "${text}": ${why}`, { flag: '--wait' })
+  const bad = (why: string) => new UsageError(`invalid --wait "${text}": ${why}`, { flag: '--wait', reason: why })
   if (source === 'none' || source === '0') return { kind: 'none' }
   const colon = source.indexOf(':')
   if (colon < 0) throw bad('expected between:MIN,MAX, constant:S, throughput:R, pacing:S or none')
@@ -204,6 +204,9 @@ export function parseSeconds(text: string | number, flag: string): number {
 /** A rate > 0 per second whose gaps a timer waits, for --rate, --ramp-to and --spawn-rate. */
 export function parseRate(text: string | number, flag: string): number {
   const n = parsePositive(text, flag)
-  if (1 / n > MAX_TIMER_SECONDS) throw new UsageError(`invalid ${flag} "${text}": one every ${Math.round(1 / n)} s is longer than ${MAX_TIMER_TEXT}`, { flag })
+  if (1 / n > MAX_TIMER_SECONDS) {
+    const reason = `one every ${Math.round(1 / n)} s is longer than ${MAX_TIMER_TEXT}`
+    throw new UsageError(`invalid ${flag} "${text}": ${reason}`, { flag, reason })
+  }
   return n
 }

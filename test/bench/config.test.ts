@@ -40,7 +40,8 @@ test('each invalid field is named with its path and the value at fault', () => {
   rejects(doc, 'bench.yaml: variants[2].serve.workers: expected a positive integer, got "x"')
   rejects({ ...base(), load: { users: 0 } }, 'bench.yaml: load.users: expected a positive integer, got 0')
   rejects({ ...base(), load: { run_time: 'soon' } }, 'bench.yaml: load.run_time: expected a duration such as 60s, 5m or 1h, got "soon"')
-  rejects({ ...base(), load: { wait: 'between:2,1' } }, 'bench.yaml: load.wait: expected between:MIN,MAX, constant:S, throughput:R, pacing:S or none, got "between:2,1"')
+  rejects({ ...base(), load: { wait: 'between:2,1' } }, 'bench.yaml: load.wait: "between:2,1": between\'s MIN (2) is greater than its MAX (1)')
+  rejects({ ...base(), load: { wait: 'sometimes' } }, 'bench.yaml: load.wait: "sometimes": expected between:MIN,MAX, constant:S, throughput:R, pacing:S or none')
   rejects({ ...base(), load: { path: 'score' } }, 'bench.yaml: load.path: expected a path starting with /, got "score"')
   rejects({ ...base(), full: { spawn_rate: -1 } }, 'bench.yaml: full.spawn_rate: expected a positive number, got -1')
   rejects({ ...base(), load: { method: 'FETCH' } }, 'bench.yaml: load.method: expected one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, got "FETCH"')
@@ -58,6 +59,9 @@ test('durations longer than a Node.js timer holds are refused, naming the field'
   const serve = base()
   ;(serve.variants[1] as Record<string, unknown>).serve = { timeout: 2_147_484 }
   rejects(serve, `bench.yaml: variants[1].serve.timeout: expected at most ${limit}, got 2147484`)
+  // The load generator's own limits, with its reason under the field's name rather than its flag's.
+  rejects({ ...base(), load: { wait: 'constant:3000000' } }, `bench.yaml: load.wait: "constant:3000000": a wait of 3000000 s is longer than ${limit}`)
+  rejects({ ...base(), full: { spawn_rate: 1e-7 } }, `bench.yaml: full.spawn_rate: 1e-7: one every 10000000 s is longer than ${limit}`)
   // The lower bounds keep their messages.
   rejects({ ...base(), load: { timeout: 0 } }, 'bench.yaml: load.timeout: expected a positive number, got 0')
   rejects({ ...base(), load: { drain: -1 } }, 'bench.yaml: load.drain: expected a number >= 0, got -1')

@@ -5,6 +5,7 @@ import { parseCount, parseDuration, parseHeader, parsePositive, parseRate, parse
 import { arrivalTime, arrivalsBy } from '../../src/load/open.js'
 import { shares, splitPlan } from '../../src/load/processes.js'
 import { resolveOptions } from '../../src/load/options.js'
+import type { UsageError } from '../../src/errors.js'
 
 test('parseDuration accepts Locust units and combinations', () => {
   assert.equal(parseDuration('90'), 90)
@@ -180,7 +181,7 @@ test('parseDuration and parseWait: the other spellings', () => {
     assert.throws(() => parseWait(text), { name: 'UsageError', message: `invalid --wait "${text}": between takes two numbers of seconds, MIN,MAX (e.g. between:1,2)` }, text)
   }
   assert.throws(() => parseWait(':1'), { message: 'invalid --wait ":1": unknown wait "": expected between, constant, throughput, pacing or none' })
-  assert.throws(() => parseWait('x'), { name: 'UsageError', details: { flag: '--wait' } })
+  assert.throws(() => parseWait('x'), { name: 'UsageError', details: { flag: '--wait', reason: 'expected between:MIN,MAX, constant:S, throughput:R, pacing:S or none' } })
   assert.deepEqual(parseWait(' 0 '), { kind: 'none' })
   assert.deepEqual(parseWait('constant_throughput:0.5'), { kind: 'throughput', perSecond: 0.5 })
   assert.deepEqual(parseWait('pacing:3'), { kind: 'pacing', seconds: 3 })
@@ -197,8 +198,14 @@ test('parseDuration and parseWait: the other spellings', () => {
 // at once and reported success. Every value that becomes a timer stops at 2147483 s.
 test('run times, waits, timeouts and rates longer than a timer holds are refused, naming the flag and the limit', () => {
   const LIMIT = '2147483 s (24.8 days), the longest delay a Node.js timer holds'
+  // A reason, where the error carries one, is the message's tail after the flag and the value: bench.yaml
+  // shows it under its field's name.
   const refused = (fn: () => unknown, flag: string, message: string) =>
-    assert.throws(fn, { name: 'UsageError', message, details: { flag } }, message)
+    assert.throws(fn, (err: UsageError) => {
+      assert.deepEqual([err.name, err.message, err.details.flag], ['UsageError', message, flag])
+      if (err.details.reason !== undefined) assert.equal(`: ${err.details.reason as string}`, message.slice(message.indexOf('": ') + 1))
+      return true
+    }, message)
   assert.equal(parseDuration('596h31m23s'), 2_147_483)
   refused(() => parseDuration('596h31m24s'), '--run-time', `invalid --run-time "596h31m24s": longer than ${LIMIT}`)
   refused(() => parseDuration('1000h', '--step-time'), '--step-time', `invalid --step-time "1000h": longer than ${LIMIT}`)

@@ -90,13 +90,21 @@ export function createInputValidator(defs: InputDef[]): (raw: Record<string, unk
 // follow a dot that is there: "\d+\.?\d*" could split a long run of digits every way, in quadratic time.
 const DECIMAL = /^[-+]?(\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/i
 
+// As PromptFlow's ValueType.parse reads a bool flow input from text (src/promptflow-core/promptflow/
+// contracts/tool.py): `v.lower() in {"true", "false"}`, so True and FALSE are read too, but not 1, yes or
+// a padded " true" (no strip there, unlike int() and float()).
+function boolText(text: string): boolean | undefined {
+  const lower = text.toLowerCase()
+  return lower === 'true' ? true : lower === 'false' ? false : undefined
+}
+
 /** A text (a command-line value, a CSV cell) as the input's declared type; undefined when it is not one. */
 export function convertText(def: InputDef, text: string): unknown {
   switch (def.type) {
     case 'string': return text
     case 'int': return /^[-+]?\d+$/.test(text.trim()) ? Number(text) : undefined
     case 'double': return DECIMAL.test(text.trim()) ? Number(text) : undefined
-    case 'bool': return text === 'true' ? true : text === 'false' ? false : undefined
+    case 'bool': return boolText(text)
     case 'list':
     case 'object':
       try {
@@ -112,14 +120,14 @@ export const INPUT_TYPE_TEXT: Record<InputType, string> = {
   string: 'any text',
   int: 'an integer',
   double: 'a number',
-  bool: 'true or false',
+  bool: 'true or false (in any case)',
   list: 'a JSON list',
   object: 'a JSON object'
 }
 
 /**
  * Turns `--input name=value` strings into input values by each input's declared type: strings as
- * written, int/double as numbers, bool as true/false, list/object as JSON. Throws UsageError naming the flag.
+ * written, int/double as numbers, bool as true/false in any case, list/object as JSON. Throws UsageError naming the flag.
  */
 export function parseInputArgs(defs: InputDef[], pairs: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {}

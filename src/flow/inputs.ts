@@ -35,7 +35,10 @@ export function parseInputDefs(raw: unknown, where: Where): InputDef[] {
   for (const [name, spec] of Object.entries(raw)) {
     const field = `inputs.${name}`
     if (!isPlainObject(spec)) throw where.error(field, 'expected a mapping such as {type: string, default: ...}')
-    const type = spec.type ?? 'string'
+    // Required, as in PromptFlow: FlowInputDefinition.deserialize reads data["type"] (contracts/flow.py)
+    // and pf's FlowInputSchema marks it required (promptflow-devkit _sdk/schemas/_flow.py).
+    const type = spec.type
+    if (type === undefined || type === null) throw where.error(`${field}.type`, `missing (expected one of ${TYPES.join(', ')})`)
     if (typeof type !== 'string' || !TYPES.includes(type as InputType)) {
       throw where.error(`${field}.type`, `unknown type ${JSON.stringify(type)} (expected one of ${TYPES.join(', ')})`)
     }

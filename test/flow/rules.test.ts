@@ -47,9 +47,14 @@ const REFUSED: Array<[string, string, string, string]> = [
   ['inputs as a list', 'inputs: [question]\nnodes: []\n', 'inputs', 'expected a mapping of input name to {type, default, ...}'],
   ['an input that is text', 'inputs: {question: text}\nnodes: []\n', 'inputs.question', 'expected a mapping such as {type: string, default: ...}'],
   ['an input that is null', 'inputs: {question: null}\nnodes: []\n', 'inputs.question', 'expected a mapping such as {type: string, default: ...}'],
-  ['an empty enum', 'inputs: {color: {enum: []}}\nnodes: []\n', 'inputs.color.enum', 'expected a non-empty list of allowed values'],
-  ['an enum that is not a list', 'inputs: {color: {enum: red}}\nnodes: []\n', 'inputs.color.enum', 'expected a non-empty list of allowed values'],
-  ['a default outside the enum', 'inputs: {color: {enum: [red, blue], default: green}}\nnodes: []\n', 'inputs.color.default', '"green" is not one of "red", "blue"']
+  ['an empty enum', 'inputs: {color: {type: string, enum: []}}\nnodes: []\n', 'inputs.color.enum', 'expected a non-empty list of allowed values'],
+  ['an enum that is not a list', 'inputs: {color: {type: string, enum: red}}\nnodes: []\n', 'inputs.color.enum', 'expected a non-empty list of allowed values'],
+  ['a default outside the enum', 'inputs: {color: {type: string, enum: [red, blue], default: green}}\nnodes: []\n', 'inputs.color.default', '"green" is not one of "red", "blue"'],
+  // PromptFlow requires an input's type (contracts/flow.py, FlowInputDefinition.deserialize): no default to string.
+  ['an input without a type', 'inputs: {question: {default: hi}}\nnodes: []\n', 'inputs.question.type', 'missing (expected one of string, int, double, bool, list, object)'],
+  ['an input whose type is null', 'inputs: {question: {type: null, default: hi}}\nnodes: []\n', 'inputs.question.type', 'missing (expected one of string, int, double, bool, list, object)'],
+  ['an input that is an empty mapping', 'inputs: {question: {}}\nnodes: []\n', 'inputs.question.type', 'missing (expected one of string, int, double, bool, list, object)'],
+  ['a type that is not text', 'inputs: {question: {type: [string]}}\nnodes: []\n', 'inputs.question.type', 'unknown type ["string"] (expected one of string, int, double, bool, list, object)']
 ]
 
 test('a flow.dag.yaml that breaks a rule is refused, naming the file and the field', async (t) => {
@@ -60,11 +65,11 @@ test('a flow.dag.yaml that breaks a rule is refused, naming the file and the fie
   }
 })
 
-test('declared inputs: type string unless given, defaults, enums, descriptions and chat roles kept', async (t) => {
+test('declared inputs: types, defaults, enums, descriptions and chat roles kept', async (t) => {
   const parts = await compiled(t, `inputs:
   question: {type: string, description: What to ask, is_chat_input: true}
   history: {type: list, default: [], is_chat_history: true}
-  plain: {default: hi}
+  plain: {type: string, default: hi}
   color: {type: string, enum: [red, blue], default: red, description: 5}
   flag: {type: bool, default: false, is_chat_input: false, is_chat_history: yes}
 nodes: []

@@ -43,13 +43,19 @@ export function parseInputDefs(raw: unknown, where: Where): InputDef[] {
       throw where.error(`${field}.type`, `unknown type ${JSON.stringify(type)} (expected one of ${TYPES.join(', ')})`)
     }
     const def: InputDef = { name, type: type as InputType, hasDefault: 'default' in spec }
+    const mustBeOfType = (at: string, value: unknown): void => {
+      const why = typeMismatch(def.type, value)
+      if (why) throw where.error(at, why)
+    }
     if (spec.enum !== undefined) {
       if (!Array.isArray(spec.enum) || spec.enum.length === 0) throw where.error(`${field}.enum`, 'expected a non-empty list of allowed values')
+      // PromptFlow checks an enum against nothing (contracts/flow.py keeps it as given); here it limits what
+      // a run may pass, so a value the type refuses could never be passed: a mistake, caught at load.
+      spec.enum.forEach((value, k) => mustBeOfType(`${field}.enum[${k}]`, value))
       def.enum = spec.enum
     }
     if (def.hasDefault) {
-      const why = typeMismatch(def.type, spec.default)
-      if (why) throw where.error(`${field}.default`, why)
+      mustBeOfType(`${field}.default`, spec.default)
       if (def.enum && !def.enum.includes(spec.default)) throw where.error(`${field}.default`, `${JSON.stringify(spec.default)} is not one of ${enumText(def.enum)}`)
       def.default = spec.default
     }

@@ -51,6 +51,8 @@ function draftNode(raw: unknown, i: number, where: Where): NodeDraft {
     if (!isPlainObject(act)) throw where.error(`${field}.activate`, 'expected {when: ${reference}, is: value}')
     if (!('when' in act)) throw where.error(`${field}.activate.when`, 'missing (expected a ${reference})')
     if (!('is' in act)) throw where.error(`${field}.activate.is`, 'missing (expected the value that activates the node)')
+    // A `when` that is no reference is a literal, compared with `is` at run time as PromptFlow does
+    // (contracts/flow.py, ActivateCondition.deserialize; executor/_dag_manager.py, _is_condition_met).
     const when = refOrThrow(act.when, where, `${field}.activate.when`)
     draft.activate = { when, is: act.is }
     draft.inputRefs.push(when) // checked and linked with the inputs; removed again below

@@ -35,18 +35,27 @@ export function parseInputDefs(raw: unknown, where: Where): InputDef[] {
   for (const [name, spec] of Object.entries(raw)) {
     const field = `inputs.${name}`
     if (!isPlainObject(spec)) throw where.error(field, 'expected a mapping such as {type: string, default: ...}')
-    const type = spec.type ?? 'string'
+    // Required, as in PromptFlow: FlowInputDefinition.deserialize reads data["type"] (contracts/flow.py)
+    // and pf's FlowInputSchema marks it required (promptflow-devkit _sdk/schemas/_flow.py).
+    const type = spec.type
+    if (type === undefined || type === null) throw where.error(`${field}.type`, `missing (expected one of ${TYPES.join(', ')})`)
     if (typeof type !== 'string' || !TYPES.includes(type as InputType)) {
       throw where.error(`${field}.type`, `unknown type ${JSON.stringify(type)} (expected one of ${TYPES.join(', ')})`)
     }
     const def: InputDef = { name, type: type as InputType, hasDefault: 'default' in spec }
+    const mustBeOfType = (at: string, value: unknown): void => {
+      const why = typeMismatch(def.type, value)
+      if (why) throw where.error(at, why)
+    }
     if (spec.enum !== undefined) {
       if (!Array.isArray(spec.enum) || spec.enum.length === 0) throw where.error(`${field}.enum`, 'expected a non-empty list of allowed values')
+      // PromptFlow checks an enum against nothing (contracts/flow.py keeps it as given); here it limits what
+      // a run may pass, so a value the type refuses could never be passed: a mistake, caught at load.
+      spec.enum.forEach((value, k) => mustBeOfType(`${field}.enum[${k}]`, value))
       def.enum = spec.enum
     }
     if (def.hasDefault) {
-      const why = typeMismatch(def.type, spec.default)
-      if (why) throw where.error(`${field}.default`, why)
+      mustBeOfType(`${field}.default`, spec.default)
       if (def.enum && !def.enum.includes(spec.default)) throw where.error(`${field}.default`, `${JSON.stringify(spec.default)} is not one of ${enumText(def.enum)}`)
       def.default = spec.default
     }
@@ -90,13 +99,21 @@ export function createInputValidator(defs: InputDef[]): (raw: Record<string, unk
 // follow a dot that is there: "\d+\.?\d*" could split a long run of digits every way, in quadratic time.
 const DECIMAL = /^[-+]?(\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/i
 
+// As PromptFlow's ValueType.parse reads a bool flow input from text (src/promptflow-core/promptflow/
+// contracts/tool.py): `v.lower() in {"true", "false"}`, so True and FALSE are read too, but not 1, yes or
+// a padded " true" (no strip there, unlike int() and float()).
+function boolText(text: string): boolean | undefined {
+  const lower = text.toLowerCase()
+  return lower === 'true' ? true : lower === 'false' ? false : undefined
+}
+
 /** A text (a command-line value, a CSV cell) as the input's declared type; undefined when it is not one. */
 export function convertText(def: InputDef, text: string): unknown {
   switch (def.type) {
     case 'string': return text
     case 'int': return /^[-+]?\d+$/.test(text.trim()) ? Number(text) : undefined
     case 'double': return DECIMAL.test(text.trim()) ? Number(text) : undefined
-    case 'bool': return text === 'true' ? true : text === 'false' ? false : undefined
+    case 'bool': return boolText(text)
     case 'list':
     case 'object':
       try {
@@ -112,14 +129,14 @@ export const INPUT_TYPE_TEXT: Record<InputType, string> = {
   string: 'any text',
   int: 'an integer',
   double: 'a number',
-  bool: 'true or false',
+  bool: 'true or false (in any case)',
   list: 'a JSON list',
   object: 'a JSON object'
 }
 
 /**
  * Turns `--input name=value` strings into input values by each input's declared type: strings as
- * written, int/double as numbers, bool as true/false, list/object as JSON. Throws UsageError naming the flag.
+ * written, int/double as numbers, bool as true/false in any case, list/object as JSON. Throws UsageError naming the flag.
  */
 export function parseInputArgs(defs: InputDef[], pairs: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {}

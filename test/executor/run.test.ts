@@ -83,6 +83,25 @@ test('activate.when may reference a node output', async (t) => {
   assert.deepEqual((await flow.execute(flow.validateInputs({ n: 2 }))).outputs.r, { q: 1 })
 })
 
+// PromptFlow takes a `when` that is no reference as a literal (contracts/flow.py: ActivateCondition.deserialize
+// keeps whatever InputAssignment.deserialize makes of it) and compares it with `is` like any other value
+// (executor/_dag_manager.py: _is_condition_met): the node then always runs, or never.
+test('a literal activate.when is accepted, as in PromptFlow: the node runs when it equals is, and is bypassed otherwise', async (t) => {
+  const cases: Array<[string, string, unknown]> = [
+    ['yes', 'yes', { q: 1 }],
+    ['3', '3', { q: 1 }],
+    ['plain text', '"plain text"', { q: 1 }],
+    ['[1, {a: b}]', '[1, {a: b}]', { q: 1 }],
+    ['yes', 'no', null],
+    ['3', '"3"', null],
+    ['true', '"true"', null]
+  ]
+  for (const [when, is, r] of cases) {
+    const flow = await load(t, dagYaml(`outputs:\n  r:\n    reference: \${b.output}\nnodes:\n${node('b', '    q: 1', 'echo.mjs', `  activate:\n    when: ${when}\n    is: ${is}`)}`))
+    assert.deepEqual((await flow.execute(flow.validateInputs({}))).outputs.r, r, `when: ${when}, is: ${is}`)
+  }
+})
+
 test('aggregation nodes are parsed but never run per request', async (t) => {
   const yaml = dagYaml(`nodes:\n${node('a', '    q: 1')}${node('agg', '    x: ${a.output}', 'boom.mjs', '  aggregation: true')}`)
   const flow = await load(t, yaml, { 'boom.mjs': 'export default async function b() { throw new Error("aggregation ran") }\n' })

@@ -77,7 +77,11 @@ test('--input values are converted by declared type', () => {
     ['temp=-3.', -3],
     ['temp=+2E-3', 0.002],
     ['temp=007', 7],
-    ['stream=false', false]
+    ['stream=false', false],
+    // As PromptFlow reads a bool from text: true and false in any case.
+    ['stream=True', true],
+    ['stream=FALSE', false],
+    ['stream=tRUe', true]
   ]
   for (const [arg, value] of cases) {
     const name = arg.slice(0, arg.indexOf('='))
@@ -103,9 +107,14 @@ test('bad --input values are usage errors naming the flag and the input', () => 
     ['temp=0b11', '--input temp=0b11: input "temp" is double, expected a number', 'temp'],
     ['temp=0o7', '--input temp=0o7: input "temp" is double, expected a number', 'temp'],
     ['temp=Infinity', '--input temp=Infinity: input "temp" is double, expected a number', 'temp'],
-    ['stream=1', '--input stream=1: input "stream" is bool, expected true or false', 'stream'],
+    // PromptFlow takes neither 1 and 0 nor yes and no for a bool.
+    ['stream=1', '--input stream=1: input "stream" is bool, expected true or false (in any case)', 'stream'],
+    ['stream=0', '--input stream=0: input "stream" is bool, expected true or false (in any case)', 'stream'],
+    ['stream=yes', '--input stream=yes: input "stream" is bool, expected true or false (in any case)', 'stream'],
+    ['stream=', '--input stream=: input "stream" is bool, expected true or false (in any case)', 'stream'],
     // As PromptFlow: numbers may have spaces around them, true and false may not.
-    ['stream= true', '--input stream= true: input "stream" is bool, expected true or false', 'stream'],
+    ['stream= true', '--input stream= true: input "stream" is bool, expected true or false (in any case)', 'stream'],
+    ['stream=False ', '--input stream=False : input "stream" is bool, expected true or false (in any case)', 'stream'],
     ['chat_history={}', '--input chat_history={}: input "chat_history" is list, expected a JSON list', 'chat_history'],
     ['meta=[', '--input meta=[: input "meta" is object, expected a JSON object', 'meta']
   ]

@@ -47,9 +47,21 @@ const REFUSED: Array<[string, string, string, string]> = [
   ['inputs as a list', 'inputs: [question]\nnodes: []\n', 'inputs', 'expected a mapping of input name to {type, default, ...}'],
   ['an input that is text', 'inputs: {question: text}\nnodes: []\n', 'inputs.question', 'expected a mapping such as {type: string, default: ...}'],
   ['an input that is null', 'inputs: {question: null}\nnodes: []\n', 'inputs.question', 'expected a mapping such as {type: string, default: ...}'],
-  ['an empty enum', 'inputs: {color: {enum: []}}\nnodes: []\n', 'inputs.color.enum', 'expected a non-empty list of allowed values'],
-  ['an enum that is not a list', 'inputs: {color: {enum: red}}\nnodes: []\n', 'inputs.color.enum', 'expected a non-empty list of allowed values'],
-  ['a default outside the enum', 'inputs: {color: {enum: [red, blue], default: green}}\nnodes: []\n', 'inputs.color.default', '"green" is not one of "red", "blue"']
+  ['an empty enum', 'inputs: {color: {type: string, enum: []}}\nnodes: []\n', 'inputs.color.enum', 'expected a non-empty list of allowed values'],
+  ['an enum that is not a list', 'inputs: {color: {type: string, enum: red}}\nnodes: []\n', 'inputs.color.enum', 'expected a non-empty list of allowed values'],
+  ['a default outside the enum', 'inputs: {color: {type: string, enum: [red, blue], default: green}}\nnodes: []\n', 'inputs.color.default', '"green" is not one of "red", "blue"'],
+  // An enum value the input's type refuses could never be passed.
+  ['an int input with a text enum value', 'inputs: {n: {type: int, enum: [1, two]}}\nnodes: []\n', 'inputs.n.enum[1]', 'expected int, got string'],
+  ['an int input with a fractional enum value', 'inputs: {n: {type: int, enum: [1.5, 2]}}\nnodes: []\n', 'inputs.n.enum[0]', 'expected int, got a fractional number'],
+  ['a string input with a number in its enum', 'inputs: {color: {type: string, enum: [red, 3]}}\nnodes: []\n', 'inputs.color.enum[1]', 'expected string, got number'],
+  ['a string input with null in its enum', 'inputs: {color: {type: string, enum: [red, null]}}\nnodes: []\n', 'inputs.color.enum[1]', 'expected string, got null'],
+  ['a bool input with text in its enum', 'inputs: {flag: {type: bool, enum: [true, "false"]}}\nnodes: []\n', 'inputs.flag.enum[1]', 'expected bool, got string'],
+  ['a double input with a list in its enum', 'inputs: {temp: {type: double, enum: [0.5, [1]]}}\nnodes: []\n', 'inputs.temp.enum[1]', 'expected double, got list'],
+  // PromptFlow requires an input's type (contracts/flow.py, FlowInputDefinition.deserialize): no default to string.
+  ['an input without a type', 'inputs: {question: {default: hi}}\nnodes: []\n', 'inputs.question.type', 'missing (expected one of string, int, double, bool, list, object)'],
+  ['an input whose type is null', 'inputs: {question: {type: null, default: hi}}\nnodes: []\n', 'inputs.question.type', 'missing (expected one of string, int, double, bool, list, object)'],
+  ['an input that is an empty mapping', 'inputs: {question: {}}\nnodes: []\n', 'inputs.question.type', 'missing (expected one of string, int, double, bool, list, object)'],
+  ['a type that is not text', 'inputs: {question: {type: [string]}}\nnodes: []\n', 'inputs.question.type', 'unknown type ["string"] (expected one of string, int, double, bool, list, object)']
 ]
 
 test('a flow.dag.yaml that breaks a rule is refused, naming the file and the field', async (t) => {
@@ -60,13 +72,15 @@ test('a flow.dag.yaml that breaks a rule is refused, naming the file and the fie
   }
 })
 
-test('declared inputs: type string unless given, defaults, enums, descriptions and chat roles kept', async (t) => {
+test('declared inputs: types, defaults, enums, descriptions and chat roles kept', async (t) => {
   const parts = await compiled(t, `inputs:
   question: {type: string, description: What to ask, is_chat_input: true}
   history: {type: list, default: [], is_chat_history: true}
-  plain: {default: hi}
+  plain: {type: string, default: hi}
   color: {type: string, enum: [red, blue], default: red, description: 5}
   flag: {type: bool, default: false, is_chat_input: false, is_chat_history: yes}
+  size: {type: int, enum: [1, 2, 3]}
+  temp: {type: double, enum: [0.5, 1]}
 nodes: []
 `)
   assert.deepEqual(parts.inputs, [
@@ -75,7 +89,9 @@ nodes: []
     { name: 'plain', type: 'string', hasDefault: true, default: 'hi' },
     // A description that is not text is left out.
     { name: 'color', type: 'string', hasDefault: true, default: 'red', enum: ['red', 'blue'] },
-    { name: 'flag', type: 'bool', hasDefault: true, default: false }
+    { name: 'flag', type: 'bool', hasDefault: true, default: false },
+    { name: 'size', type: 'int', hasDefault: false, enum: [1, 2, 3] },
+    { name: 'temp', type: 'double', hasDefault: false, enum: [0.5, 1] }
   ])
 })
 

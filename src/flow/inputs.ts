@@ -1,4 +1,5 @@
 // Flow inputs: their declaration in the yaml, the check of each run's values, and `--input name=value`.
+import { isDeepStrictEqual } from 'node:util'
 import { InputError, UsageError } from '../errors.js'
 import { Where, isPlainObject, typeName } from './where.js'
 import { DOUBLE_RANGE, SAFE_RANGE } from './json-numbers.js'
@@ -56,7 +57,7 @@ export function parseInputDefs(raw: unknown, where: Where): InputDef[] {
     }
     if (def.hasDefault) {
       mustBeOfType(`${field}.default`, spec.default)
-      if (def.enum && !def.enum.includes(spec.default)) throw where.error(`${field}.default`, `${JSON.stringify(spec.default)} is not one of ${enumText(def.enum)}`)
+      if (def.enum && !inEnum(def.enum, spec.default)) throw where.error(`${field}.default`, `${JSON.stringify(spec.default)} is not one of ${enumText(def.enum)}`)
       def.default = spec.default
     }
     if (typeof spec.description === 'string') def.description = spec.description
@@ -65,6 +66,13 @@ export function parseInputDefs(raw: unknown, where: Where): InputDef[] {
     defs.push(def)
   }
   return defs
+}
+
+// A list or object input's enum holds lists or objects, equal to a value by content: includes() compares
+// them by identity, and no value parsed from a request is the enum's own object.
+function inEnum(values: unknown[], value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return values.includes(value)
+  return values.some((allowed) => isDeepStrictEqual(allowed, value))
 }
 
 function enumText(values: unknown[]): string {
@@ -84,7 +92,7 @@ export function createInputValidator(defs: InputDef[]): (raw: Record<string, unk
       } else {
         const why = typeMismatch(def.type, value)
         if (why) throw new InputError(`input "${def.name}": ${why}`, { input: def.name })
-        if (def.enum && !def.enum.includes(value)) {
+        if (def.enum && !inEnum(def.enum, value)) {
           throw new InputError(`input "${def.name}": ${JSON.stringify(value)} is not one of ${enumText(def.enum)}`, { input: def.name })
         }
       }

@@ -62,6 +62,16 @@ test('wrong types are named with what was expected', () => {
   }
 })
 
+test('a list or object enum admits a value equal by content, and refuses the rest', () => {
+  const check = createInputValidator([
+    { name: 'pair', type: 'list', hasDefault: false, enum: [[1, 2], [3]] },
+    { name: 'shape', type: 'object', hasDefault: true, default: { w: 1 }, enum: [{ w: 1 }, { w: 2, h: [1] }] }
+  ])
+  assert.deepEqual(check({ pair: [1, 2], shape: { h: [1], w: 2 } }), { pair: [1, 2], shape: { h: [1], w: 2 } })
+  assert.throws(() => check({ pair: [2, 1] }), { name: 'InputError', message: 'input "pair": [2,1] is not one of [1,2], [3]', details: { input: 'pair' } })
+  assert.throws(() => check({ pair: [3], shape: { w: 2, h: [2] } }), { name: 'InputError', message: 'input "shape": {"w":2,"h":[2]} is not one of {"w":1}, {"w":2,"h":[1]}', details: { input: 'shape' } })
+})
+
 test('--input values are converted by declared type', () => {
   const out = parseInputArgs(defs, ['question=a=b', 'n=-3', 'temp=1e-2', 'stream=true', 'chat_history=[1]', 'meta={"k":1}'])
   assert.deepEqual(out, { question: 'a=b', n: -3, temp: 0.01, stream: true, chat_history: [1], meta: { k: 1 } })

@@ -81,6 +81,8 @@ test('declared inputs: types, defaults, enums, descriptions and chat roles kept'
   flag: {type: bool, default: false, is_chat_input: false, is_chat_history: yes}
   size: {type: int, enum: [1, 2, 3]}
   temp: {type: double, enum: [0.5, 1]}
+  pair: {type: list, enum: [[1, 2], [3]], default: [1, 2]}
+  shape: {type: object, enum: [{w: 1, h: 2}], default: {h: 2, w: 1}}
 nodes: []
 `)
   assert.deepEqual(parts.inputs, [
@@ -91,7 +93,10 @@ nodes: []
     { name: 'color', type: 'string', hasDefault: true, default: 'red', enum: ['red', 'blue'] },
     { name: 'flag', type: 'bool', hasDefault: true, default: false },
     { name: 'size', type: 'int', hasDefault: false, enum: [1, 2, 3] },
-    { name: 'temp', type: 'double', hasDefault: false, enum: [0.5, 1] }
+    { name: 'temp', type: 'double', hasDefault: false, enum: [0.5, 1] },
+    // A list or object default is in its enum by content (the enum's own object is another one).
+    { name: 'pair', type: 'list', hasDefault: true, default: [1, 2], enum: [[1, 2], [3]] },
+    { name: 'shape', type: 'object', hasDefault: true, default: { h: 2, w: 1 }, enum: [{ w: 1, h: 2 }] }
   ])
 })
 

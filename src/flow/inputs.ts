@@ -90,6 +90,7 @@ export function createInputValidator(defs: InputDef[]): (raw: Record<string, unk
         // A list or object default is copied so that a tool mutating it cannot change later runs.
         value = typeof def.default === 'object' && def.default !== null ? structuredClone(def.default) : def.default
       } else {
+        if (typeof value === 'string' && def.type !== 'string') value = fromText(def, value)
         const why = typeMismatch(def.type, value)
         if (why) throw new InputError(`input "${def.name}": ${why}`, { input: def.name })
         if (def.enum && !inEnum(def.enum, value)) {
@@ -100,6 +101,24 @@ export function createInputValidator(defs: InputDef[]): (raw: Record<string, unk
     }
     return out
   }
+}
+
+// PromptFlow's executor reads every input with ValueType.parse (contracts/tool.py), so a client of pf
+// serve may send a number, a bool, a list or an object as text ("12", "True", "[1, 2]"). It is read here
+// the same way; the rest of Python's leniency is not copied: int(3.7) is 3 there and refused here, and a
+// number for a string input (str(v) there) is refused, as Python's repr of a list or a float is not ours.
+function fromText(def: InputDef, text: string): unknown {
+  const value = convertText(def, text)
+  if (value === undefined) throw new InputError(`input "${def.name}": expected ${def.type}, got a string that is not ${INPUT_TYPE_TEXT[def.type]}`, { input: def.name })
+  if (typeof value === 'number' && typeMismatch(def.type, value)) {
+    throw new InputError(`input "${def.name}": expected ${def.type}, got a string whose number is ${unrepresentable(value)}`, { input: def.name })
+  }
+  return value
+}
+
+/** Why a number read from a text cannot be an int or double input's value. */
+function unrepresentable(value: number): string {
+  return Number.isFinite(value) ? `beyond ${SAFE_RANGE}, the largest integer a number holds exactly` : `too large to represent (beyond ${DOUBLE_RANGE})`
 }
 
 // A double as text, in the decimal notation PromptFlow's float() reads (spaces around allowed). Number()
@@ -161,8 +180,7 @@ export function parseInputArgs(defs: InputDef[], pairs: string[]): Record<string
     const value = convertText(def, text)
     if (value === undefined) throw new UsageError(`--input ${pair}: input "${name}" is ${def.type}, expected ${INPUT_TYPE_TEXT[def.type]}`, { flag: '--input', input: name })
     if (typeof value === 'number' && typeMismatch(def.type, value)) {
-      const why = Number.isFinite(value) ? `is beyond ${SAFE_RANGE}, the largest integer a number holds exactly` : `is too large to represent (beyond ${DOUBLE_RANGE})`
-      throw new UsageError(`--input ${pair}: input "${name}" is ${def.type}, and ${text.trim()} ${why}`, { flag: '--input', input: name })
+      throw new UsageError(`--input ${pair}: input "${name}" is ${def.type}, and ${text.trim()} is ${unrepresentable(value)}`, { flag: '--input', input: name })
     }
     out[name] = value
   }

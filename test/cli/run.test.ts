@@ -59,7 +59,7 @@ test('usage errors exit 2 with the message on stderr', async (t) => {
     [['--input', 'n=x'], 'floodgate: --input n=x: input "n" is int, expected an integer\n'],
     [['--inputs', '{bad'], `floodgate: --inputs: invalid JSON (Expected property name or '}' in JSON at position 1)\n`],
     [['--inputs', '[1]'], 'floodgate: --inputs: expected a JSON object of input name to value\n'],
-    [['--inputs', '{"n": "x"}'], `floodgate: input "n": expected int, got string (pass it with --input name=value or --inputs '<json>')\n`],
+    [['--inputs', '{"n": "x"}'], `floodgate: input "n": expected int, got a string that is not an integer (pass it with --input name=value or --inputs '<json>')\n`],
     [['--threads', '0'], 'floodgate: --threads 0: expected a positive integer\n'],
     [['--timeout', 'soon'], 'floodgate: --timeout soon: expected a number of seconds > 0\n'],
     [['--timeout', '2147484'], 'floodgate: --timeout 2147484: longer than 2147483 s (24.8 days), the longest delay a Node.js timer holds\n']

@@ -49,8 +49,15 @@ test('wrong types are named with what was expected', () => {
     [{ question: 'q', n: Number(BIG) }, 'n', `input "n": expected int, got 18446744073709552000, beyond ${SAFE}, the largest integer a number holds exactly`],
     [{ question: 'q', n: Infinity }, 'n', 'input "n": expected int, got a number too large to represent (beyond ±1.8e308)'],
     [{ question: 'q', temp: -Infinity }, 'temp', 'input "temp": expected double, got a number too large to represent (beyond ±1.8e308)'],
-    [{ question: 'q', temp: 'hot' }, 'temp', 'input "temp": expected double, got string'],
-    [{ question: 'q', stream: 'yes' }, 'stream', 'input "stream": expected bool, got string'],
+    // A text is read as PromptFlow reads it (below); one that is none of the type is named so.
+    [{ question: 'q', temp: 'hot' }, 'temp', 'input "temp": expected double, got a string that is not a number'],
+    [{ question: 'q', stream: 'yes' }, 'stream', 'input "stream": expected bool, got a string that is not true or false (in any case)'],
+    [{ question: 'q', n: '1.5' }, 'n', 'input "n": expected int, got a string that is not an integer'],
+    [{ question: 'q', n: BIG }, 'n', `input "n": expected int, got a string whose number is beyond ${SAFE}, the largest integer a number holds exactly`],
+    [{ question: 'q', temp: '1e400' }, 'temp', 'input "temp": expected double, got a string whose number is too large to represent (beyond ±1.8e308)'],
+    [{ question: 'q', chat_history: '{}' }, 'chat_history', 'input "chat_history": expected list, got a string that is not a JSON list'],
+    [{ question: 'q', meta: 'nope' }, 'meta', 'input "meta": expected object, got a string that is not a JSON object'],
+    [{ question: 'q', color: 5 }, 'color', 'input "color": expected string, got number'],
     [{ question: 'q', stream: 0 }, 'stream', 'input "stream": expected bool, got number'],
     [{ question: 'q', chat_history: {} }, 'chat_history', 'input "chat_history": expected list, got object'],
     [{ question: 'q', meta: [] }, 'meta', 'input "meta": expected object, got list'],
@@ -60,6 +67,18 @@ test('wrong types are named with what was expected', () => {
   for (const [raw, input, message] of cases) {
     assert.throws(() => validate(raw), { name: 'InputError', message, details: { input } }, message)
   }
+})
+
+// PromptFlow's executor parses every input by its type (contracts/tool.py, ValueType.parse): a client of
+// pf serve may send "12" for an int, "True" for a bool, "[1]" for a list.
+test('a value sent as text is read by the input type, as PromptFlow reads it, then checked as any other', () => {
+  assert.deepEqual(validate({ question: 'q', n: ' 12 ', temp: '0.25', stream: 'True', chat_history: '[{"a": 1}]', meta: '{"k": [1]}' }), {
+    question: 'q', n: 12, temp: 0.25, stream: true, chat_history: [{ a: 1 }], meta: { k: [1] }, color: 'red'
+  })
+  // The enum is checked on the value read.
+  const sized = createInputValidator([{ name: 'size', type: 'int', hasDefault: false, enum: [1, 2] }])
+  assert.deepEqual(sized({ size: '2' }), { size: 2 })
+  assert.throws(() => sized({ size: '3' }), { name: 'InputError', message: 'input "size": 3 is not one of 1, 2', details: { input: 'size' } })
 })
 
 test('a list or object enum admits a value equal by content, and refuses the rest', () => {

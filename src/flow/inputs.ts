@@ -121,10 +121,18 @@ function unrepresentable(value: number): string {
   return Number.isFinite(value) ? `beyond ${SAFE_RANGE}, the largest integer a number holds exactly` : `too large to represent (beyond ${DOUBLE_RANGE})`
 }
 
-// A double as text, in the decimal notation PromptFlow's float() reads (spaces around allowed). Number()
-// alone also reads 0x10, 0b11 and 0o7, as 16, 3 and 7, which float() refuses. The fraction's digits
-// follow a dot that is there: "\d+\.?\d*" could split a long run of digits every way, in quadratic time.
-const DECIMAL = /^[-+]?(\d+(?:\.\d*)?|\.\d+)(e[-+]?\d+)?$/i
+// Numbers as text, in the notation PromptFlow's int() and float() read: spaces around allowed, and "_"
+// between digits (Python's 1_000, 0.000_1). Number() alone also reads 0x10, 0b11 and 0o7, as 16, 3 and 7,
+// which float() refuses. The fraction's digits follow a dot that is there: "\d+\.?\d*" could split a long
+// run of digits every way, in quadratic time; a "_" between groups leaves one way to split them.
+const DIGITS = String.raw`\d+(?:_\d+)*`
+const INTEGER = new RegExp(`^[-+]?${DIGITS}$`)
+const DECIMAL = new RegExp(`^[-+]?(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})(?:e[-+]?${DIGITS})?$`, 'i')
+
+function numberText(notation: RegExp, text: string): number | undefined {
+  const trimmed = text.trim()
+  return notation.test(trimmed) ? Number(trimmed.replaceAll('_', '')) : undefined
+}
 
 // As PromptFlow's ValueType.parse reads a bool flow input from text (src/promptflow-core/promptflow/
 // contracts/tool.py): `v.lower() in {"true", "false"}`, so True and FALSE are read too, but not 1, yes or
@@ -138,8 +146,8 @@ function boolText(text: string): boolean | undefined {
 export function convertText(def: InputDef, text: string): unknown {
   switch (def.type) {
     case 'string': return text
-    case 'int': return /^[-+]?\d+$/.test(text.trim()) ? Number(text) : undefined
-    case 'double': return DECIMAL.test(text.trim()) ? Number(text) : undefined
+    case 'int': return numberText(INTEGER, text)
+    case 'double': return numberText(DECIMAL, text)
     case 'bool': return boolText(text)
     case 'list':
     case 'object':

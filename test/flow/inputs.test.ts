@@ -106,6 +106,11 @@ test('--input values are converted by declared type', () => {
     ['temp=-3.', -3],
     ['temp=+2E-3', 0.002],
     ['temp=007', 7],
+    // "_" between digits, as Python's int() and float() read them.
+    ['n=1_000_000', 1_000_000],
+    ['n=-1_0', -10],
+    ['temp=0.000_1', 0.0001],
+    ['temp=1_0.5e1_0', 10.5e10],
     ['stream=false', false],
     // As PromptFlow reads a bool from text: true and false in any case.
     ['stream=True', true],
@@ -136,6 +141,12 @@ test('bad --input values are usage errors naming the flag and the input', () => 
     ['temp=0b11', '--input temp=0b11: input "temp" is double, expected a number', 'temp'],
     ['temp=0o7', '--input temp=0o7: input "temp" is double, expected a number', 'temp'],
     ['temp=Infinity', '--input temp=Infinity: input "temp" is double, expected a number', 'temp'],
+    // A "_" only between two digits.
+    ['n=1__0', '--input n=1__0: input "n" is int, expected an integer', 'n'],
+    ['n=_1', '--input n=_1: input "n" is int, expected an integer', 'n'],
+    ['n=1_', '--input n=1_: input "n" is int, expected an integer', 'n'],
+    ['temp=1_.5', '--input temp=1_.5: input "temp" is double, expected a number', 'temp'],
+    ['temp=1._5', '--input temp=1._5: input "temp" is double, expected a number', 'temp'],
     // PromptFlow takes neither 1 and 0 nor yes and no for a bool.
     ['stream=1', '--input stream=1: input "stream" is bool, expected true or false (in any case)', 'stream'],
     ['stream=0', '--input stream=0: input "stream" is bool, expected true or false (in any case)', 'stream'],
@@ -163,4 +174,8 @@ test('a double as text: a million digits are read or refused in one pass', () =>
   assert.equal(convertText({ name: 'temp', type: 'double' } as InputDef, `${digits}x`), undefined)
   assert.equal(convertText({ name: 'temp', type: 'double' } as InputDef, `${digits}.5`), Number(`${digits}.5`))
   assert.equal(convertText({ name: 'temp', type: 'double' } as InputDef, ' -1.e5 '), -1e5)
+  const grouped = '1_'.repeat(300_000)
+  assert.equal(convertText({ name: 'temp', type: 'double' } as InputDef, `${grouped}x`), undefined)
+  assert.equal(convertText({ name: 'n', type: 'int' } as InputDef, `${grouped}x`), undefined)
+  assert.equal(convertText({ name: 'n', type: 'int' } as InputDef, `${grouped}1`), Number(`${'1'.repeat(300_000)}1`))
 })

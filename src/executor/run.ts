@@ -196,16 +196,21 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   }
 
   /** PromptFlow's rule: bypassed when activate.when differs from activate.is, or when every node it references was bypassed. */
+  // As PromptFlow decides it (executor/_dag_manager.py, _is_node_bypassable): a node with `activate` by its
+  // condition alone (bypassed when the condition's node was, or when `when` is not `is`), even when every
+  // node its inputs reference was bypassed; a node without, when every node it references was.
   private shouldBypass(i: number): boolean {
     const node = this.flow.plan.nodes[i]!
-    const deps = node.deps
-    if (deps.length > 0) {
-      let all = true
-      for (let k = 0; k < deps.length; k++) if (this.state[deps[k]!] !== BYPASSED) all = false
-      if (all) return true
+    const activate = node.activate
+    if (activate) {
+      const when = activate.when
+      if (when.kind === NODE && this.state[when.index] === BYPASSED) return true
+      return !isDeepStrictEqual(this.resolveRef(when, node.name, 'activate.when'), activate.is)
     }
-    if (node.activate) return !isDeepStrictEqual(this.resolveRef(node.activate.when, node.name, 'activate.when'), node.activate.is)
-    return false
+    const deps = node.deps
+    if (deps.length === 0) return false
+    for (let k = 0; k < deps.length; k++) if (this.state[deps[k]!] !== BYPASSED) return false
+    return true
   }
 
   /** A reference's value. `nodeName` and `arg` only name the place in errors (nodeName null: an output). */

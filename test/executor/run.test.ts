@@ -76,6 +76,25 @@ ${node('gated', '    q: ${inputs.question}', 'echo.mjs', '  activate:\n    when:
   assert.deepEqual(ran.outputs.downstream, { x: { q: 'go' } })
 })
 
+// PromptFlow (executor/_dag_manager.py, _is_node_bypassable): a node with activate is decided by its
+// condition alone, even when every node its inputs reference was bypassed; its condition's node bypassed
+// bypasses it.
+test('a node with activate runs when its condition is met, though every node its inputs reference was bypassed', async (t) => {
+  const yaml = dagYaml(`outputs:
+  late:
+    reference: \${late.output}
+  chained:
+    reference: \${chained.output}
+nodes:
+${node('gated', '    q: ${inputs.question}', 'echo.mjs', '  activate:\n    when: ${inputs.question}\n    is: go')}${node('late', '    g: ${gated.output}', 'echo.mjs', '  activate:\n    when: ${inputs.mode}\n    is: on')}${node('chained', '    q: 1', 'echo.mjs', '  activate:\n    when: ${gated.output}\n    is: null')}`)
+  const flow = await load(t, yaml.replace('inputs:\n', 'inputs:\n  mode:\n    type: string\n    default: on\n'))
+  const run = await flow.execute(flow.validateInputs({ question: 'stop' }))
+  assert.deepEqual(run.outputs, { late: { g: undefined }, chained: null })
+  assert.deepEqual(run.trace.nodes.map((n) => [n.node, n.status]), [['gated', 'bypassed'], ['late', 'ok'], ['chained', 'bypassed']])
+  const off = await flow.execute(flow.validateInputs({ question: 'stop', mode: 'off' }))
+  assert.equal(off.outputs.late, null)
+})
+
 test('activate.when may reference a node output', async (t) => {
   const yaml = dagYaml(`outputs:\n  r:\n    reference: \${b.output}\nnodes:\n${node('a', '    flag: ${inputs.n}')}${node('b', '    q: 1', 'echo.mjs', '  activate:\n    when: ${a.output.flag}\n    is: 2')}`)
   const flow = await load(t, yaml)

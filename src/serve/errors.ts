@@ -46,7 +46,10 @@ const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>`]*[^\s'"<>`.,;:!?)]|\[[0-9a-f:
 // A host name alone is an address only where Node's resolver names the one it could not resolve
 // ("getaddrinfo ENOTFOUND llm.internal.corp", "queryA ETIMEOUT db"): elsewhere it cannot be told from a word.
 const RESOLVED_HOST = /\b((?:getaddrinfo|query[A-Za-z]*) E[A-Z_]+) [^\s'"`<>,;()]+/g
-const POSIX_PATH = /(?<![\w.<])\/(?:[^\s/'"`<>]+\/)+([^\s/'"`<>]*)/g
+// A path starts at a "/" that follows no word character or dot (those make it relative: a/b, ./a/b).
+// A "<" may precede it ("</srv/app/x.py>"): markup stays whole without a rule of its own, since a path
+// needs a second "/" and ends at "<" or ">" ("</div>", "<br/>").
+const POSIX_PATH = /(?<![\w.])\/(?:[^\s/'"`<>]+\/)+([^\s/'"`<>]*)/g
 const WINDOWS_PATH = /\b[a-z]:\\(?:[^\s\\'"`<>]+\\)*([^\s\\'"`<>]*)/gi
 
 export function publicMessage(status: number, message: string): string {

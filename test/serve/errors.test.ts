@@ -103,6 +103,19 @@ test('publicMessage: 5xx messages lose URLs, addresses and the folders of absolu
   }
 })
 
+// A path right after "<" (a message quoting it in angle brackets) once kept its folders; markup around
+// the message, and our own <address>, stay whole.
+test('publicMessage: a path right after "<" loses its folders; markup and <address> stay', () => {
+  const cases: Array<[string, string]> = [
+    ['failed at </home/app/secret/x.py>', 'failed at <x.py>'],
+    ['see </srv/app/flows/x.py', 'see <x.py'],
+    ['<p>open /srv/a/b.txt</p> and <b>/srv/c/d.txt</b>', '<p>open b.txt</p> and <b>d.txt</b>'],
+    ['upstream said <html><body>bad gateway</body></html>, <br/> and </div>', 'upstream said <html><body>bad gateway</body></html>, <br/> and </div>'],
+    ['GET http://10.0.0.7/v1 failed; connect to <address> refused', 'GET <address> failed; connect to <address> refused']
+  ]
+  for (const [message, expected] of cases) assert.equal(publicMessage(500, message), expected, message)
+})
+
 test('envelope: inner_error only when given', () => {
   assert.deepEqual(envelope(400, 'UserError', 'no'), { status: 400, body: { error: { code: 'UserError', message: 'no' } } })
   assert.deepEqual(envelope(503, 'SystemError', 'busy', { code: 'X', node: 'n' }), {

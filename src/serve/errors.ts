@@ -46,15 +46,27 @@ const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>`]*[^\s'"<>`.,;:!?)]|\[[0-9a-f:
 // A host name alone is an address only where Node's resolver names the one it could not resolve
 // ("getaddrinfo ENOTFOUND llm.internal.corp", "queryA ETIMEOUT db"): elsewhere it cannot be told from a word.
 const RESOLVED_HOST = /\b((?:getaddrinfo|query[A-Za-z]*) E[A-Z_]+) [^\s'"`<>,;()]+/g
+// A quoted path, as Node and Python write them ("open '/srv/my flows/x.txt'", 'File "/srv/a b/x.py"'),
+// is the text up to the closing quote: folder names with spaces are cut whole. Everything before the
+// last separator goes; the quotes and the file name stay.
+const QUOTED_PATH = /(['"`])(?:\/|[a-z]:[\\/])(?:(?!\1)[^\n])*[\\/]((?:(?!\1)[^\n\\/])*)\1/gi
+// An unquoted path ends at white space, unless the words after a space lead to the next separator:
+// a folder name of several words ("/home/al/my project/x.py", "C:\Program Files (x86)\x.py"). A word
+// followed by a space has no dot nor sentence punctuation, so a path ends at its file name or at a
+// clause's end ("/srv/a.json is not application/json", "/srv/a.txt: read/write"); the cost is that plain
+// words between a folder and a later slash are taken for a folder's ("/srv/chat and/or x" becomes "or x").
+// A word ends at a space and a folder at a separator, so each character is read a bounded number of
+// times whatever the message: linear, no backtracking across words.
+const SPACED_FOLDER = String.raw`(?:[^\s/\\'"\`<>.,;:!?()]+ )*`
 // A path starts at a "/" that follows no word character or dot (those make it relative: a/b, ./a/b).
 // A "<" may precede it ("</srv/app/x.py>"): markup stays whole without a rule of its own, since a path
 // needs a second "/" and ends at "<" or ">" ("</div>", "<br/>").
-const POSIX_PATH = /(?<![\w.])\/(?:[^\s/'"`<>]+\/)+([^\s/'"`<>]*)/g
-const WINDOWS_PATH = /\b[a-z]:\\(?:[^\s\\'"`<>]+\\)*([^\s\\'"`<>]*)/gi
+const POSIX_PATH = new RegExp(String.raw`(?<![\w.])\/(?:${SPACED_FOLDER}[^\s/'"\`<>]+\/)+([^\s/'"\`<>]*)`, 'g')
+const WINDOWS_PATH = new RegExp(String.raw`\b[a-z]:\\(?:${SPACED_FOLDER}[^\s\\'"\`<>]+\\)*([^\s\\'"\`<>]*)`, 'gi')
 
 export function publicMessage(status: number, message: string): string {
   if (status < 500) return message
-  return message.replace(ADDRESS, '<address>').replace(RESOLVED_HOST, '$1 <address>').replace(POSIX_PATH, '$1').replace(WINDOWS_PATH, '$1')
+  return message.replace(ADDRESS, '<address>').replace(RESOLVED_HOST, '$1 <address>').replace(QUOTED_PATH, '$1$2$1').replace(POSIX_PATH, '$1').replace(WINDOWS_PATH, '$1')
 }
 
 export function envelope(

@@ -116,6 +116,62 @@ test('publicMessage: a path right after "<" loses its folders; markup and <addre
   for (const [message, expected] of cases) assert.equal(publicMessage(500, message), expected, message)
 })
 
+// A folder name with a space once cut the path there: "/home/alice/my project/tools/fetch.py" told the
+// client "project/tools/fetch.py".
+test('publicMessage: paths with spaces lose all their folders, quoted up to the closing quote, unquoted up to the last separator reached through plain words', () => {
+  const cases: Array<[string, string]> = [
+    // quoted, as Node's and Python's errors write them: cut whole, even an unclosed quote of another kind inside
+    ["ENOENT: no such file or directory, open '/a b/c d/e f.txt'", "ENOENT: no such file or directory, open 'e f.txt'"],
+    ['File "/srv/my flows/chat/tool.py", line 3, in run', 'File "tool.py", line 3, in run'],
+    ["at `/srv/My Flows, v2.1 (old)/x.py` and \"/srv/it's here/y.py\"", 'at `x.py` and "y.py"'],
+    ["'/a b/c.txt' and '/d e/f.txt'", "'c.txt' and 'f.txt'"],
+    ["open 'C:\\Program Files (x86)\\My App\\x.py' or \"c:/Users/Al Ice/y.py\"", "open 'x.py' or \"y.py\""],
+    // unquoted: a folder of several words, up to the last separator
+    ['/home/alice/my project/tools/fetch.py failed', 'fetch.py failed'],
+    ['at run (/home/al/my project/x.js:3:9)', 'at run (x.js:3:9)'],
+    ["Cannot find module '/srv/my app/a.js' imported from /srv/my app/b.js", "Cannot find module 'a.js' imported from b.js"],
+    ['/Users/al/OneDrive - Corp/flows/x.py failed', 'x.py failed'],
+    ["open '/a b/c.txt failed", "open 'c.txt failed"],
+    ['C:\\Users\\Al Ice\\x.py failed, C:\\Program Files (x86)\\App\\y.py too', 'x.py failed, y.py too'],
+    // the words after a file name or a clause's end stay, slashes and all
+    ['/srv/a/b.json is not application/json', 'b.json is not application/json'],
+    ['/srv/a/b.txt: read/write failed; /srv/c/d, see docs/x.md (or docs/y.md)', 'b.txt: read/write failed; d, see docs/x.md (or docs/y.md)'],
+    ['C:\\a\\b.txt is not text/plain', 'b.txt is not text/plain'],
+    // quotes that hold no absolute path, or a single name, stay
+    ["it's '/single', \"a/b c/d\" or 'x' /single", "it's '/single', \"a/b c/d\" or 'x' /single"],
+    // the rule's cost: plain words between a folder and a later slash are taken for a folder's
+    ['/srv/flows/chat and/or x', 'or x']
+  ]
+  for (const [message, expected] of cases) assert.equal(publicMessage(500, message), expected, message)
+})
+
+// publicMessage runs on every 5xx, on text a tool or an upstream wrote. A pattern that backtracks across
+// words or folders would take minutes on these (quadratic); each takes milliseconds in one pass.
+test('publicMessage: a million characters of paths, spaces and quotes are read in one pass', () => {
+  const long = (unit: string): string => unit.repeat(Math.ceil(1_000_000 / unit.length))
+  const cases: Array<[string, string]> = [
+    // one path of 250,000 folders "a a"
+    [long('/a a'), 'a a'],
+    [`C:\\${long('a a\\')}x`, 'x'],
+    // a folder name of 500,000 words, or of one word, that no separator ends: not a path
+    [`/${long('a ')}`, `/${long('a ')}`],
+    [`/${long('abcdefghi ')}`, `/${long('abcdefghi ')}`],
+    [`/${long('a')}`, `/${long('a')}`],
+    [`C:\\${long('a ')}`, long('a ')],
+    // a path start at every fourth character, none with a second separator
+    [long('/a '), long('/a ')],
+    [long('"/a '), long('"/a ')],
+    // a quote that never closes, and one that does at the end
+    [`'${long('/a a')}`, "'a a"],
+    [`'${long('/a a')}'`, "'a a'"]
+  ]
+  for (const [message, expected] of cases) {
+    const cut = publicMessage(500, message)
+    // Compared whole, reported in part: a failure should not print megabytes.
+    assert.ok(cut === expected, `${message.slice(0, 12)}...: got ${cut.slice(0, 40)}... (${cut.length} characters), expected ${expected.slice(0, 40)}`)
+  }
+})
+
 test('envelope: inner_error only when given', () => {
   assert.deepEqual(envelope(400, 'UserError', 'no'), { status: 400, body: { error: { code: 'UserError', message: 'no' } } })
   assert.deepEqual(envelope(503, 'SystemError', 'busy', { code: 'X', node: 'n' }), {

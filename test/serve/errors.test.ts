@@ -145,6 +145,27 @@ test('publicMessage: paths with spaces lose all their folders, quoted up to the 
   for (const [message, expected] of cases) assert.equal(publicMessage(500, message), expected, message)
 })
 
+// Absolute paths in other spellings kept their folders, or all of themselves: a home folder
+// ("~alice/.config/..." whole), a UNC share ("\\fileserver\flows\..." whole), an escaped or JSON string
+// ("\\fileserver\\share\\x.py" whole, "C:\\Users\\al\\x.py" from "\Users"), a drive with "/".
+test('publicMessage: home folders, UNC shares, escaped separators and drives with "/" lose their folders too', () => {
+  const cases: Array<[string, string]> = [
+    ['~/flows/secret/x.py failed, ~alice/.config/floodgate/keys.txt and ~/keys.txt', 'x.py failed, keys.txt and keys.txt'],
+    ["open '~/my flows/x.py' or `~bob/a b/c.txt`", "open 'x.py' or `c.txt`"],
+    ['\\\\fileserver\\flows\\chat\\x.py failed, \\\\10.0.0.5\\share\\y.py too', 'x.py failed, y.py too'],
+    ['\\\\?\\C:\\very\\long\\x.py and "\\\\srv01\\my share\\y.py"', 'x.py and "y.py"'],
+    // JSON and escaped strings double a backslash and may escape a slash
+    ['{"file":"\\/srv\\/app\\/x.py"} and \\/home\\/al\\/my project\\/y.py', '{"file":"x.py"} and y.py'],
+    ['C:\\\\Users\\\\al\\\\x.py, \\\\\\\\fileserver\\\\share\\\\y.py and {"file":"C:\\\\Users\\\\al\\\\z.py"}', 'x.py, y.py and {"file":"z.py"}'],
+    ['C:/Users/al/x.py and "d:/My Flows/y.py"', 'x.py and "y.py"'],
+    // file URLs are URLs
+    ['import file:///srv/app/x.py or file:///home/al/my%20project/y.py', 'import <address> or <address>'],
+    // not paths: a tilde before a number, escaped line breaks, a regular expression's escapes
+    ['~5/10 done, a\\\\nb\\\\nc, expected \\\\d+ or \\d+', '~5/10 done, a\\\\nb\\\\nc, expected \\\\d+ or \\d+']
+  ]
+  for (const [message, expected] of cases) assert.equal(publicMessage(500, message), expected, message)
+})
+
 // publicMessage runs on every 5xx, on text a tool or an upstream wrote. A pattern that backtracks across
 // words or folders would take minutes on these (quadratic); each takes milliseconds in one pass.
 test('publicMessage: a million characters of paths, spaces and quotes are read in one pass', () => {
@@ -161,6 +182,11 @@ test('publicMessage: a million characters of paths, spaces and quotes are read i
     // a path start at every fourth character, none with a second separator
     [long('/a '), long('/a ')],
     [long('"/a '), long('"/a ')],
+    // path starts close together in other spellings: "~" every third character, a UNC share every fifth
+    // (each one cut), a run of backslashes
+    [long('~a '), long('~a ')],
+    [long('\\\\a\\ '), ' '.repeat(200_000)],
+    [long('\\'), long('\\')],
     // a quote that never closes, and one that does at the end
     [`'${long('/a a')}`, "'a a"],
     [`'${long('/a a')}'`, "'a a'"]

@@ -40,9 +40,12 @@ export function mapError(err: unknown, bodyLimit = 0): MappedError {
 // upstream's address. A client is told what failed without where: absolute paths become their file name,
 // URLs, IP and host:port addresses, and the host of a failed DNS lookup become <address>. The log line of the request keeps the whole message.
 // (4xx messages are about the client's own request and are left as they are.)
+// A URL's scheme and a host:port's host are read from the start of their run of name characters, not
+// from each word in it: "a.a.a..." was tried from every "a" to its end (quadratic: 12 s for 100,000
+// characters). The host needs a letter somewhere (times "12:30" and ratios "3:45" have none).
 // IPv6 addresses appear without brackets in Node's connect errors ("connect ECONNREFUSED fd00::7:8443"):
 // hex groups and colons holding a "::" (or eight groups or more) and a digit.
-const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>`]*[^\s'"<>`.,;:!?)]|\[[0-9a-f:.]+\](?::\d+)?|(?<![\w:.])(?=[0-9a-f:.]*::|(?:[0-9a-f]{1,4}:){7})(?=[a-f:.]*\d)[0-9a-f:.]*[0-9a-f]|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\blocalhost(?::\d+)?\b|\b[a-z][\w.-]*:\d{2,5}\b/gi
+const ADDRESS = /(?<![\w+.-])[\w+.-]+:\/\/[^\s'"<>`]*[^\s'"<>`.,;:!?)]|\[[0-9a-f:.]+\](?::\d+)?|(?<![\w:.])(?=[0-9a-f:.]*::|(?:[0-9a-f]{1,4}:){7})(?=[a-f:.]*\d)[0-9a-f:.]*[0-9a-f]|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\blocalhost(?::\d+)?\b|(?<![\w.-])(?=[\d_.-]*[a-z])[\w.-]+:\d{2,5}\b/gi
 // A host name alone is an address only where Node's resolver names the one it could not resolve
 // ("getaddrinfo ENOTFOUND llm.internal.corp", "queryA ETIMEOUT db"): elsewhere it cannot be told from a word.
 const RESOLVED_HOST = /\b((?:getaddrinfo|query[A-Za-z]*) E[A-Z_]+) [^\s'"`<>,;()]+/g

@@ -83,6 +83,8 @@ test('publicMessage: 5xx messages lose URLs, addresses and the folders of absolu
     ['connect ETIMEDOUT 2001:db8:1:2:3:4:5:6:443', 'connect ETIMEDOUT <address>'],
     ['localhost:3000, LOCALHOST:80 and localhost refused', '<address>, <address> and <address> refused'],
     ['db.internal:5432, redis:6379 and h:12345 refused', '<address>, <address> and <address> refused'],
+    // a host or scheme whose run of name characters starts with a dot, a dash, a digit or "_" is taken whole
+    ['.internal:80, x-1:8080, -db:5432, _svc:8080 and 1.http://10.0.0.1/x', '<address>, <address>, <address>, <address> and <address>'],
     // a host name alone, where Node's resolver names the one it could not resolve
     ['GET http://llm.internal.corp/v1 failed: getaddrinfo ENOTFOUND llm.internal.corp', 'GET <address> failed: getaddrinfo ENOTFOUND <address>'],
     ['getaddrinfo EAI_AGAIN db (then retry), queryA ETIMEOUT cache.corp; queryAaaa ENODATA x', 'getaddrinfo EAI_AGAIN <address> (then retry), queryA ETIMEOUT <address>; queryAaaa ENODATA <address>'],
@@ -94,6 +96,7 @@ test('publicMessage: 5xx messages lose URLs, addresses and the folders of absolu
     // not addresses nor absolute paths: times, ratios, versions, a port of one or six digits, relative paths
     ['at 12:30 the ratio 3:45, retry:1, h:123456, v1.2.3, 1.2.3', 'at 12:30 the ratio 3:45, retry:1, h:123456, v1.2.3, 1.2.3'],
     ['at 12:30:45.123, MAC aa:bb:cc:dd:ee:ff, Feed::add or std::move', 'at 12:30:45.123, MAC aa:bb:cc:dd:ee:ff, Feed::add or std::move'],
+    ['pages 1-2:80 and 2.5:100 of 1_000:20', 'pages 1-2:80 and 2.5:100 of 1_000:20'],
     ['/single, a/b/c.txt, ./x/y.txt, x\\y\\z', '/single, a/b/c.txt, ./x/y.txt, x\\y\\z']
   ]
   for (const [message, expected] of cases) {
@@ -167,8 +170,8 @@ test('publicMessage: home folders, UNC shares, escaped separators and drives wit
 })
 
 // publicMessage runs on every 5xx, on text a tool or an upstream wrote. A pattern that backtracks across
-// words or folders would take minutes on these (quadratic); each takes milliseconds in one pass.
-test('publicMessage: a million characters of paths, spaces and quotes are read in one pass', () => {
+// words, folders or labels would take minutes on these (quadratic); each takes milliseconds in one pass.
+test('publicMessage: a million characters of paths, spaces, quotes and host names are read in one pass', () => {
   const long = (unit: string): string => unit.repeat(Math.ceil(1_000_000 / unit.length))
   const cases: Array<[string, string]> = [
     // one path of 250,000 folders "a a"
@@ -187,6 +190,10 @@ test('publicMessage: a million characters of paths, spaces and quotes are read i
     [long('~a '), long('~a ')],
     [long('\\\\a\\ '), ' '.repeat(200_000)],
     [long('\\'), long('\\')],
+    // host names of 500,000 labels with no port or scheme: once tried from every label to the end
+    [long('a.'), long('a.')],
+    [long('a-'), long('a-')],
+    [`${long('a.')}:80 and ${long('a.')}://x`, '<address> and <address>'],
     // a quote that never closes, and one that does at the end
     [`'${long('/a a')}`, "'a a"],
     [`'${long('/a a')}'`, "'a a'"]

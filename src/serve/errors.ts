@@ -40,18 +40,47 @@ export function mapError(err: unknown, bodyLimit = 0): MappedError {
 // upstream's address. A client is told what failed without where: absolute paths become their file name,
 // URLs, IP and host:port addresses, and the host of a failed DNS lookup become <address>. The log line of the request keeps the whole message.
 // (4xx messages are about the client's own request and are left as they are.)
+// A URL's scheme and a host:port's host are read from the start of their run of name characters, not
+// from each word in it: "a.a.a..." was tried from every "a" to its end (quadratic: 12 s for 100,000
+// characters). The host needs a letter somewhere (times "12:30" and ratios "3:45" have none).
 // IPv6 addresses appear without brackets in Node's connect errors ("connect ECONNREFUSED fd00::7:8443"):
 // hex groups and colons holding a "::" (or eight groups or more) and a digit.
-const ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>`]*[^\s'"<>`.,;:!?)]|\[[0-9a-f:.]+\](?::\d+)?|(?<![\w:.])(?=[0-9a-f:.]*::|(?:[0-9a-f]{1,4}:){7})(?=[a-f:.]*\d)[0-9a-f:.]*[0-9a-f]|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\blocalhost(?::\d+)?\b|\b[a-z][\w.-]*:\d{2,5}\b/gi
+const ADDRESS = /(?<![\w+.-])[\w+.-]+:\/\/[^\s'"<>`]*[^\s'"<>`.,;:!?)]|\[[0-9a-f:.]+\](?::\d+)?|(?<![\w:.])(?=[0-9a-f:.]*::|(?:[0-9a-f]{1,4}:){7})(?=[a-f:.]*\d)[0-9a-f:.]*[0-9a-f]|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\blocalhost(?::\d+)?\b|(?<![\w.-])(?=[\d_.-]*[a-z])[\w.-]+:\d{2,5}\b/gi
 // A host name alone is an address only where Node's resolver names the one it could not resolve
 // ("getaddrinfo ENOTFOUND llm.internal.corp", "queryA ETIMEOUT db"): elsewhere it cannot be told from a word.
 const RESOLVED_HOST = /\b((?:getaddrinfo|query[A-Za-z]*) E[A-Z_]+) [^\s'"`<>,;()]+/g
-const POSIX_PATH = /(?<![\w.<])\/(?:[^\s/'"`<>]+\/)+([^\s/'"`<>]*)/g
-const WINDOWS_PATH = /\b[a-z]:\\(?:[^\s\\'"`<>]+\\)*([^\s\\'"`<>]*)/gi
+// Where an absolute path starts: "/", a home folder ("~/", "~alice/"), a drive ("C:\", "C:/") or a UNC
+// share ("\\fileserver\", "\\?\"); also as JSON and escaped strings write them ("\/srv\/x", "C:\\x",
+// "\\\\fileserver\\x"). A separator may be doubled for the same reason.
+const HOME = String.raw`~(?:[a-z_][\w.-]*)?\/`
+const UNC = String.raw`\\{2,}`
+// A quoted path, as Node and Python write them ("open '/srv/my flows/x.txt'", 'File "/srv/a b/x.py"'),
+// is the text up to the closing quote: folder names with spaces are cut whole. Everything before the
+// last separator goes; the quotes and the file name stay.
+const QUOTED_PATH = new RegExp(String.raw`(['"\`])(?:\\?\/|${HOME}|[a-z]:[\\/]+|${UNC})(?:(?!\1)[^\n])*[\\/]((?:(?!\1)[^\n\\/])*)\1`, 'gi')
+// An unquoted path ends at white space, unless the words after a space lead to the next separator:
+// a folder name of several words ("/home/al/my project/x.py", "C:\Program Files (x86)\x.py"). A word
+// followed by a space has no dot nor sentence punctuation, so a path ends at its file name or at a
+// clause's end ("/srv/a.json is not application/json", "/srv/a.txt: read/write"); the cost is that plain
+// words between a folder and a later slash are taken for a folder's ("/srv/chat and/or x" becomes "or x").
+// A word ends at a space and a folder at a separator, so each character is read a bounded number of
+// times whatever the message: linear, no backtracking across words.
+const SPACED_FOLDER = String.raw`(?:[^\s/\\'"\`<>.,;:!?()]+ )*`
+// A POSIX path starts at a "/" or "~" that follows no word character or dot (those make it relative:
+// a/b, ./a/b, $HOME/a). A "<" may precede it ("</srv/app/x.py>"): markup stays whole without a rule of
+// its own, since a path needs a second "/" and ends at "<" or ">" ("</div>", "<br/>"). A folder's name
+// may end with the "\" of an escaped "\/".
+const POSIX_FOLDER = String.raw`${SPACED_FOLDER}[^\s/'"\`<>]+\/`
+const POSIX_PATH = new RegExp(String.raw`(?<![\w.])(?:${HOME}|\\?\/${POSIX_FOLDER})(?:${POSIX_FOLDER})*([^\s/'"\`<>]*)`, 'gi')
+// A UNC share's server may already be <address>. Not after a word or "\": "a\\nb" is an escaped line
+// break, and a run of backslashes is tried once, from its start, not from each of them (quadratic).
+const WINDOWS_FOLDER = String.raw`${SPACED_FOLDER}[^\s\\/'"\`<>]+[\\/]+`
+const WINDOWS_PATH = new RegExp(String.raw`(?:\b[a-z]:|(?<![\w\\])${UNC}[^\s\\/'"\`]+)[\\/]+(?:${WINDOWS_FOLDER})*([^\s\\/'"\`<>]*)`, 'gi')
 
 export function publicMessage(status: number, message: string): string {
   if (status < 500) return message
-  return message.replace(ADDRESS, '<address>').replace(RESOLVED_HOST, '$1 <address>').replace(POSIX_PATH, '$1').replace(WINDOWS_PATH, '$1')
+  // Drives before POSIX paths: "C:/Users/al/x.py" is one path, not "C:" and a POSIX one.
+  return message.replace(ADDRESS, '<address>').replace(RESOLVED_HOST, '$1 <address>').replace(QUOTED_PATH, '$1$2$1').replace(WINDOWS_PATH, '$1').replace(POSIX_PATH, '$1')
 }
 
 export function envelope(

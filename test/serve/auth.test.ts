@@ -2,6 +2,10 @@
 // (the exact envelope, WWW-Authenticate: Bearer), and that a refused request runs nothing.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { setTimeout as sleep } from 'node:timers/promises'
+import Fastify from 'fastify'
+import pino from 'pino'
+import { apiKeyCheck } from '../../src/serve/auth.js'
 import { call, score, serveFixture } from './helpers.js'
 
 const KEY = 's3cret'
@@ -59,4 +63,36 @@ test('/feedback needs the key too; the probes, /metrics and /swagger.json do not
     assert.equal(res.status, 200, path)
     assert.equal(res.headers['www-authenticate'], undefined, path)
   }
+})
+
+// The check stops a refused request itself: after its 401 it returns without calling done(). Our server
+// ends a reply at once, so fastify would see it sent and stop the request anyway; where sending takes a
+// turn of the event loop (an onSend hook of a plugin, compression), done() after the 401 ran the route
+// for a caller without the key and fastify warned that the reply was already sent.
+test('a refused request stops at the key check even while its 401 is still being sent', async (t) => {
+  const logged: Array<{ msg?: string }> = []
+  const app = Fastify({ loggerInstance: pino({ level: 'warn' }, { write: (line: string) => logged.push(JSON.parse(line) as { msg?: string }) }) })
+  t.after(() => app.close())
+  let runs = 0
+  // Long enough for a request that went on to have its body read and its route run (a few ticks).
+  app.addHook('onSend', async (_request, _reply, payload) => {
+    await sleep(100)
+    return payload
+  })
+  app.addHook('onRequest', apiKeyCheck(KEY))
+  app.post('/score', async () => {
+    runs++
+    return { ran: true }
+  })
+  const cases: Array<[string, Record<string, string>, number, unknown]> = [
+    ['no key', {}, 401, MISSING],
+    ['a wrong key', { authorization: 'Bearer nope' }, 401, INVALID],
+    ['the key', { authorization: `Bearer ${KEY}` }, 200, { ran: true }]
+  ]
+  for (const [name, headers, status, body] of cases) {
+    const res = await app.inject({ method: 'POST', url: '/score', payload: { question: 'hi' }, headers })
+    assert.deepEqual([res.statusCode, res.json()], [status, body], name)
+  }
+  assert.equal(runs, 1, 'the route ran for the keyed request only')
+  assert.deepEqual(logged.map((line) => line.msg), [], 'nothing warned')
 })

@@ -83,6 +83,8 @@ test('publicMessage: 5xx messages lose URLs, addresses and the folders of absolu
     ['connect ETIMEDOUT 2001:db8:1:2:3:4:5:6:443', 'connect ETIMEDOUT <address>'],
     ['localhost:3000, LOCALHOST:80 and localhost refused', '<address>, <address> and <address> refused'],
     ['db.internal:5432, redis:6379 and h:12345 refused', '<address>, <address> and <address> refused'],
+    // a host or scheme whose run of name characters starts with a dot, a dash, a digit or "_" is taken whole
+    ['.internal:80, x-1:8080, -db:5432, _svc:8080 and 1.http://10.0.0.1/x', '<address>, <address>, <address>, <address> and <address>'],
     // a host name alone, where Node's resolver names the one it could not resolve
     ['GET http://llm.internal.corp/v1 failed: getaddrinfo ENOTFOUND llm.internal.corp', 'GET <address> failed: getaddrinfo ENOTFOUND <address>'],
     ['getaddrinfo EAI_AGAIN db (then retry), queryA ETIMEOUT cache.corp; queryAaaa ENODATA x', 'getaddrinfo EAI_AGAIN <address> (then retry), queryA ETIMEOUT <address>; queryAaaa ENODATA <address>'],
@@ -94,12 +96,93 @@ test('publicMessage: 5xx messages lose URLs, addresses and the folders of absolu
     // not addresses nor absolute paths: times, ratios, versions, a port of one or six digits, relative paths
     ['at 12:30 the ratio 3:45, retry:1, h:123456, v1.2.3, 1.2.3', 'at 12:30 the ratio 3:45, retry:1, h:123456, v1.2.3, 1.2.3'],
     ['at 12:30:45.123, MAC aa:bb:cc:dd:ee:ff, Feed::add or std::move', 'at 12:30:45.123, MAC aa:bb:cc:dd:ee:ff, Feed::add or std::move'],
-    ['/single, a/b/c.txt, ./x/y.txt, x\\y\\z', '/single, a/b/c.txt, ./x/y.txt, x\\y\\z']
+    ['pages 1-2:80 and 2.5:100 of 1_000:20', 'pages 1-2:80 and 2.5:100 of 1_000:20'],
+    ['/single, a/b/c.txt, ./x/y.txt, x\\y\\z', '/single, a/b/c.txt, ./x/y.txt, x\\y\\z'],
+    // Paths that once kept their folders, or all of themselves, from here on. Right after "<"
+    // ("</home/app/secret/x.py>" whole); markup around the message, and our own <address>, stay whole
+    ['failed at </home/app/secret/x.py>', 'failed at <x.py>'],
+    ['see </srv/app/flows/x.py', 'see <x.py'],
+    ['<p>open /srv/a/b.txt</p> and <b>/srv/c/d.txt</b>', '<p>open b.txt</p> and <b>d.txt</b>'],
+    ['upstream said <html><body>bad gateway</body></html>, <br/> and </div>', 'upstream said <html><body>bad gateway</body></html>, <br/> and </div>'],
+    ['GET http://10.0.0.7/v1 failed; connect to <address> refused', 'GET <address> failed; connect to <address> refused'],
+    // with a space in a folder name ("/home/alice/my project/tools/fetch.py" told the client
+    // "project/tools/fetch.py"). Quoted, as Node's and Python's errors write them: cut up to the closing
+    // quote, even with an unclosed quote of another kind inside
+    ["ENOENT: no such file or directory, open '/a b/c d/e f.txt'", "ENOENT: no such file or directory, open 'e f.txt'"],
+    ['File "/srv/my flows/chat/tool.py", line 3, in run', 'File "tool.py", line 3, in run'],
+    ["at `/srv/My Flows, v2.1 (old)/x.py` and \"/srv/it's here/y.py\"", 'at `x.py` and "y.py"'],
+    ["'/a b/c.txt' and '/d e/f.txt'", "'c.txt' and 'f.txt'"],
+    ["open 'C:\\Program Files (x86)\\My App\\x.py' or \"c:/Users/Al Ice/y.py\"", "open 'x.py' or \"y.py\""],
+    // unquoted: a folder of several words, up to the last separator
+    ['/home/alice/my project/tools/fetch.py failed', 'fetch.py failed'],
+    ['at run (/home/al/my project/x.js:3:9)', 'at run (x.js:3:9)'],
+    ["Cannot find module '/srv/my app/a.js' imported from /srv/my app/b.js", "Cannot find module 'a.js' imported from b.js"],
+    ['/Users/al/OneDrive - Corp/flows/x.py failed', 'x.py failed'],
+    ["open '/a b/c.txt failed", "open 'c.txt failed"],
+    ['C:\\Users\\Al Ice\\x.py failed, C:\\Program Files (x86)\\App\\y.py too', 'x.py failed, y.py too'],
+    // the words after a file name or a clause's end stay, slashes and all
+    ['/srv/a/b.json is not application/json', 'b.json is not application/json'],
+    ['/srv/a/b.txt: read/write failed; /srv/c/d, see docs/x.md (or docs/y.md)', 'b.txt: read/write failed; d, see docs/x.md (or docs/y.md)'],
+    ['C:\\a\\b.txt is not text/plain', 'b.txt is not text/plain'],
+    // quotes that hold no absolute path, or a single name, stay
+    ["it's '/single', \"a/b c/d\" or 'x' /single", "it's '/single', \"a/b c/d\" or 'x' /single"],
+    // the rule's cost: plain words between a folder and a later slash are taken for a folder's
+    ['/srv/flows/chat and/or x', 'or x'],
+    // home folders and UNC shares (whole), escaped separators ("C:\\Users\\al\\x.py" kept "\Users\\al\\x.py"),
+    // drives with "/" ("C:x.py")
+    ['~/flows/secret/x.py failed, ~alice/.config/floodgate/keys.txt and ~/keys.txt', 'x.py failed, keys.txt and keys.txt'],
+    ["open '~/my flows/x.py' or `~bob/a b/c.txt`", "open 'x.py' or `c.txt`"],
+    ['\\\\fileserver\\flows\\chat\\x.py failed, \\\\10.0.0.5\\share\\y.py too', 'x.py failed, y.py too'],
+    ['\\\\?\\C:\\very\\long\\x.py and "\\\\srv01\\my share\\y.py"', 'x.py and "y.py"'],
+    // JSON and escaped strings double a backslash and may escape a slash
+    ['{"file":"\\/srv\\/app\\/x.py"} and \\/home\\/al\\/my project\\/y.py', '{"file":"x.py"} and y.py'],
+    ['C:\\\\Users\\\\al\\\\x.py, \\\\\\\\fileserver\\\\share\\\\y.py and {"file":"C:\\\\Users\\\\al\\\\z.py"}', 'x.py, y.py and {"file":"z.py"}'],
+    ['C:/Users/al/x.py and "d:/My Flows/y.py"', 'x.py and "y.py"'],
+    // file URLs are URLs
+    ['import file:///srv/app/x.py or file:///home/al/my%20project/y.py', 'import <address> or <address>'],
+    // not paths: a tilde before a number, escaped line breaks, a regular expression's escapes
+    ['~5/10 done, a\\\\nb\\\\nc, expected \\\\d+ or \\d+', '~5/10 done, a\\\\nb\\\\nc, expected \\\\d+ or \\d+']
   ]
   for (const [message, expected] of cases) {
     assert.equal(publicMessage(500, message), expected, message)
     assert.equal(publicMessage(503, message), expected, message)
     assert.equal(publicMessage(499, message), message, message)
+  }
+})
+
+// publicMessage runs on every 5xx, on text a tool or an upstream wrote. A pattern that backtracks across
+// words, folders or labels would take minutes on these (quadratic); each takes milliseconds in one pass.
+test('publicMessage: a million characters of paths, spaces, quotes and host names are read in one pass', () => {
+  const long = (unit: string): string => unit.repeat(Math.ceil(1_000_000 / unit.length))
+  const cases: Array<[string, string]> = [
+    // one path of 250,000 folders "a a"
+    [long('/a a'), 'a a'],
+    [`C:\\${long('a a\\')}x`, 'x'],
+    // a folder name of 500,000 words, or of one word, that no separator ends: not a path
+    [`/${long('a ')}`, `/${long('a ')}`],
+    [`/${long('abcdefghi ')}`, `/${long('abcdefghi ')}`],
+    [`/${long('a')}`, `/${long('a')}`],
+    [`C:\\${long('a ')}`, long('a ')],
+    // a path start at every fourth character, none with a second separator
+    [long('/a '), long('/a ')],
+    [long('"/a '), long('"/a ')],
+    // path starts close together in other spellings: "~" every third character, a UNC share every fifth
+    // (each one cut), a run of backslashes
+    [long('~a '), long('~a ')],
+    [long('\\\\a\\ '), ' '.repeat(200_000)],
+    [long('\\'), long('\\')],
+    // host names of 500,000 labels with no port or scheme: once tried from every label to the end
+    [long('a.'), long('a.')],
+    [long('a-'), long('a-')],
+    [`${long('a.')}:80 and ${long('a.')}://x`, '<address> and <address>'],
+    // a quote that never closes, and one that does at the end
+    [`'${long('/a a')}`, "'a a"],
+    [`'${long('/a a')}'`, "'a a'"]
+  ]
+  for (const [message, expected] of cases) {
+    const cut = publicMessage(500, message)
+    // Compared whole, reported in part: a failure should not print megabytes.
+    assert.ok(cut === expected, `${message.slice(0, 12)}...: got ${cut.slice(0, 40)}... (${cut.length} characters), expected ${expected.slice(0, 40)}`)
   }
 })
 

@@ -79,6 +79,10 @@ test('a value sent as text is read by the input type, as PromptFlow reads it, th
   const sized = createInputValidator([{ name: 'size', type: 'int', hasDefault: false, enum: [1, 2] }])
   assert.deepEqual(sized({ size: '2' }), { size: 2 })
   assert.throws(() => sized({ size: '3' }), { name: 'InputError', message: 'input "size": 3 is not one of 1, 2', details: { input: 'size' } })
+  // A number, bool, text or null is in its enum as includes() finds it: -0 (JSON's "-0") is 0.
+  const zero = createInputValidator([{ name: 'z', type: 'double', hasDefault: false, enum: [0, 1.5] }])
+  assert.ok(Object.is(zero({ z: -0 }).z, -0))
+  assert.ok(Object.is(zero({ z: '-0' }).z, -0))
 })
 
 test('a list or object enum admits a value equal by content, and refuses the rest', () => {

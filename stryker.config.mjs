@@ -22,11 +22,12 @@ export const modules = {
     mutate: ['src/serve/deadlines.ts'],
     tests: ['test/serve/deadlines.test.ts']
   },
-  // Scheduling and cancellation of a run (4.5 s of tests per mutant) apart from the pool (11 s: it
-  // starts threads and waits out timeouts), so that a run.ts mutant does not pay for the pool's tests.
+  // Scheduling and cancellation of a run, and a tool's stray faults. The pool's tests (11 s: they start
+  // threads and wait out timeouts) run only for the mutants they reach (coverage per test file): run.ts
+  // holds the timing and cancellation of pool tasks too, which no other fast test reaches.
   'executor-run': {
     mutate: ['src/executor/run.ts'],
-    tests: ['test/executor/run.test.ts', 'test/executor/scheduling.test.ts']
+    tests: ['test/executor/run.test.ts', 'test/executor/scheduling.test.ts', 'test/executor/faults.test.ts', 'test/executor/pool.test.ts']
   },
   'executor-pool': {
     mutate: ['src/executor/pool.ts'],

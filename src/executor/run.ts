@@ -195,7 +195,6 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
     }
   }
 
-  /** PromptFlow's rule: bypassed when activate.when differs from activate.is, or when every node it references was bypassed. */
   // As PromptFlow decides it (executor/_dag_manager.py, _is_node_bypassable): a node with `activate` by its
   // condition alone (bypassed when the condition's node was, or when `when` is not `is`), even when every
   // node its inputs reference was bypassed; a node without, when every node it references was.

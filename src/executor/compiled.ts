@@ -58,10 +58,14 @@ export async function createCompiledFlow(parts: FlowParts, options: LoadFlowOpti
     inputs: parts.inputs,
     outputs: parts.outputs,
     validateInputs: createInputValidator(parts.inputs),
-    execute: (inputs, runOptions = {}) => new FlowRun(executable, inputs, runOptions).start(),
-    start: (inputs, runOptions = {}) => {
-      // A FlowRun is its own handle (promise + abort).
+    execute: (inputs, runOptions = {}) => {
       const run = new FlowRun(executable, inputs, runOptions)
+      run.start()
+      return run.promise
+    },
+    start: (inputs, runOptions = {}, listener) => {
+      // A FlowRun is its own handle (promise + abort).
+      const run = new FlowRun(executable, inputs, runOptions, listener)
       run.start()
       return run
     },

@@ -9,7 +9,7 @@ import { AbortedError, FloodgateError, TimeoutError, ToolError, messageOf } from
 import { INPUT, LITERAL, NODE, isPlainObject, walkPath, type Plan, type Ref } from '../flow/plan.js'
 import type { PoolClient, PoolTask, ToolPool } from './pool.js'
 import type { RunSlots, SlotWaiter } from './run-slots.js'
-import type { LlmCall, NodeTrace, RunOptions, RunResult, RunTrace } from './types.js'
+import type { LlmCall, NodeTrace, RunListener, RunOptions, RunResult, RunTrace } from './types.js'
 import type { LlmToolContext } from '../llm/index.js'
 import { ToolScope, toolScope, type FaultKind, type ScopedRun } from './tool-scope.js'
 import { nodeError, nodeStream } from './node-error.js'
@@ -37,11 +37,19 @@ const WAITING = 1
 const HOLDING = 2
 
 export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
-  readonly promise: Promise<RunResult>
-  private resolve!: (result: RunResult) => void
-  private reject!: (err: unknown) => void
-  private readonly remaining: Int32Array
-  private readonly state: Uint8Array
+  // The promise is made only when read: a served run tells its request through a listener instead, which
+  // spares it two promises, four closures and their async-hook calls, all held as long as the run.
+  private made: Promise<RunResult> | null = null
+  private resolve: ((result: RunResult) => void) | null = null
+  private reject: ((err: unknown) => void) | null = null
+  private result: RunResult | null = null
+  private error: FloodgateError | null = null
+  // Plain arrays of small integers, not typed arrays: a served run lives as long as its slowest tool
+  // (seconds with an LLM behind it), so its objects are promoted, and a typed array is three objects
+  // (view, ArrayBuffer, backing store off the heap, which the GC sweeps apart): about 540 bytes a run
+  // held for these two against about 130.
+  private readonly remaining: number[]
+  private readonly state: number[]
   private readonly results: unknown[]
   private readonly traces: Array<NodeTrace | undefined>
   private readonly nodeTimers: Array<NodeJS.Timeout | undefined> | null
@@ -65,14 +73,15 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   // Made only for a run given a signal: a closure per run is a cost most runs (served ones) never need.
   private onExternalAbort: (() => void) | null = null
 
-  constructor(private readonly flow: Executable, private readonly inputs: Record<string, unknown>, private readonly options: RunOptions) {
+  constructor(
+    private readonly flow: Executable,
+    private readonly inputs: Record<string, unknown>,
+    private readonly options: RunOptions,
+    private readonly listener: RunListener | null = null
+  ) {
     const n = flow.plan.nodes.length
-    this.promise = new Promise<RunResult>((resolve, reject) => {
-      this.resolve = resolve
-      this.reject = reject
-    })
     this.remaining = flow.plan.depCounts.slice()
-    this.state = new Uint8Array(n)
+    this.state = new Array<number>(n).fill(0)
     this.results = new Array<unknown>(n)
     this.traces = new Array<NodeTrace | undefined>(n)
     this.nodeTimers = flow.nodeTimeoutMs > 0 ? new Array<NodeJS.Timeout | undefined>(n) : null
@@ -80,6 +89,20 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
     this.seq = flow.runs++
     this.context = new RunContext(this)
     this.external = options.signal
+  }
+
+  get promise(): Promise<RunResult> {
+    if (this.made === null) {
+      if (this.result !== null) this.made = Promise.resolve(this.result)
+      else if (this.error !== null) this.made = Promise.reject(this.error)
+      else {
+        this.made = new Promise<RunResult>((resolve, reject) => {
+          this.resolve = resolve
+          this.reject = reject
+        })
+      }
+    }
+    return this.made
   }
 
   /** The signal tools receive: aborted when the run fails, times out or is aborted. */
@@ -93,13 +116,13 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
     this.settleError(reason)
   }
 
-  start(): Promise<RunResult> {
+  start(): void {
     const external = this.external
     if (external) {
       const onAbort = (): void => this.settleError(new AbortedError(`run aborted: ${messageOf(external.reason)}`, { reason: external.reason }))
       if (external.aborted) {
         onAbort()
-        return this.promise
+        return
       }
       this.onExternalAbort = onAbort
       external.addEventListener('abort', onAbort, { once: true })
@@ -110,10 +133,9 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
     if (slots) {
       // The wait for a slot counts against the run's timeout.
       this.slot = slots.acquire(this) ? HOLDING : WAITING
-      if (this.slot === WAITING) return this.promise
+      if (this.slot === WAITING) return
     }
     this.begin()
-    return this.promise
   }
 
   /** Called by the run slots when this run's turn comes. */
@@ -325,7 +347,9 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
         }
       }
     }
-    this.reject(err)
+    this.error = err
+    this.reject?.(err)
+    this.listener?.runFailed(err)
     this.leaveSlot()
   }
 
@@ -346,7 +370,10 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
       return
     }
     this.cleanup()
-    this.resolve({ outputs, trace: this.trace() })
+    const result: RunResult = { outputs, trace: this.trace() }
+    this.result = result
+    this.resolve?.(result)
+    this.listener?.runDone(result)
     this.leaveSlot()
   }
 

@@ -56,9 +56,19 @@ export interface RunOptions {
 
 /** A run in progress, for callers that end runs themselves (the server's timeout and disconnects). */
 export interface RunHandle {
-  promise: Promise<RunResult>
+  /** Made when first read: a caller told through a RunListener never pays for it. */
+  readonly promise: Promise<RunResult>
   /** Settles the run now, rejecting `promise` with `reason`; tools still running are told to stop. */
   abort(reason: FloodgateError): void
+}
+
+/**
+ * Told how a run ended, once, in place of its promise: at the moment it settles, which may be inside
+ * start() (a flow whose tools all return at once) or inside abort().
+ */
+export interface RunListener {
+  runDone(result: RunResult): void
+  runFailed(err: FloodgateError): void
 }
 
 export interface PoolStats {
@@ -114,7 +124,7 @@ export interface CompiledFlow {
    * Like execute(), returning a handle that can abort the run: cheaper than an AbortSignal when the
    * caller would only make one to abort this run (no AbortController, no event listener per run).
    */
-  start(inputs: Record<string, unknown>, options?: RunOptions): RunHandle
+  start(inputs: Record<string, unknown>, options?: RunOptions, listener?: RunListener): RunHandle
   poolStats(): PoolStats
   /** Stops the pool threads. */
   close(): Promise<void>

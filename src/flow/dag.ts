@@ -144,7 +144,7 @@ export async function compileDag(dir: string, data: Record<string, unknown>, whe
       activate: d.activate
     })
   }
-  const depCounts = Int32Array.from(deps, (list) => list.length)
+  const depCounts = deps.map((list) => list.length)
   const roots = nodes.map((_, i) => i).filter((i) => depCounts[i] === 0)
   return { nodes, depCounts, roots, outputs }
 }

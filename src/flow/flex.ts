@@ -86,7 +86,7 @@ export async function compileFlex(dir: string, data: Record<string, unknown>, wh
       dependents: [],
       activate: null
     }],
-    depCounts: new Int32Array(1),
+    depCounts: [0],
     roots: [0],
     outputs: [],
     flexOutputNames: outputNames

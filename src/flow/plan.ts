@@ -51,7 +51,7 @@ export interface PlanOutput {
 export interface Plan {
   nodes: PlanNode[]
   /** deps.length per node, copied per run as the count of dependencies still running. */
-  depCounts: Int32Array
+  depCounts: number[]
   roots: number[]
   /** DAG outputs by reference. */
   outputs: PlanOutput[]

@@ -314,8 +314,8 @@ test('a client-supplied request id is in the request log line and in the run tra
   // Observes the runs the server starts (the real flow still runs them): the trace is the run's own.
   const traces: RunTrace[] = []
   const start = server.flow.start.bind(server.flow)
-  server.flow.start = (inputs, options) => {
-    const run = start(inputs, options)
+  server.flow.start = (inputs, options, listener) => {
+    const run = start(inputs, options, listener)
     run.promise.then((r) => traces.push(r.trace), () => {})
     return run
   }
@@ -332,4 +332,20 @@ test('a client-supplied request id is in the request log line and in the run tra
   const fresh = String(long.headers['x-request-id'])
   assert.match(fresh, /^[0-9a-f-]{36}$/)
   assert.equal(traces[2]?.requestId, fresh)
+})
+
+test('a run that ends inside start() (a flow without nodes) is answered and frees its slot', async (t) => {
+  // One slot and no queue: a slot kept by an answered request turns the next one into a 503.
+  const server = await serveFixture('empty', { maxConcurrency: 1, queue: 0 })
+  t.after(() => server.close())
+  for (const question of ['a', 'b', 'c']) {
+    const res = await score(server.url, { question })
+    assert.equal(res.status, 200, res.text)
+    assert.deepEqual(res.body, { answer: question })
+  }
+  const sse = await call(`${server.url}/score`, { body: JSON.stringify({ question: 'd' }), headers: { 'content-type': 'application/json', accept: 'text/event-stream' } })
+  assert.equal(sse.status, 406)
+  assert.equal((sse.body as { error: { message: string } }).error.message, 'this flow has no streaming output; send Accept: application/json')
+  const after = await score(server.url, { question: 'e' })
+  assert.equal(after.status, 200, after.text)
 })

@@ -4,7 +4,7 @@
 // closure per step, no timer (it joins the server's deadline list), no listener of its own (the
 // response's close listener in exchange.ts tells it when the client left).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { CompiledFlow, RunHandle, RunResult, RunTrace } from '../../executor/types.js'
+import type { CompiledFlow, RunHandle, RunListener, RunResult, RunTrace } from '../../executor/types.js'
 import { epochNow } from '../../clock.js'
 import { AbortedError, FloodgateError, HttpRequestError, TimeoutError, messageOf } from '../../errors.js'
 import type { Admission } from '../admission.js'
@@ -51,7 +51,7 @@ export function registerScore(app: FastifyInstance, ctx: ScoreContext): void {
   })
 }
 
-class ScoreRun implements DeadlineEntry, CloseWatcher {
+class ScoreRun implements DeadlineEntry, CloseWatcher, RunListener {
   // Both made only when needed (a queue wait, a stream, an abort): an AbortController and its listener
   // cost several microseconds per request, and most requests never abort.
   private controller: AbortController | null = null
@@ -108,28 +108,27 @@ class ScoreRun implements DeadlineEntry, CloseWatcher {
   }
 
   private execute(): void {
+    this.run = this.ctx.flow.start(this.inputs, { requestId: this.request.id as string, capture: this.ctx.tracer !== null }, this)
+  }
+
+  /** The run's end (RunListener); it may come before start() returns, or inside abort(). */
+  runDone(result: RunResult): void {
     const tracer = this.ctx.tracer
-    this.run = this.ctx.flow.start(this.inputs, { requestId: this.request.id as string, capture: tracer !== null })
     if (tracer === null) {
-      this.run.promise.then(
-        (result) => this.succeed(result),
-        (err: unknown) => this.fail(err)
-      )
+      this.succeed(result)
       return
     }
-    this.run.promise.then(
-      (result) => {
-        const fields = streamFields(result.outputs)
-        if (fields === undefined) tracer.run(this.ctx.flow, result.trace, this.inputs, result.outputs, null, this.traceContext())
-        else this.streamedTrace = result
-        this.succeed(result, fields)
-      },
-      (err: unknown) => {
-        const trace = (err as FloodgateError).details?.trace as RunTrace | undefined
-        if (trace) tracer.run(this.ctx.flow, trace, this.inputs, null, err as FloodgateError, this.traceContext())
-        this.fail(err)
-      }
-    )
+    const fields = streamFields(result.outputs)
+    if (fields === undefined) tracer.run(this.ctx.flow, result.trace, this.inputs, result.outputs, null, this.traceContext())
+    else this.streamedTrace = result
+    this.succeed(result, fields)
+  }
+
+  runFailed(err: FloodgateError): void {
+    const tracer = this.ctx.tracer
+    const trace = err.details?.trace as RunTrace | undefined
+    if (tracer !== null && trace) tracer.run(this.ctx.flow, trace, this.inputs, null, err, this.traceContext())
+    this.fail(err)
   }
 
   /** The caller's span, when the request carries a W3C traceparent (the run's trace holds its request id). */

@@ -318,7 +318,8 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
   private cleanup(): void {
     this.settled = true
     if (this.runTimer) clearTimeout(this.runTimer)
-    if (this.nodeTimers) for (const t of this.nodeTimers) if (t) clearTimeout(t)
+    // No node timer is left to clear here: endNode() clears each, for a node that finished or failed, and
+    // settleError() ends the nodes still running.
     if (this.onExternalAbort) this.external!.removeEventListener('abort', this.onExternalAbort)
   }
 

@@ -67,8 +67,10 @@ test('a fault raised later by a tool\'s code fails its run, naming the node and 
     assert.equal(err.message, 'node "stray" failed: uncaught exception in its code: stray 5')
     assert.equal(err.details.node, 'stray')
     // The failed run's trace says which node failed, and why.
-    const trace = err.details.trace as { nodes: Array<{ node: string; status: string; error?: string }> }
+    const trace = err.details.trace as { nodes: Array<{ node: string; status: string; error?: string; durationMs: number }> }
     assert.deepEqual(trace.nodes.map((n) => [n.node, n.status, n.error]), [['calm', 'ok', undefined], ['stray', 'failed', err.message]])
+    // Timed to its failure, 5 ms after it started, not left at 0.
+    assert.ok(trace.nodes[1]!.durationMs >= 4, `stray ran ${trace.nodes[1]!.durationMs} ms`)
     assert.equal((err.cause as Error).message, 'stray 5')
     return true
   })
@@ -88,4 +90,31 @@ test('a fault after the run ended is traced to its node but fails nothing; outsi
   assert.deepEqual(faults, [{ node: 'stray', requestId: 'req-2', failedRun: false }])
   assert.equal(attributeFault(new Error('no tool'), 'uncaught exception'), undefined)
   assert.equal(runningTool(), undefined)
+})
+
+test('a node that finished keeps its own timing when its later fault fails the run; the node still running is cut off', async (t) => {
+  const { faults } = listen(t)
+  const slow = 'export default async function slow({ ms }) { await new Promise((resolve) => setTimeout(resolve, ms)); return ms }\n'
+  const yaml = dagYaml(`outputs:\n  r:\n    reference: \${slow.output}\nnodes:
+- name: stray
+  type: typescript
+  source: {type: code, path: stray.mjs}
+  inputs: {at: 60, ms: 5}
+- name: slow
+  type: typescript
+  source: {type: code, path: slow.mjs}
+  inputs: {ms: 400}
+`)
+  const flow = await loadFlow(await flowDir(t, { 'flow.dag.yaml': yaml, 'stray.mjs': STRAY, 'slow.mjs': slow }))
+  t.after(() => flow.close())
+  await assert.rejects(flow.execute(flow.validateInputs({}), { requestId: 'req-3' }), (err: ToolError) => {
+    assert.equal(err.message, 'node "stray" failed: uncaught exception in its code: stray 60')
+    const [stray, cut] = (err.details.trace as { nodes: Array<{ node: string; status: string; durationMs: number }> }).nodes
+    assert.deepEqual([stray!.node, stray!.status, cut!.node, cut!.status], ['stray', 'failed', 'slow', 'cancelled'])
+    // stray returned after its 5 ms: its fault at 60 ms does not stretch its time to the failure.
+    assert.ok(stray!.durationMs >= 4 && stray!.durationMs < 50, `stray ran ${stray!.durationMs} ms`)
+    assert.ok(cut!.durationMs >= 55 && cut!.durationMs < 400, `slow ran ${cut!.durationMs} ms before the run failed`)
+    return true
+  })
+  assert.deepEqual(faults, [{ node: 'stray', requestId: 'req-3', failedRun: true }])
 })

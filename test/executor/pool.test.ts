@@ -110,6 +110,12 @@ test('--threads 2 with three parallel sync nodes: two runs at once, all six node
   assert.equal(during.queued, 0, 'no node waits for a thread')
   const [a, b, c] = await Promise.all(runs)
   const elapsed = performance.now() - started
+  // Each node's thread says when it ran the tool, on its own clock: within the node's span, 400 ms long.
+  for (const n of a!.trace.nodes) {
+    const from = a!.trace.startedAt + n.startMs
+    assert.ok(n.threadStartedAt !== undefined && Math.abs(n.threadStartedAt - from) < 100, `thread started ${n.threadStartedAt! - from} ms from the node`)
+    assert.ok(n.threadEndedAt! - n.threadStartedAt! >= 390 && n.threadEndedAt! - n.threadStartedAt! <= n.durationMs + 50, JSON.stringify(n))
+  }
   // Every node of the first two runs ran at the same time as every other: six 400 ms sleeps in one 400 ms span.
   const nodes = [...a!.trace.nodes, ...b!.trace.nodes].map((n) => ({ start: a!.trace.startedAt + n.startMs, end: a!.trace.startedAt + n.startMs + n.durationMs }))
   const lastStart = Math.max(...nodes.map((n) => n.start))
@@ -117,7 +123,7 @@ test('--threads 2 with three parallel sync nodes: two runs at once, all six node
   assert.ok(lastStart < firstEnd, `the six nodes did not all overlap: last start ${lastStart}, first end ${firstEnd}`)
   assert.ok(a!.trace.durationMs < 1150 && b!.trace.durationMs < 1150, `runs took ${a!.trace.durationMs} and ${b!.trace.durationMs} ms`)
   // The third run started when a slot was free, after one of the first two ended.
-  assert.ok((c!.trace.slotWaitMs ?? 0) >= 300, `the third run waited ${c!.trace.slotWaitMs} ms for a slot`)
+  assert.ok((c!.trace.slotWaitMs ?? 0) >= 300 && c!.trace.slotWaitMs! < elapsed, `the third run waited ${c!.trace.slotWaitMs} ms for a slot, of ${elapsed} ms in all`)
   assert.equal(a!.trace.slotWaitMs, undefined)
   assert.ok(elapsed >= 750, `three runs of 400 ms with two slots took ${elapsed} ms`)
 })
@@ -175,4 +181,24 @@ test('a sync tool whose module fails to load stops the flow from loading, naming
   assert.ok(err instanceof StartupError, String(err))
   assert.match(err.message, /^sync-tool pool failed to start: .*this tool cannot load in a thread/)
   assert.ok(err.cause instanceof Error)
+})
+
+test('a pool thread that exits in the middle of a tool fails that run naming the node and the exit; a new thread serves the next', async (t) => {
+  const yaml = dagYaml(`nodes:\n- name: quits\n  type: typescript\n  source:\n    type: code\n    path: quits.ts\n  inputs:\n    n: \${inputs.n}\n`)
+  // n = 1 ends its pool thread the way a native crash or a stray process.exit() in a library would.
+  const quits = 'export default function quits({ n }: { n: number }): number { if (n === 1) process.exit(3); return n * 10 }\n'
+  const flow = await loadFlow(await flowDir(t, { 'flow.dag.yaml': yaml, 'quits.ts': quits }), { threads: 1 })
+  t.after(() => flow.close())
+  await assert.rejects(flow.execute(flow.validateInputs({ n: 1 })), (e: unknown) => {
+    assert.ok(e instanceof ToolError, String(e))
+    assert.equal(e.message, 'node "quits" failed: pool thread exited with code 3')
+    const [node] = (e.details.trace as { nodes: Array<{ status: string; threadStartedAt?: number; threadEndedAt?: number }> }).nodes
+    // The thread never reported when it ran the tool: the trace says nothing rather than 0.
+    assert.deepEqual([node!.status, node!.threadStartedAt, node!.threadEndedAt], ['failed', undefined, undefined])
+    return true
+  })
+  const { outputs, trace } = await flow.execute(flow.validateInputs({ n: 2 }))
+  assert.equal(trace.nodes[0]!.status, 'ok')
+  assert.ok(trace.nodes[0]!.threadStartedAt! > 0)
+  assert.deepEqual(outputs, {})
 })

@@ -112,6 +112,32 @@ test('a node timer is cleared when its node finishes: it cannot fail the run lat
   assert.ok(trace.durationMs >= 400 && trace.durationMs <= elapsed, `the run took ${trace.durationMs} ms of the ${elapsed} ms the call did`)
 })
 
+test('a settled run leaves no timer of its own behind: its run timer and its node timers are cleared', async (t) => {
+  // Minutes-long limits: a timer left behind would hold a `floodgate run` process open that long.
+  const timers = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length
+  const limits = { nodeTimeoutMs: 600_000, runTimeoutMs: 600_000 }
+  const ok = await load(t, dagYaml(`nodes:\n${node('a', '    ms: 5', 'stubborn.mjs')}${node('b', '    ms: 5\n    x: ${a.output}', 'stubborn.mjs')}`), limits)
+  const before = timers()
+  const { trace } = await ok.execute(ok.validateInputs({}))
+  assert.deepEqual(trace.nodes.map((n) => n.status), ['ok', 'ok'])
+  assert.equal(timers(), before, 'a run that succeeded left a timer')
+  // Failed by one node while another still runs: that one's node timer goes with the run's.
+  const failing = await load(t, dagYaml(`nodes:\n${node('slow', '    ms: 60', 'stubborn.mjs')}${node('t', '    kind: plain', 'throws.mjs')}`), limits)
+  const err = await failureOf(failing.execute(failing.validateInputs({})))
+  assert.ok(err instanceof ToolError, String(err))
+  await sleep(120) // the slow tool's own 60 ms wait is over
+  assert.equal(timers(), before, 'a run that failed left a timer')
+})
+
+test('capture keeps each node\'s arguments and result in its trace (for exported traces); without it, neither', async (t) => {
+  const flow = await load(t, dagYaml(`nodes:\n${node('a', '    q: ${inputs.question}')}`))
+  const captured = await flow.start(flow.validateInputs({ question: 'why' }), { capture: true }).promise
+  assert.deepEqual(captured.trace.nodes.map((n) => [n.inputs, n.output]), [[{ q: 'why' }, { q: 'why' }]])
+  const plain = await flow.execute(flow.validateInputs({ question: 'why' }))
+  assert.deepEqual(plain.trace.nodes.map((n) => [n.inputs, n.output]), [[undefined, undefined]])
+  assert.deepEqual(plain.outputs, {})
+})
+
 test('a run handle aborts the run with the reason given; the tool sees its signal', async (t) => {
   const waits = 'export default async function w(_i, { signal }) { await new Promise((r) => signal.addEventListener("abort", r)); globalThis.handleAbortSeen = signal.reason.message }\n'
   const dir = await flowDir(t, { 'flow.dag.yaml': dagYaml(`nodes:\n${node('w', '    q: 1', 'waits.mjs')}`), 'waits.mjs': waits })

@@ -5,7 +5,7 @@ import { parse, YAMLParseError } from 'yaml'
 import { yamlMessage } from '../flow/index.js'
 import { ConfigError, isFloodgateError, messageOf } from '../errors.js'
 import { MAX_TIMER_SECONDS, MAX_TIMER_TEXT } from '../timer-limit.js'
-import { Fields, type Obj } from './fields.js'
+import { Fields, shown, type Obj } from './fields.js'
 import { parseDuration, parseRate, parseSlo, parseWait } from '../load/index.js'
 import type { BenchConfig, LoadProfile, ServiceConfig, ServiceOptions, VariantConfig } from './config-types.js'
 import type { VariantKind } from '../report/bench/data.js'
@@ -64,7 +64,7 @@ function loadValue<T>(f: Fields, path: string, value: unknown, parse: () => T): 
     return parse()
   } catch (err) {
     const reason = isFloodgateError(err) && typeof err.details.reason === 'string' ? err.details.reason : messageOf(err)
-    return f.fail(path, `${JSON.stringify(value)}: ${reason}`)
+    return f.fail(path, `${shown(value)}: ${reason}`)
   }
 }
 
@@ -192,7 +192,7 @@ function readVariant(f: Fields, path: string, raw: unknown, services: Map<string
 /** Validates an already parsed bench document. `file` is how messages name it; `baseDir` resolves flow paths. */
 export function readBenchConfig(doc: unknown, file: string, baseDir: string): BenchConfig {
   const f = new Fields(file)
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) f.fail('(top level)', `expected a mapping with services, load and variants, got ${JSON.stringify(doc ?? null)}`)
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) f.fail('(top level)', `expected a mapping with services, load and variants, got ${shown(doc ?? null)}`)
   const o = f.object('(top level)', doc, ['name', 'services', 'load', 'full', 'variants'])
   const name = o.name === undefined ? 'bench' : f.string('name', o.name)
   const servicesRaw = f.object('services', o.services, Object.keys((o.services ?? {}) as Obj))

@@ -6,8 +6,21 @@ import { MAX_TIMER_SECONDS, MAX_TIMER_TEXT } from '../timer-limit.js'
 
 export type Obj = Record<string, unknown>
 
-function got(value: unknown): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value)
+const MAX_SHOWN = 80
+
+/**
+ * A value as a message shows it: its JSON, cut after 80 characters with what was cut said (a file that
+ * is one long line of text parses as one string, and a list given for a string may be long).
+ */
+export function shown(value: unknown): string {
+  if (value === undefined) return 'nothing'
+  const text = JSON.stringify(value)
+  if (text.length <= MAX_SHOWN) return text
+  const whole = typeof value === 'string' ? `a string of ${value.length} characters`
+    : Array.isArray(value) ? `a list of ${value.length} items`
+    : value !== null && typeof value === 'object' ? `a mapping of ${Object.keys(value).length} keys`
+    : `${text.length} characters`
+  return `${text.slice(0, MAX_SHOWN)}... (${whole})`
 }
 
 export class Fields {
@@ -18,7 +31,7 @@ export class Fields {
   }
 
   expect(path: string, what: string, value: unknown): never {
-    this.fail(path, `expected ${what}, got ${got(value)}`)
+    this.fail(path, `expected ${what}, got ${shown(value)}`)
   }
 
   object(path: string, value: unknown, allowed: readonly string[]): Obj {

@@ -100,6 +100,13 @@ test('duplicates, cycles, empty lists and missing flows are refused', () => {
   delete (noFlow.services.flow as Record<string, unknown>).flow
   rejects(noFlow, 'bench.yaml: services.flow.flow: expected a non-empty string, got nothing')
   rejects([1, 2], 'bench.yaml: (top level): expected a mapping with services, load and variants, got [1,2]')
+  // A file of one long line parses as one string: the message shows its start, not the whole file.
+  const line = Array.from({ length: 5000 }, (_, i) => i + 1).join(' ')
+  rejects(line, `bench.yaml: (top level): expected a mapping with services, load and variants, got ${JSON.stringify(line).slice(0, 80)}... (a string of ${line.length} characters)`)
+  const longPath = base()
+  const list = Array.from({ length: 300 }, (_, i) => i)
+  ;(longPath.variants[1] as Record<string, unknown>).path = list
+  rejects(longPath, `bench.yaml: variants[1].path: expected a non-empty string, got ${JSON.stringify(list).slice(0, 80)}... (a list of 300 items)`)
 })
 
 test('a file that is missing or not YAML is named in the message', (t) => {

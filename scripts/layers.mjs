@@ -8,7 +8,7 @@
 //   named below.
 
 /** Usable by every folder. Each may import those before it here. */
-export const BASE = ['clock', 'timer-limit', 'errors', 'version', 'random', 'process']
+export const BASE = ['shown', 'clock', 'timer-limit', 'errors', 'version', 'random', 'process']
 
 /** The data's paths, in order: a folder may import the base and the folders before it on its path. */
 export const PATHS = [

@@ -6,6 +6,7 @@
 import { InputError, UsageError } from '../errors.js'
 import { convertText, INPUT_TYPE_TEXT, type InputDef } from '../flow/index.js'
 import type { DataSet } from './data.js'
+import { shown } from '../shown.js'
 
 type Source = { column: string } | { value: unknown } | null
 
@@ -90,6 +91,6 @@ export class LineInputs {
     if (def.type === 'string') return text
     const value = convertText(def, text)
     if (value !== undefined) return value
-    throw new InputError(`line ${i} (${this.data.shown} line ${this.data.fileLines[i]}): column "${column}" is ${JSON.stringify(text)}, but input "${def.name}" is ${def.type}, expected ${INPUT_TYPE_TEXT[def.type]}`, { input: def.name })
+    throw new InputError(`line ${i} (${this.data.shown} line ${this.data.fileLines[i]}): column "${column}" is ${shown(text)}, but input "${def.name}" is ${def.type}, expected ${INPUT_TYPE_TEXT[def.type]}`, { input: def.name })
   }
 }

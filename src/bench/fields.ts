@@ -3,25 +3,9 @@
 // expected a positive integer, got "x"`.
 import { ConfigError } from '../errors.js'
 import { MAX_TIMER_SECONDS, MAX_TIMER_TEXT } from '../timer-limit.js'
+import { shown } from '../shown.js'
 
 export type Obj = Record<string, unknown>
-
-const MAX_SHOWN = 80
-
-/**
- * A value as a message shows it: its JSON, cut after 80 characters with what was cut said (a file that
- * is one long line of text parses as one string, and a list given for a string may be long).
- */
-export function shown(value: unknown): string {
-  if (value === undefined) return 'nothing'
-  const text = JSON.stringify(value)
-  if (text.length <= MAX_SHOWN) return text
-  const whole = typeof value === 'string' ? `a string of ${value.length} characters`
-    : Array.isArray(value) ? `a list of ${value.length} items`
-    : value !== null && typeof value === 'object' ? `a mapping of ${Object.keys(value).length} keys`
-    : `${text.length} characters`
-  return `${text.slice(0, MAX_SHOWN)}... (${whole})`
-}
 
 export class Fields {
   constructor(readonly file: string) {}

@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { InputError, UsageError } from '../errors.js'
 import { Where, isPlainObject, typeName } from './where.js'
 import { DOUBLE_RANGE, SAFE_RANGE } from './json-numbers.js'
+import { shown } from '../shown.js'
 import type { InputDef, InputType } from './types.js'
 
 const TYPES: readonly InputType[] = ['string', 'int', 'double', 'bool', 'list', 'object']
@@ -94,7 +95,7 @@ export function createInputValidator(defs: InputDef[]): (raw: Record<string, unk
         const why = typeMismatch(def.type, value)
         if (why) throw new InputError(`input "${def.name}": ${why}`, { input: def.name })
         if (def.enum && !inEnum(def.enum, value)) {
-          throw new InputError(`input "${def.name}": ${JSON.stringify(value)} is not one of ${enumText(def.enum)}`, { input: def.name })
+          throw new InputError(`input "${def.name}": ${shown(value)} is not one of ${enumText(def.enum)}`, { input: def.name })
         }
       }
       out[def.name] = value

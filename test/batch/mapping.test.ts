@@ -30,6 +30,14 @@ test('a CSV cell that is no bool names the line, the column and the input', () =
   }
 })
 
+test('a long cell is quoted by its start in the message, not whole', () => {
+  const cell = 'maybe '.repeat(10_000)
+  assert.throws(() => new LineInputs(defs, new Map(), csv([cell])).of(0), {
+    name: 'InputError',
+    message: `line 0 (d.csv line 2): column "flag" is ${JSON.stringify(cell).slice(0, 80)}... (a string of 60000 characters), but input "flag" is bool, expected true or false (in any case)`
+  })
+})
+
 test('a --column-mapping constant for a bool input: true and false in any case, nothing else', () => {
   assert.deepEqual(parseMapping(['flag=TRUE'], defs), new Map([['flag', { value: true }]]))
   assert.deepEqual(parseMapping(['flag=False'], defs), new Map([['flag', { value: false }]]))

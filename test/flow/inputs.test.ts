@@ -62,7 +62,9 @@ test('wrong types are named with what was expected', () => {
     [{ question: 'q', chat_history: {} }, 'chat_history', 'input "chat_history": expected list, got object'],
     [{ question: 'q', meta: [] }, 'meta', 'input "meta": expected object, got list'],
     [{ question: null }, 'question', 'input "question": expected string, got null'],
-    [{ question: 'q', color: 'green' }, 'color', 'input "color": "green" is not one of "red", "blue"']
+    [{ question: 'q', color: 'green' }, 'color', 'input "color": "green" is not one of "red", "blue"'],
+    // A request's value is quoted, not sent back whole: 80 characters of its JSON, then what was cut.
+    [{ question: 'q', color: 'g'.repeat(100_000) }, 'color', `input "color": "${'g'.repeat(79)}... (a string of 100000 characters) is not one of "red", "blue"`]
   ]
   for (const [raw, input, message] of cases) {
     assert.throws(() => validate(raw), { name: 'InputError', message, details: { input } }, message)

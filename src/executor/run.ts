@@ -350,11 +350,13 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
     }
     this.error = err
     this.reject?.(err)
-    this.listener?.runFailed(err)
     this.leaveSlot()
+    // Told after the slot is passed on, as a promise's reaction was: the listener's work (sending the
+    // answer) does not hold up the next run.
+    this.listener?.runFailed(err)
   }
 
-  /** Last step of settling: the slot goes to the next run (which may start right here). */
+  /** Settling's step before the caller is told: the slot goes to the next run (which may start right here). */
   private leaveSlot(): void {
     const state = this.slot
     this.slot = NO_SLOT
@@ -374,8 +376,8 @@ export class FlowRun implements PoolClient, SlotWaiter, ScopedRun {
     const result: RunResult = { outputs, trace: this.trace() }
     this.result = result
     this.resolve?.(result)
-    this.listener?.runDone(result)
     this.leaveSlot()
+    this.listener?.runDone(result)
   }
 
   private trace(): RunTrace {

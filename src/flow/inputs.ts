@@ -58,7 +58,7 @@ export function parseInputDefs(raw: unknown, where: Where): InputDef[] {
     }
     if (def.hasDefault) {
       mustBeOfType(`${field}.default`, spec.default)
-      if (def.enum && !inEnum(def.enum, spec.default)) throw where.error(`${field}.default`, `${JSON.stringify(spec.default)} is not one of ${enumText(def.enum)}`)
+      if (def.enum && !inEnum(def.enum, spec.default)) throw where.error(`${field}.default`, `${shown(spec.default)} is not one of ${enumText(def.enum)}`)
       def.default = spec.default
     }
     if (typeof spec.description === 'string') def.description = spec.description

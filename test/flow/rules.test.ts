@@ -50,6 +50,7 @@ const REFUSED: Array<[string, string, string, string]> = [
   ['an empty enum', 'inputs: {color: {type: string, enum: []}}\nnodes: []\n', 'inputs.color.enum', 'expected a non-empty list of allowed values'],
   ['an enum that is not a list', 'inputs: {color: {type: string, enum: red}}\nnodes: []\n', 'inputs.color.enum', 'expected a non-empty list of allowed values'],
   ['a default outside the enum', 'inputs: {color: {type: string, enum: [red, blue], default: green}}\nnodes: []\n', 'inputs.color.default', '"green" is not one of "red", "blue"'],
+  ['a long default outside the enum, quoted by its start', `inputs: {color: {type: string, enum: [red], default: ${'g'.repeat(100)}}}\nnodes: []\n`, 'inputs.color.default', `"${'g'.repeat(79)}... (a string of 100 characters) is not one of "red"`],
   // An enum value the input's type refuses could never be passed.
   ['an int input with a text enum value', 'inputs: {n: {type: int, enum: [1, two]}}\nnodes: []\n', 'inputs.n.enum[1]', 'expected int, got string'],
   ['an int input with a fractional enum value', 'inputs: {n: {type: int, enum: [1.5, 2]}}\nnodes: []\n', 'inputs.n.enum[0]', 'expected int, got a fractional number'],

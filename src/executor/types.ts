@@ -64,7 +64,7 @@ export interface RunHandle {
 
 /**
  * Told how a run ended, once, in place of its promise: at the moment it settles, which may be inside
- * start() (a flow whose tools all return at once) or inside abort().
+ * start() (a flow without nodes) or inside abort().
  */
 export interface RunListener {
   runDone(result: RunResult): void

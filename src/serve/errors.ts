@@ -43,9 +43,11 @@ export function mapError(err: unknown, bodyLimit = 0): MappedError {
 // A URL's scheme and a host:port's host are read from the start of their run of name characters, not
 // from each word in it: "a.a.a..." was tried from every "a" to its end (quadratic: 12 s for 100,000
 // characters). The host needs a letter somewhere (times "12:30" and ratios "3:45" have none).
+// A source location is not a host:port: "app.js:12:7" (a line and a column), or a line in a file whose
+// extension no host name has ("tool.ts:40", "flow.dag.yaml:12"; not ".py", which is Paraguay's).
 // IPv6 addresses appear without brackets in Node's connect errors ("connect ECONNREFUSED fd00::7:8443"):
 // hex groups and colons holding a "::" (or eight groups or more) and a digit.
-const ADDRESS = /(?<![\w+.-])[\w+.-]+:\/\/[^\s'"<>`]*[^\s'"<>`.,;:!?)]|\[[0-9a-f:.]+\](?::\d+)?|(?<![\w:.])(?=[0-9a-f:.]*::|(?:[0-9a-f]{1,4}:){7})(?=[a-f:.]*\d)[0-9a-f:.]*[0-9a-f]|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\blocalhost(?::\d+)?\b|(?<![\w.-])(?=[\d_.-]*[a-z])[\w.-]+:\d{2,5}\b/gi
+const ADDRESS = /(?<![\w+.-])[\w+.-]+:\/\/[^\s'"<>`]*[^\s'"<>`.,;:!?)]|\[[0-9a-f:.]+\](?::\d+)?|(?<![\w:.])(?=[0-9a-f:.]*::|(?:[0-9a-f]{1,4}:){7})(?=[a-f:.]*\d)[0-9a-f:.]*[0-9a-f]|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b|\blocalhost(?::\d+)?\b|(?<![\w.-])(?=[\d_.-]*[a-z])(?![\w.-]*\.(?:[cm]?[jt]s|[jt]sx|json|ya?ml|jinja2|j2):)[\w.-]+:\d{2,5}\b(?!:\d)/gi
 // A host name alone is an address only where Node's resolver names the one it could not resolve
 // ("getaddrinfo ENOTFOUND llm.internal.corp", "queryA ETIMEOUT db"): elsewhere it cannot be told from a word.
 const RESOLVED_HOST = /\b((?:getaddrinfo|query[A-Za-z]*) E[A-Z_]+) [^\s'"`<>,;()]+/g
@@ -77,10 +79,23 @@ const POSIX_PATH = new RegExp(String.raw`(?<![\w.])(?:${HOME}|\\?\/${POSIX_FOLDE
 const WINDOWS_FOLDER = String.raw`${SPACED_FOLDER}[^\s\\/'"\`<>]+[\\/]+`
 const WINDOWS_PATH = new RegExp(String.raw`(?:\b[a-z]:|(?<![\w\\])${UNC}[^\s\\/'"\`]+)[\\/]+(?:${WINDOWS_FOLDER})*([^\s\\/'"\`<>]*)`, 'gi')
 
+// A 5xx message is a tool's or an upstream's text, which may hold a whole response body or a client's
+// input: the client gets its start, the request's log line all of it.
+const MAX_PUBLIC_MESSAGE = 1000
+
 export function publicMessage(status: number, message: string): string {
   if (status < 500) return message
-  // Drives before POSIX paths: "C:/Users/al/x.py" is one path, not "C:" and a POSIX one.
-  return message.replace(ADDRESS, '<address>').replace(RESOLVED_HOST, '$1 <address>').replace(QUOTED_PATH, '$1$2$1').replace(WINDOWS_PATH, '$1').replace(POSIX_PATH, '$1')
+  // Drives before POSIX paths: "C:/Users/al/x.py" is one path, not "C:" and a POSIX one. Cut after the
+  // rules, which need a whole address or path to recognise it.
+  const text = message.replace(ADDRESS, '<address>').replace(RESOLVED_HOST, '$1 <address>').replace(QUOTED_PATH, '$1$2$1').replace(WINDOWS_PATH, '$1').replace(POSIX_PATH, '$1')
+  if (text.length <= MAX_PUBLIC_MESSAGE) return text
+  // Not between the two halves of a surrogate pair, which would leave JSON a lone surrogate.
+  const end = isHighSurrogate(text.charCodeAt(MAX_PUBLIC_MESSAGE - 1)) ? MAX_PUBLIC_MESSAGE - 1 : MAX_PUBLIC_MESSAGE
+  return `${text.slice(0, end)}... (${text.length - end} characters more in the server's log)`
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff
 }
 
 export function envelope(

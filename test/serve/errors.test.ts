@@ -62,7 +62,7 @@ test("fastify's request errors keep their 4xx status and code; anything else is 
     ['a 3xx status', withStatus(399, 'X', 'odd'), internal('internal server error: odd')],
     ['a status that is a string', withStatus('404', 'X', 'odd'), internal('internal server error: odd')],
     ['a bug', new TypeError("Cannot read properties of undefined (reading 'x') at /srv/app/dist/serve/app.js:12:7"),
-      internal("internal server error: Cannot read properties of undefined (reading 'x') at <address>:7")],
+      internal("internal server error: Cannot read properties of undefined (reading 'x') at app.js:12:7")],
     ['a thrown string', 'it broke', internal('internal server error: it broke')]
   ]
   for (const [name, err, expected] of cases) assert.deepEqual(mapError(err, 2048), expected, name)
@@ -93,6 +93,12 @@ test('publicMessage: 5xx messages lose URLs, addresses and the folders of absolu
     ["open '/srv/flows/chat/missing.txt' and `/srv/a/b` or \"/srv/c/d\"", "open 'missing.txt' and `b` or \"d\""],
     ['see /etc/floodgate/secrets.yaml. Or /srv/a/ too', 'see secrets.yaml. Or  too'],
     ['C:\\floodgate\\keys.txt, c:\\Users\\me\\a.txt and D:\\ root', 'keys.txt, a.txt and  root'],
+    // source locations are not host:port: a line and a column, or a line in a file no host name ends like
+    ['at run (x.js:12:7), at tool.ts:40, flow.dag.yaml:12 and a.mjs:300:12', 'at run (x.js:12:7), at tool.ts:40, flow.dag.yaml:12 and a.mjs:300:12'],
+    ['tool.py:12:7, main.go:30:5 and lib.rs:120:13', 'tool.py:12:7, main.go:30:5 and lib.rs:120:13'],
+    ['tpl.jinja2:14, x.j2:22, b.json:10, c.yml:99 and d.tsx:120', 'tpl.jinja2:14, x.j2:22, b.json:10, c.yml:99 and d.tsx:120'],
+    // ... but a host whose name only starts like one, or a line alone in a ".py" file (Paraguay's domain), is
+    ['api.json.corp:8080, js.example:443 and shop.py:8443', '<address>, <address> and <address>'],
     // not addresses nor absolute paths: times, ratios, versions, a port of one or six digits, relative paths
     ['at 12:30 the ratio 3:45, retry:1, h:123456, v1.2.3, 1.2.3', 'at 12:30 the ratio 3:45, retry:1, h:123456, v1.2.3, 1.2.3'],
     ['at 12:30:45.123, MAC aa:bb:cc:dd:ee:ff, Feed::add or std::move', 'at 12:30:45.123, MAC aa:bb:cc:dd:ee:ff, Feed::add or std::move'],
@@ -179,11 +185,26 @@ test('publicMessage: a million characters of paths, spaces, quotes and host name
     [`'${long('/a a')}`, "'a a"],
     [`'${long('/a a')}'`, "'a a'"]
   ]
-  for (const [message, expected] of cases) {
+  // What the rules leave is then cut to its first 1,000 characters (the next test); the count of what was
+  // cut tells that the rules read the whole message.
+  const sent = (text: string): string => text.length <= 1000 ? text : `${text.slice(0, 1000)}... (${text.length - 1000} characters more in the server's log)`
+  for (const [message, whole] of cases) {
     const cut = publicMessage(500, message)
-    // Compared whole, reported in part: a failure should not print megabytes.
-    assert.ok(cut === expected, `${message.slice(0, 12)}...: got ${cut.slice(0, 40)}... (${cut.length} characters), expected ${expected.slice(0, 40)}`)
+    const expected = sent(whole)
+    assert.ok(cut === expected, `${message.slice(0, 12)}...: got ${cut.slice(0, 40)}...${cut.slice(-50)}, expected ${expected.slice(0, 40)}...${expected.slice(-50)}`)
   }
+})
+
+test("publicMessage: a 5xx message is cut after 1,000 characters, saying how many more the server's log has; a 4xx is not", () => {
+  const body = 'x'.repeat(5000)
+  assert.equal(publicMessage(500, `upstream said ${body}`), `upstream said ${'x'.repeat(986)}... (4014 characters more in the server's log)`)
+  assert.equal(publicMessage(500, 'y'.repeat(1000)), 'y'.repeat(1000))
+  assert.equal(publicMessage(500, 'y'.repeat(1001)), `${'y'.repeat(1000)}... (1 characters more in the server's log)`)
+  assert.equal(publicMessage(499, body), body)
+  // cut after the paths become file names: what is counted is what the client would have read
+  assert.equal(publicMessage(500, `/srv/${'a/'.repeat(1000)}x.txt missing`), 'x.txt missing')
+  // never between the halves of a surrogate pair: "😀" is two UTF-16 units
+  assert.equal(publicMessage(500, `${'y'.repeat(999)}😀z`), `${'y'.repeat(999)}... (3 characters more in the server's log)`)
 })
 
 test('envelope: inner_error only when given', () => {

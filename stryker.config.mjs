@@ -11,8 +11,8 @@ export const modules = {
     tests: ['test/load/stats.test.ts', 'test/load/merge.test.ts', 'test/report/merge/exact.test.ts']
   },
   'open-loop': {
-    mutate: ['src/load/open.ts'],
-    tests: ['test/load/arrivals.test.ts', 'test/load/open.test.ts']
+    mutate: ['src/load/open.ts', 'src/load/arrival-schedule.ts'],
+    tests: ['test/load/arrivals.test.ts', 'test/load/open.test.ts', 'test/load/arrival-schedule.test.ts']
   },
   admission: {
     mutate: ['src/serve/admission.ts'],
@@ -85,6 +85,21 @@ export const modules = {
   'flow-validation': {
     mutate: ['src/flow/inputs.ts', 'src/flow/references.ts', 'src/flow/dag.ts', 'src/flow/graph.ts', 'src/flow/plan.ts', 'src/flow/where.ts'],
     tests: ['test/flow/inputs.test.ts', 'test/flow/references.test.ts', 'test/flow/graph.test.ts', 'test/flow/where.test.ts', 'test/flow/validation.test.ts', 'test/flow/rules.test.ts']
+  },
+  // The closed loop's users: how long each waits (--wait) or backs off, its client, its retirement and stop.
+  'closed-loop': {
+    mutate: ['src/load/closed.ts', 'src/load/wait.ts'],
+    tests: ['test/load/wait.test.ts', 'test/load/closed.test.ts', 'test/load/errors.test.ts', 'test/load/control.test.ts']
+  },
+  // The mock LLM: the source whose timing (first token, gap between tokens) the stream metrics' tests control.
+  'mock-llm': {
+    mutate: ['src/mock/llm/completion.ts', 'src/mock/llm/content.ts', 'src/mock/llm/errors.ts', 'src/mock/llm/rate-limit.ts', 'src/mock/llm/validate.ts'],
+    tests: ['test/mock/llm.test.ts', 'test/mock/llm-errors.test.ts']
+  },
+  // A batch run's data: the lines read, the inputs mapped from them, the outputs kept in order, the summary.
+  'batch-data': {
+    mutate: ['src/batch/data.ts', 'src/batch/mapping.ts', 'src/batch/ordered.ts', 'src/batch/stats.ts'],
+    tests: ['test/batch/mapping.test.ts', 'test/batch/batch.test.ts']
   }
 }
 

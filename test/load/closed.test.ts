@@ -64,3 +64,41 @@ test('spawn ramp: users start at the spawn rate, spread over the seconds', async
   assert.equal(users[users.length - 1], 8)
   assert.ok(users[0] < 8)
 })
+
+test('--wait pacing:S: a user starts a request every S seconds, counted from the end of its last wait, not of its request', async (t) => {
+  const server = await startServer((_req, res) => setTimeout(() => res.end('ok'), 200))
+  t.after(() => server.close())
+  // Each request takes 0.2 s and pacing leaves 0.3 s after it: starts at 0, 0.5, 1.0, 1.5 and 2.0 s, so 5
+  // a user in 2.25 s (the stop falls between two starts). Pacing counted from the request's end (a 0.5 s
+  // wait) would give 4; a wait shortened by the previous one's (from a wrong origin) gives 7.
+  const result = await runLoad({ url: server.url, users: 3, spawnRate: 1000, runTime: 2.25, wait: 'pacing:0.5' })
+  assert.equal(result.aggregated.requests, 15, `requests ${result.aggregated.requests}`)
+  assert.equal(result.aggregated.requests, server.count())
+})
+
+test('a request the fast path does not build (HEAD) goes through undici, counted the same', async (t) => {
+  const methods = new Set<string>()
+  const server = await startServer((req, res) => {
+    methods.add(req.method ?? '')
+    res.end()
+  })
+  t.after(() => server.close())
+  const result = await runLoad({ url: server.url, method: 'HEAD', users: 2, spawnRate: 1000, runTime: 1, wait: 'constant:0.1' })
+  assert.deepEqual([...methods], ['HEAD'])
+  assert.ok(result.aggregated.requests >= 2 * 8, `requests ${result.aggregated.requests}`)
+  assert.equal(result.aggregated.requests, server.count())
+  assert.equal(result.aggregated.failures, 0)
+})
+
+test('after the run no user is left waiting: no timer, no connection', async (t) => {
+  const server = await startServer()
+  t.after(() => server.close())
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+  const before = timers()
+  // Every user is in its 5 s wait when the run stops at 1 s.
+  const result = await runLoad({ url: server.url, users: 4, spawnRate: 1000, runTime: 1, wait: 'constant:5' })
+  assert.equal(result.aggregated.requests, 4)
+  assert.equal(timers(), before, 'a user wait timer outlived the run')
+  for (let i = 0; i < 50 && server.openConnections() > 0; i++) await new Promise((done) => setTimeout(done, 10))
+  assert.equal(server.openConnections(), 0, 'a user connection outlived the run')
+})

@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { runLoad } from '../../src/load/index.js'
-import { startServer, unusedPort } from './helpers/server.js'
+import { startServer, unusedPort, type TestServer } from './helpers/server.js'
 
 test('refused: an unreachable port records every request as a failure and the run completes', async () => {
   const port = await unusedPort()
@@ -14,8 +14,27 @@ test('refused: an unreachable port records every request as a failure and the ru
   assert.equal(result.errors[0].error, "ConnectionRefusedError(111, 'Connection refused')")
   assert.equal(result.errors[0].occurrences, result.aggregated.requests)
   assert.deepEqual(result.statusCounts, { 0: result.aggregated.requests })
-  // Backoff: 3 users over 1.5 s must not spin (without it, thousands).
-  assert.ok(result.aggregated.requests < 3 * 20, `requests ${result.aggregated.requests}`)
+  // Backoff, doubling from 0.05 s: each user tries at 0, 0.05, 0.15, 0.35 and 0.75 s, then waits until
+  // 1.55 s, after the run (without it, thousands; a backoff that jumps to its 1 s cap, 3 a user).
+  assert.ok(result.aggregated.requests >= 3 * 4 && result.aggregated.requests <= 3 * 6, `requests ${result.aggregated.requests}`)
+})
+
+test('refused, then served, then refused again: the backoff starts over after a success', async () => {
+  const port = await unusedPort()
+  let server: TestServer | undefined
+  // Refused for the first 0.9 s (the backoff grows to 0.8 s), served until 1.9 s, then refused again.
+  const opened = setTimeout(async () => { server = await startServer(undefined, port) }, 900)
+  const closed = setTimeout(() => void server?.close(), 1900)
+  const result = await runLoad({ url: `http://127.0.0.1:${port}/`, users: 1, runTime: 2.5, wait: 'constant:0.1' })
+  clearTimeout(opened)
+  clearTimeout(closed)
+  await server?.close()
+  // Refused at 0, 0.05, 0.15, 0.35 and 0.75 s; served from 1.55 s every 0.1 s; refused at 1.95 s, then,
+  // the backoff started over, at 2.0, 2.1 and 2.3 s. Had it kept its 1 s, the second outage would get one.
+  assert.ok((result.statusCounts['200'] ?? 0) >= 3, JSON.stringify(result.statusCounts))
+  assert.equal(result.errors.length, 1, JSON.stringify(result.errors))
+  assert.equal(result.errors[0].kind, 'refused')
+  assert.ok(result.errors[0].occurrences >= 5 + 4, `refused ${result.errors[0].occurrences} times`)
 })
 
 test('reset: a server that resets the socket is recorded as ConnectionResetError, users reconnect', async (t) => {

@@ -12,7 +12,10 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-export async function startServer(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_q, res) => res.end('ok')): Promise<TestServer> {
+export async function startServer(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_q, res) => res.end('ok'),
+  port = 0
+): Promise<TestServer> {
   let received = 0
   let open = 0
   const server = http.createServer((req, res) => {
@@ -24,11 +27,11 @@ export async function startServer(handler: (req: http.IncomingMessage, res: http
     socket.once('close', () => open--)
   })
   server.keepAliveTimeout = 60_000
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
-  const port = (server.address() as AddressInfo).port
+  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done))
+  const bound = (server.address() as AddressInfo).port
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: `http://127.0.0.1:${bound}`,
+    port: bound,
     count: () => received,
     openConnections: () => open,
     close: () => new Promise<void>((done) => {

@@ -99,7 +99,7 @@ export const modules = {
   // A batch run's data: the lines read, the inputs mapped from them, the outputs kept in order, the summary.
   'batch-data': {
     mutate: ['src/batch/data.ts', 'src/batch/mapping.ts', 'src/batch/ordered.ts', 'src/batch/stats.ts'],
-    tests: ['test/batch/mapping.test.ts', 'test/batch/batch.test.ts']
+    tests: ['test/batch/data.test.ts', 'test/batch/mapping.test.ts', 'test/batch/ordered.test.ts', 'test/batch/stats.test.ts']
   }
 }
 

@@ -47,3 +47,71 @@ test('a --column-mapping constant for a bool input: true and false in any case, 
     details: { flag: '--column-mapping' }
   })
 })
+
+const three: InputDef[] = [
+  { name: 'question', type: 'string', hasDefault: false },
+  { name: 'n', type: 'int', hasDefault: false },
+  { name: 'tone', type: 'string', hasDefault: true, default: 'calm' }
+]
+
+function jsonl(rows: Array<Record<string, unknown>>): DataSet {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))]
+  return { file: '/data/d.jsonl', shown: 'd.jsonl', kind: 'jsonl', rows, fileLines: rows.map((_, i) => i + 1), columns }
+}
+
+test('--column-mapping: ${data.<column>} names a column, other text is a constant of the input\'s type', () => {
+  assert.deepEqual(parseMapping(['question=${data.q}', 'n=12', 'tone=${data.a b}'], three), new Map<string, unknown>([
+    ['question', { column: 'q' }], ['n', { value: 12 }], ['tone', { column: 'a b' }]
+  ]))
+  // The first "=" splits: a constant may hold more.
+  assert.deepEqual(parseMapping(['question=a=b'], three), new Map([['question', { value: 'a=b' }]]))
+  assert.deepEqual(parseMapping(['question='], three), new Map([['question', { value: '' }]]))
+})
+
+test('--column-mapping errors name the pair and what is wrong', () => {
+  const cases: Array<[string, string]> = [
+    ['question', "expected input=value, e.g. question='${data.question}'"],
+    ['=x', "expected input=value, e.g. question='${data.question}'"],
+    ['query=${data.q}', 'the flow has no input "query" (inputs: question, n, tone)'],
+    ['question=${run.outputs.answer}', '${run.outputs.answer} is not supported: a value is ${data.<column>} or a constant (${run.outputs...} needs a referenced run, which floodgate run has not)'],
+    ['question=${}', '${} is not supported: a value is ${data.<column>} or a constant (${run.outputs...} needs a referenced run, which floodgate run has not)'],
+    ['n=1.5', 'input "n" is int, expected an integer']
+  ]
+  for (const [pair, message] of cases) {
+    assert.throws(() => parseMapping([pair], three), { name: 'UsageError', message: `--column-mapping ${pair}: ${message}`, details: { flag: '--column-mapping' } }, pair)
+  }
+  assert.throws(() => parseMapping(['x=1'], []), { message: '--column-mapping x=1: the flow has no input "x" (inputs: none)' })
+})
+
+test('each input takes its mapping, else its default (left to the flow), else the same-name column; JSON values as they are', () => {
+  const data = jsonl([{ q: 'one', n: 1, tone: 'loud' }, { q: 'two', n: '2', tone: 'soft' }])
+  const lines = new LineInputs(three, parseMapping(['question=${data.q}'], three), data)
+  // tone has a default, which wins over its column; n has none and comes from its column, unconverted.
+  assert.deepEqual(lines.of(0), { question: 'one', n: 1 })
+  assert.deepEqual(lines.of(1), { question: 'two', n: '2' })
+  const constant = new LineInputs(three, parseMapping(['question=why', 'tone=${data.tone}', 'n=${data.n}'], three), data)
+  assert.deepEqual(constant.of(1), { question: 'why', n: '2', tone: 'soft' })
+})
+
+test('CSV cells are converted by the input\'s type; a string input keeps its text as it is', () => {
+  const data: DataSet = { file: '/d.csv', shown: 'd.csv', kind: 'csv', rows: [{ question: ' 7 ', n: ' 7 ' }], fileLines: [2], columns: ['question', 'n'] }
+  assert.deepEqual(new LineInputs(three, new Map(), data).of(0), { question: ' 7 ', n: 7 })
+})
+
+test('an input with no value, a mapped column the data lacks, and a line without its column: each named', () => {
+  const data = jsonl([{ question: 'one', n: 1 }, { n: 2 }])
+  assert.throws(() => new LineInputs(three, new Map(), jsonl([{ q: 'one' }])), {
+    name: 'UsageError',
+    message: 'input "question" has no value: it has no default, d.jsonl has no column "question" (columns: q), and no --column-mapping question=\'${data.<column>}\' names one',
+    details: { flag: '--column-mapping', input: 'question' }
+  })
+  assert.throws(() => new LineInputs(three, parseMapping(['n=${data.count}'], three), data), {
+    name: 'UsageError',
+    message: '--column-mapping n=${data.count}: d.jsonl has no column "count" (columns: question, n)',
+    details: { flag: '--column-mapping', input: 'n' }
+  })
+  assert.throws(() => new LineInputs(three, new Map(), jsonl([])), { message: /d\.jsonl has no column "question" \(columns: none\)/ })
+  const lines = new LineInputs(three, new Map(), data)
+  assert.deepEqual(lines.of(0), { question: 'one', n: 1 })
+  assert.throws(() => lines.of(1), { name: 'InputError', message: 'line 1 (d.jsonl line 2): no column "question" for input "question"', details: { input: 'question' } })
+})

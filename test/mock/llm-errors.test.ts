@@ -18,6 +18,82 @@ const cases: { name: string; body: unknown; error: { message: string; param: str
     error: { message: 'Invalid type for body: expected an object, but got an array instead.', param: null, code: 'invalid_type' }
   },
   { name: 'missing model', body: { messages: [user] }, error: { message: 'you must provide a model parameter', param: null, code: null } },
+  { name: 'model null', body: { model: null, messages: [user] }, error: { message: 'you must provide a model parameter', param: null, code: null } },
+  { name: 'model empty', body: { model: '', messages: [user] }, error: { message: 'you must provide a model parameter', param: null, code: null } },
+  {
+    name: 'body null',
+    body: 'null',
+    error: { message: 'Invalid type for body: expected an object, but got null instead.', param: null, code: 'invalid_type' }
+  },
+  {
+    name: 'body a decimal',
+    body: '1.5',
+    error: { message: 'Invalid type for body: expected an object, but got a decimal instead.', param: null, code: 'invalid_type' }
+  },
+  {
+    name: 'model an object',
+    body: { model: {}, messages: [user] },
+    error: { message: "Invalid type for 'model': expected a string, but got an object instead.", param: 'model', code: 'invalid_type' }
+  },
+  {
+    name: 'message null',
+    body: { model: 'm', messages: [user, null] },
+    error: { message: "Invalid type for 'messages[1]': expected an object, but got null instead.", param: 'messages[1]', code: 'invalid_type' }
+  },
+  {
+    name: 'role not a string',
+    body: { model: 'm', messages: [{ role: 1, content: 'x' }] },
+    error: { message: "Invalid value: 1. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool', and 'function'.", param: 'messages[0].role', code: 'invalid_value' }
+  },
+  {
+    name: 'content null in a user message',
+    body: { model: 'm', messages: [{ role: 'user', content: null }] },
+    error: { message: "Missing required parameter: 'messages[0].content'.", param: 'messages[0].content', code: 'missing_required_parameter' }
+  },
+  {
+    name: 'content an object',
+    body: { model: 'm', messages: [{ role: 'user', content: { text: 'x' } }] },
+    error: {
+      message: "Invalid type for 'messages[0].content': expected one of a string or an array of objects, but got an object instead.",
+      param: 'messages[0].content',
+      code: 'invalid_type'
+    }
+  },
+  {
+    name: 'max_tokens a decimal',
+    body: { model: 'm', messages: [user], max_tokens: 1.5 },
+    error: { message: "Invalid type for 'max_tokens': expected an integer, but got a decimal instead.", param: 'max_tokens', code: 'invalid_type' }
+  },
+  {
+    name: 'max_completion_tokens below 1 (max_tokens null)',
+    body: { model: 'm', messages: [user], max_tokens: null, max_completion_tokens: -2 },
+    error: { message: "Invalid 'max_completion_tokens': integer below minimum value. Expected a value >= 1, but got -2 instead.", param: 'max_completion_tokens', code: 'integer_below_min_value' }
+  },
+  {
+    name: 'temperature below 0',
+    body: { model: 'm', messages: [user], temperature: -0.5 },
+    error: { message: "Invalid 'temperature': decimal below minimum value. Expected a value >= 0, but got -0.5 instead.", param: 'temperature', code: 'decimal_below_min_value' }
+  },
+  {
+    name: 'temperature a string',
+    body: { model: 'm', messages: [user], temperature: 'hot' },
+    error: { message: "Invalid type for 'temperature': expected a decimal, but got a string instead.", param: 'temperature', code: 'invalid_type' }
+  },
+  {
+    name: 'stream_options not an object',
+    body: { model: 'm', messages: [user], stream: true, stream_options: [true] },
+    error: { message: "Invalid type for 'stream_options': expected an object, but got an array instead.", param: 'stream_options', code: 'invalid_type' }
+  },
+  {
+    name: 'n a string',
+    body: { model: 'm', messages: [user], n: '1' },
+    error: { message: "floodgate mock answers with one choice only: 'n' must be 1, got \"1\".", param: 'n', code: 'unsupported_value' }
+  },
+  {
+    name: 'stream a boolean, then true, but stream_options a number',
+    body: { model: 'm', messages: [user], stream: true, stream_options: 3 },
+    error: { message: "Invalid type for 'stream_options': expected an object, but got an integer instead.", param: 'stream_options', code: 'invalid_type' }
+  },
   {
     name: 'model not a string',
     body: { model: 5, messages: [user] },
@@ -114,6 +190,32 @@ test('wrong request shapes get 400 with OpenAI error bodies', async (t) => {
   assert.deepEqual(s.byStatus, { '400': cases.length })
 })
 
+test('what OpenAI accepts is accepted: every role, an assistant message without content, the bounds of temperature, null and 1 for optional fields', async (t) => {
+  const mock = await withMock(t, { ttft: 0, tokensPerSec: 10_000 })
+  const bodies: unknown[] = [
+    { model: 'm', messages: ['system', 'developer', 'user', 'assistant', 'tool', 'function'].map((role) => ({ role, content: 'x' })) },
+    { model: 'm', messages: [user, { role: 'assistant', content: null, tool_calls: [] }, { role: 'assistant' }, user] },
+    { model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] },
+    { model: 'm', messages: [user], temperature: 0, n: 1 },
+    { model: 'm', messages: [user], temperature: 2, n: null, max_tokens: null, stream_options: null },
+    { model: 'm', messages: [user], stream: false, temperature: null }
+  ]
+  for (const body of bodies) {
+    const r = await chat(mock.url, body)
+    assert.equal(r.status, 200, `${JSON.stringify(body)}: ${r.text}`)
+  }
+})
+
+test('an injected error other than 429 under 500 is an invalid request, in JSON', async (t) => {
+  const mock = await withMock(t, { errorRate: 1, errorStatus: 418 })
+  const r = await chat(mock.url, { model: 'm', messages: [user] })
+  assert.equal(r.status, 418)
+  assert.equal(r.headers['content-type'], 'application/json; charset=utf-8')
+  assert.deepEqual(JSON.parse(r.text), {
+    error: { message: 'The server had an error while processing your request (injected by floodgate mock --error-rate, status 418).', type: 'invalid_request_error', param: null, code: null }
+  })
+})
+
 test('a body sent as text/plain is still read as JSON; an empty body is not JSON', async (t) => {
   const mock = await withMock(t, { ttft: 0 })
   const ok = await post(`${mock.url}/v1/chat/completions`, JSON.stringify({ model: 'm', messages: [user], max_tokens: 1 }), 'text/plain')
@@ -140,6 +242,7 @@ test('--error-rate with --error-status 429 / 500 gives OpenAI errors the openai 
       if (status === 429) {
         assert.ok(err instanceof OpenAI.RateLimitError)
         assert.equal(err.code, 'rate_limit_exceeded')
+        assert.equal(err.message, '429 Rate limit reached for requests (injected by floodgate mock --error-rate).')
       } else {
         assert.ok(err instanceof OpenAI.InternalServerError)
         assert.equal(err.type, 'server_error')

@@ -122,3 +122,55 @@ test('GET /v1/models lists the mock model, and the openai client reads it', asyn
   assert.equal(missing.status, 404)
   assert.equal(JSON.parse(missing.text).error.code, 'model_not_found')
 })
+
+test('the reply echoes the last user message, read from its text parts; prompt tokens count the words of every text part', async (t) => {
+  const mock = await withMock(t, { ttft: 0, tokensPerSec: 10_000 })
+  const parts = [{ type: 'text', text: 'Why  is' }, { type: 'image_url', image_url: { url: 'data:,' } }, { type: 'text', text: 'the sky' }, null, 'blue']
+  const r = await chat(mock.url, {
+    model: 'm',
+    max_tokens: 7,
+    // The user message is the first; an assistant's and a tool's come after it.
+    messages: [{ role: 'user', content: parts }, { role: 'assistant', content: 'It is.' }, { role: 'tool', content: 'done' }]
+  })
+  const c = JSON.parse(r.text)
+  assert.equal(c.choices[0].message.content, 'Mock answer to: Why is the sky')
+  assert.deepEqual(c.usage, { prompt_tokens: 4 + 2 + 1, completion_tokens: 7, total_tokens: 14 })
+  assert.equal(c.system_fingerprint, 'fp_floodgate_mock')
+  const now = Date.now() / 1000
+  assert.ok(Math.abs(c.created - now) < 60, `created ${c.created}, now ${now}`)
+  // No user message at all: lorem ipsum after the preamble.
+  const none = JSON.parse((await chat(mock.url, { model: 'm', max_tokens: 5, messages: [{ role: 'system', content: 'x y' }] })).text)
+  assert.equal(none.choices[0].message.content, 'Mock answer to: Lorem ipsum')
+})
+
+test('a long reply continues with lorem ipsum, cycled, cut to exactly max_tokens', async (t) => {
+  const mock = await withMock(t, { ttft: 0, tokensPerSec: 100_000 })
+  const c = JSON.parse((await chat(mock.url, { model: 'm', max_tokens: 45, messages: [{ role: 'user', content: 'hi' }] })).text)
+  assert.equal(c.choices[0].message.content,
+    'Mock answer to: hi Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et ' +
+    'dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat. ' +
+    'Lorem ipsum dolor sit amet,')
+})
+
+test('a reply that is not streamed comes when its last token is ready: ttft + (tokens - 1) x the time per token', async (t) => {
+  // 0.1 s to the first token and 10 tokens/s: the fourth is ready at 0.4 s.
+  const mock = await withMock(t, { ttft: 0.1, tokensPerSec: 10 })
+  const started = performance.now()
+  const r = await chat(mock.url, { model: 'm', max_tokens: 4, messages })
+  const took = performance.now() - started
+  assert.equal(r.status, 200)
+  // Timers fire late, never early; 0.6 s would be one token too many.
+  assert.ok(took >= 395 && took < 550, `answered after ${took.toFixed(0)} ms`)
+  assert.equal((await mock.stats()).tokensSent, 4)
+})
+
+test('a stream: its headers, the role in the first chunk only, and every token sent counted by the mock', async (t) => {
+  const mock = await withMock(t, { ttft: 0, tokensPerSec: 200 })
+  const r = await chat(mock.url, { model: 'm', messages, max_tokens: 6, stream: true })
+  assert.equal(r.headers['content-type'], 'text/event-stream; charset=utf-8')
+  assert.equal(r.headers['cache-control'], 'no-cache')
+  const chunks = r.text.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)))
+  assert.deepEqual(chunks.map((c) => c.choices[0].delta.role ?? null), ['assistant', null, null, null, null, null, null])
+  assert.ok(chunks.every((c) => c.system_fingerprint === 'fp_floodgate_mock'))
+  assert.equal((await mock.stats()).tokensSent, 6)
+})

@@ -31,10 +31,10 @@ test('refused, then served, then refused again: the backoff starts over after a 
   await server?.close()
   // Refused at 0, 0.05, 0.15, 0.35 and 0.75 s; served from 1.55 s every 0.1 s; refused at 1.95 s, then,
   // the backoff started over, at 2.0, 2.1 and 2.3 s. Had it kept its 1 s, the second outage would get one.
+  // (A request in flight as the server closes, should one be, fails as closed, not refused.)
   assert.ok((result.statusCounts['200'] ?? 0) >= 3, JSON.stringify(result.statusCounts))
-  assert.equal(result.errors.length, 1, JSON.stringify(result.errors))
-  assert.equal(result.errors[0].kind, 'refused')
-  assert.ok(result.errors[0].occurrences >= 5 + 4, `refused ${result.errors[0].occurrences} times`)
+  const refused = result.errors.find((e) => e.kind === 'refused')?.occurrences ?? 0
+  assert.ok(refused >= 5 + 4, `refused ${refused} times: ${JSON.stringify(result.errors)}`)
 })
 
 test('reset: a server that resets the socket is recorded as ConnectionResetError, users reconnect', async (t) => {

@@ -1,7 +1,8 @@
 // Closed loop against real loopback servers: bounded counts, spawn ramp, exact accounting.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { runLoad } from '../../src/load/index.js'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { LoadControl, runLoad } from '../../src/load/index.js'
 import { startServer } from './helpers/server.js'
 
 test('closed loop: users x iterations is bounded by the wait, and every request is counted once', async (t) => {
@@ -90,15 +91,68 @@ test('a request the fast path does not build (HEAD) goes through undici, counted
   assert.equal(result.aggregated.failures, 0)
 })
 
-test('after the run no user is left waiting: no timer, no connection', async (t) => {
-  const server = await startServer()
+const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+
+async function closedAll(server: { openConnections(): number }): Promise<number> {
+  for (let i = 0; i < 50 && server.openConnections() > 0; i++) await sleep(10)
+  return server.openConnections()
+}
+
+// A Host header of its own is sent through undici (the fast path writes the URL's); undici closes the
+// connection after a HEAD, so that is not the request to watch connections with.
+const CLIENTS: Array<[string, Record<string, string>]> = [['the fast path', {}], ['undici', { host: 'floodgate.test' }]]
+
+for (const [client, headers] of CLIENTS) {
+  test(`after the run no user is left waiting: no timer, no connection (${client})`, async (t) => {
+    const server = await startServer()
+    t.after(() => server.close())
+    const before = timers()
+    // Every user is in its 5 s wait when the run stops at 1 s.
+    const result = await runLoad({ url: server.url, headers, users: 4, spawnRate: 1000, runTime: 1, wait: 'constant:5' })
+    assert.equal(result.aggregated.requests, 4)
+    assert.equal(timers(), before, 'a user wait timer outlived the run')
+    assert.equal(await closedAll(server), 0, 'a user connection outlived the run')
+  })
+}
+
+test('a request answered during the drain, and one cut at its end, start no wait after the run', async (t) => {
+  // The first request of each user is answered at 0.3 s, the second never: the run stops at 0.5 s with
+  // one user in each state, and the 0.4 s drain cuts the second.
+  let n = 0
+  const server = await startServer((_req, res) => {
+    if (n++ % 2 === 0) setTimeout(() => res.end('ok'), 600)
+  })
   t.after(() => server.close())
-  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
   const before = timers()
-  // Every user is in its 5 s wait when the run stops at 1 s.
-  const result = await runLoad({ url: server.url, users: 4, spawnRate: 1000, runTime: 1, wait: 'constant:5' })
-  assert.equal(result.aggregated.requests, 4)
-  assert.equal(timers(), before, 'a user wait timer outlived the run')
-  for (let i = 0; i < 50 && server.openConnections() > 0; i++) await new Promise((done) => setTimeout(done, 10))
-  assert.equal(server.openConnections(), 0, 'a user connection outlived the run')
+  const result = await runLoad({ url: server.url, users: 2, spawnRate: 1000, runTime: 0.5, wait: 'constant:5', drainSec: 0.4 })
+  assert.equal(result.aggregated.requests, 1)
+  assert.equal(result.abandoned, 1)
+  assert.equal(timers(), before, 'a user wait timer started after the run')
 })
+
+for (const [client, headers] of CLIENTS) {
+  test(`users lowered mid-run: a user retired mid-request finishes it, then leaves (${client})`, async (t) => {
+    // Every user is always mid-request (0.2 s answers, no wait), so every retiree is caught in one.
+    const hosts = new Set<string>()
+    const server = await startServer((req, res) => {
+      hosts.add(req.headers.host ?? '')
+      setTimeout(() => res.end(), 200)
+    })
+    t.after(() => server.close())
+    const control = new LoadControl()
+    const run = runLoad({ url: server.url, headers, users: 4, spawnRate: 1000, runTime: 2 }, { control })
+    await sleep(500)
+    assert.equal(server.openConnections(), 4)
+    control.change({ users: 1, spawnRate: 1000 })
+    await sleep(600)
+    assert.equal(server.openConnections(), 1)
+    const from = server.count()
+    await sleep(600)
+    // One user left: about 3 requests in 0.6 s, not 12.
+    assert.ok(server.count() - from <= 4, `${server.count() - from} requests in 0.6 s`)
+    const result = await run
+    assert.equal(result.aggregated.requests, server.count())
+    assert.equal(result.aggregated.failures, 0)
+    assert.deepEqual([...hosts], [headers.host ?? `127.0.0.1:${server.port}`])
+  })
+}

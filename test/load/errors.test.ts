@@ -78,8 +78,11 @@ test('http: 503 answers are failures with HTTPError text, with their latency', a
     res.end('busy')
   })
   t.after(() => server.close())
-  const result = await runLoad({ url: `${server.url}/score`, users: 2, runTime: 0.5, wait: 'constant:0.05' })
+  const result = await runLoad({ url: `${server.url}/score`, users: 2, spawnRate: 100, runTime: 0.5, wait: 'constant:0.05' })
   assert.equal(result.aggregated.failures, result.aggregated.requests)
+  // An answer, even a 503, is no reason to back off: each user goes on every 0.05 s (a backoff would
+  // space them 0.05, 0.1, 0.2 s apart: 4 a user).
+  assert.ok(result.aggregated.requests >= 2 * 6, `requests ${result.aggregated.requests}`)
   assert.equal(result.errors[0].kind, 'http')
   assert.equal(result.errors[0].status, 503)
   assert.equal(result.errors[0].error, `HTTPError('503 Server Error: Service Unavailable for url: ${server.url}/score')`)
@@ -88,7 +91,8 @@ test('http: 503 answers are failures with HTTPError text, with their latency', a
 
 test('dns: a host that does not resolve is a NameResolutionError, the run completes', async () => {
   const result = await runLoad({ url: 'http://floodgate-test.invalid/', users: 1, runTime: 0.5 })
-  assert.ok(result.aggregated.requests >= 1)
+  // Backing off from 0.05 s: at most 0, 0.05, 0.15 and 0.35 s in 0.5 s (without it, hundreds).
+  assert.ok(result.aggregated.requests >= 1 && result.aggregated.requests <= 4, `requests ${result.aggregated.requests}`)
   assert.equal(result.errors[0].kind, 'dns')
   assert.match(result.errors[0].error, /^NameResolutionError\('getaddrinfo (ENOTFOUND|EAI_AGAIN) floodgate-test\.invalid'\)$/)
 })

@@ -12,7 +12,7 @@ export const modules = {
   },
   'open-loop': {
     mutate: ['src/load/open.ts', 'src/load/arrival-schedule.ts'],
-    tests: ['test/load/arrivals.test.ts', 'test/load/open.test.ts', 'test/load/arrival-schedule.test.ts']
+    tests: ['test/load/arrivals.test.ts', 'test/load/open.test.ts', 'test/load/arrival-schedule.test.ts', 'test/load/control.test.ts']
   },
   admission: {
     mutate: ['src/serve/admission.ts'],

@@ -66,6 +66,11 @@ test('--column-mapping: ${data.<column>} names a column, other text is a constan
   // The first "=" splits: a constant may hold more.
   assert.deepEqual(parseMapping(['question=a=b'], three), new Map([['question', { value: 'a=b' }]]))
   assert.deepEqual(parseMapping(['question='], three), new Map([['question', { value: '' }]]))
+  // A reference is the whole value, as in PromptFlow: text around one makes the value a constant.
+  assert.deepEqual(parseMapping(['question=Q: ${data.q}'], three), new Map([['question', { value: 'Q: ${data.q}' }]]))
+  assert.deepEqual(parseMapping(['question=${data.q} and more'], three), new Map([['question', { value: '${data.q} and more' }]]))
+  assert.deepEqual(parseMapping(['question=see ${run.outputs.x}'], three), new Map([['question', { value: 'see ${run.outputs.x}' }]]))
+  assert.deepEqual(parseMapping(['question=${run.outputs.x} too'], three), new Map([['question', { value: '${run.outputs.x} too' }]]))
 })
 
 test('--column-mapping errors name the pair and what is wrong', () => {

@@ -30,7 +30,7 @@ test('lines finished in any order are written in input order; only failed lines 
 
 test("a resumed run: an earlier session's lines keep their place (those past the data's end are dropped), the new ones fill the gaps", async (t) => {
   const dir = await folder(t)
-  const writer = new OrderedWriter(dir, 4, new Map([[0, ok(0)], [2, failed(2)], [7, ok(7)]]))
+  const writer = new OrderedWriter(dir, 4, new Map([[0, ok(0)], [2, failed(2)], [4, ok(4)], [7, ok(7)]]))
   writer.put(3, ok(3))
   writer.put(1, ok(1))
   await writer.close()
@@ -48,4 +48,29 @@ test('an interrupted run: the finished lines after a gap are written too, in ord
   await writer.close()
   assert.deepEqual(await lines(dir, 'outputs.jsonl'), [0, 1, 2, 4])
   assert.deepEqual(await lines(dir, 'errors.jsonl'), [4])
+})
+
+test('a line is written as soon as every line before it is: the partial file grows while the run goes on', async (t) => {
+  const dir = await folder(t)
+  // The write stream opens its file a moment after it is made.
+  const partial = async (): Promise<number[]> => {
+    const text = await readFile(join(dir, 'outputs.jsonl.partial'), 'utf8').catch(() => '')
+    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l).line_number)
+  }
+  const until = async (expected: number[]): Promise<void> => {
+    for (let i = 0; i < 100 && (await partial()).length < expected.length; i++) await new Promise((done) => setTimeout(done, 10))
+    assert.deepEqual(await partial(), expected)
+  }
+  const writer = new OrderedWriter(dir, 5, new Map([[0, ok(0)]]))
+  await until([0])
+  writer.put(1, ok(1))
+  await until([0, 1])
+  writer.put(3, ok(3))
+  await new Promise((done) => setTimeout(done, 100))
+  assert.deepEqual(await partial(), [0, 1], 'line 3 waits for line 2')
+  writer.put(2, ok(2))
+  await until([0, 1, 2, 3])
+  writer.put(4, ok(4))
+  await writer.close()
+  assert.deepEqual(await lines(dir, 'outputs.jsonl'), [0, 1, 2, 3, 4])
 })

@@ -71,6 +71,12 @@ test("a resumed run adds the earlier session's histograms and tokens: the figure
   const third = new BatchStats()
   third.merge(json)
   assert.deepEqual(third.toJSON(), json)
+  // Merged into a session that has already recorded the same node: both kept.
+  const busy = new BatchStats()
+  busy.add(run(0.6, [node('a', 0.6)]))
+  busy.merge(earlier.toJSON())
+  assert.equal(busy.toJSON().durationsMs.nodes.a!.count, 4)
+  assert.equal(busy.toJSON().durationsMs.line.count, 4)
   // A session that merged no tokens and saw none keeps none.
   const quiet = new BatchStats()
   quiet.merge({ ...json, tokens: null })

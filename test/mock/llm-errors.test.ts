@@ -243,6 +243,7 @@ test('--error-rate with --error-status 429 / 500 gives OpenAI errors the openai 
         assert.ok(err instanceof OpenAI.RateLimitError)
         assert.equal(err.code, 'rate_limit_exceeded')
         assert.equal(err.message, '429 Rate limit reached for requests (injected by floodgate mock --error-rate).')
+        assert.equal(err.type, 'requests')
       } else {
         assert.ok(err instanceof OpenAI.InternalServerError)
         assert.equal(err.type, 'server_error')

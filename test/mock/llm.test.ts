@@ -86,6 +86,9 @@ test('the raw SSE stream ends with data: [DONE] and has no usage chunk unless as
   assert.equal(chunks.length, 4) // 3 tokens + the stop chunk
   assert.deepEqual(chunks[3].choices[0], { index: 0, delta: {}, logprobs: null, finish_reason: 'stop' })
   assert.ok(chunks.every((c) => c.choices.length === 1))
+  // include_usage false asks for no usage chunk either.
+  const without = await chat(mock.url, { model: 'm', messages, max_tokens: 3, stream: true, stream_options: { include_usage: false } })
+  assert.ok(!without.text.includes('"usage"'), without.text)
 })
 
 test('a client that leaves mid-stream stops the stream and is counted as aborted', async (t) => {
@@ -125,7 +128,7 @@ test('GET /v1/models lists the mock model, and the openai client reads it', asyn
 
 test('the reply echoes the last user message, read from its text parts; prompt tokens count the words of every text part', async (t) => {
   const mock = await withMock(t, { ttft: 0, tokensPerSec: 10_000 })
-  const parts = [{ type: 'text', text: 'Why  is' }, { type: 'image_url', image_url: { url: 'data:,' } }, { type: 'text', text: 'the sky' }, null, 'blue']
+  const parts = [{ type: 'text', text: 'Why  is' }, { type: 'image_url', image_url: { url: 'data:,' } }, { type: 'text', text: 'the sky' }, null, 'blue', { type: 'text', text: 42 }]
   const r = await chat(mock.url, {
     model: 'm',
     max_tokens: 7,
@@ -138,6 +141,9 @@ test('the reply echoes the last user message, read from its text parts; prompt t
   assert.equal(c.system_fingerprint, 'fp_floodgate_mock')
   const now = Date.now() / 1000
   assert.ok(Math.abs(c.created - now) < 60, `created ${c.created}, now ${now}`)
+  // An assistant message without content adds no prompt token.
+  const toolCall = JSON.parse((await chat(mock.url, { model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'a b' }, { role: 'assistant', content: null }] })).text)
+  assert.equal(toolCall.usage.prompt_tokens, 2)
   // No user message at all: lorem ipsum after the preamble.
   const none = JSON.parse((await chat(mock.url, { model: 'm', max_tokens: 5, messages: [{ role: 'system', content: 'x y' }] })).text)
   assert.equal(none.choices[0].message.content, 'Mock answer to: Lorem ipsum')

@@ -156,3 +156,19 @@ for (const [client, headers] of CLIENTS) {
     assert.deepEqual([...hosts], [headers.host ?? `127.0.0.1:${server.port}`])
   })
 }
+
+for (const [client, headers] of CLIENTS) {
+  test(`users lowered mid-run: a user retired in its wait leaves at once, not after the wait (${client})`, async (t) => {
+    const server = await startServer()
+    t.after(() => server.close())
+    const control = new LoadControl()
+    const run = runLoad({ url: server.url, headers, users: 4, spawnRate: 1000, runTime: 1.5, wait: 'constant:5' }, { control })
+    await sleep(300)
+    assert.equal(server.openConnections(), 4)
+    control.change({ users: 1, spawnRate: 1000 })
+    await sleep(300)
+    assert.equal(server.openConnections(), 1)
+    const result = await run
+    assert.equal(result.aggregated.requests, 4)
+  })
+}

@@ -116,8 +116,8 @@ for (const [client, headers] of CLIENTS) {
 }
 
 test('a request answered during the drain, and one cut at its end, start no wait after the run', async (t) => {
-  // The first request of each user is answered at 0.3 s, the second never: the run stops at 0.5 s with
-  // one user in each state, and the 0.4 s drain cuts the second.
+  // One user's request is answered at 0.6 s, the other's never: both are in flight when the run stops at
+  // 0.5 s; the first is answered in the 0.4 s drain, the second is cut at its end.
   let n = 0
   const server = await startServer((_req, res) => {
     if (n++ % 2 === 0) setTimeout(() => res.end('ok'), 600)

@@ -5,6 +5,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { BatchStats } from '../../src/batch/stats.js'
 import type { NodeTrace, RunTrace } from '../../src/executor/index.js'
+import type { LlmCall } from '../../src/llm/call-info.js'
 
 function node(name: string, durationMs: number, extra: Partial<NodeTrace> = {}): NodeTrace {
   return { node: name, startMs: 0, durationMs, status: 'ok', ranOn: 'loop', ...extra }
@@ -14,7 +15,8 @@ function run(durationMs: number, nodes: NodeTrace[]): RunTrace {
   return { startedAt: 0, durationMs, nodes }
 }
 
-const llm = (inputTokens?: number, outputTokens?: number) => ({ provider: 'openai', operation: 'chat', inputTokens, outputTokens })
+const llm = (inputTokens?: number, outputTokens?: number): LlmCall =>
+  ({ provider: 'openai', operation: 'chat', stream: false, serverAddress: '127.0.0.1', serverPort: 8000, startedAt: 0, inputTokens, outputTokens })
 
 test('no line yet: counts of 0, every figure null, no tokens', () => {
   const json = new BatchStats().toJSON()

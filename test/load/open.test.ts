@@ -98,3 +98,13 @@ test('open loop: a stalled generator shows in the percentiles (latency from inte
   assert.ok(p['50'] < 100, `p50 ${p['50']} ms`)
   assert.ok(result.aggregated.requests >= 290 && result.aggregated.requests <= 300, `requests ${result.aggregated.requests}`)
 })
+
+test('--max-in-flight N: exactly N arrivals are taken while N are in flight, the rest dropped', async (t) => {
+  // A server that never answers: the first 3 arrivals stay in flight to the end and are cut by the drain.
+  const server = await startServer(() => { /* never answers */ })
+  t.after(() => server.close())
+  const result = await runLoad({ url: server.url, rate: 100, runTime: 1, maxInFlight: 3, drainSec: 0.2 })
+  assert.equal(server.count(), 3)
+  assert.equal(result.abandoned, 3, 'a fourth arrival was taken (and queued) with 3 in flight')
+  assert.equal(result.aggregated.requests, 0)
+})

@@ -53,10 +53,7 @@ test('an interrupted run: the finished lines after a gap are written too, in ord
 test('a line is written as soon as every line before it is: the partial file grows while the run goes on', async (t) => {
   const dir = await folder(t)
   // The write stream opens its file a moment after it is made.
-  const partial = async (): Promise<number[]> => {
-    const text = await readFile(join(dir, 'outputs.jsonl.partial'), 'utf8').catch(() => '')
-    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l).line_number)
-  }
+  const partial = (): Promise<number[]> => lines(dir, 'outputs.jsonl.partial').catch(() => [])
   const until = async (expected: number[]): Promise<void> => {
     for (let i = 0; i < 100 && (await partial()).length < expected.length; i++) await new Promise((done) => setTimeout(done, 10))
     assert.deepEqual(await partial(), expected)

@@ -76,10 +76,11 @@ export const modules = {
     mutate: ['src/tool-runtime/abort.ts', 'src/tool-runtime/sleep.ts'],
     tests: ['test/tool-runtime/abort.test.ts', 'test/tool-runtime/sleep.test.ts', 'test/tools/tools.test.ts']
   },
-  // A served request's boundary: its body, Accept and API key read, its id, and every error as one HTTP answer.
+  // A served request's boundary: its body, Accept and API key read, its id, and every error as one HTTP answer
+  // (with shown(), which quotes a value at fault in its messages).
   'serve-boundary': {
-    mutate: ['src/serve/errors.ts', 'src/serve/body.ts', 'src/serve/negotiate.ts', 'src/serve/auth.ts', 'src/serve/request-id.ts'],
-    tests: ['test/serve/errors.test.ts', 'test/serve/body.test.ts', 'test/serve/negotiate.test.ts', 'test/serve/request-id.test.ts', 'test/serve/auth.test.ts', 'test/serve/leaks.test.ts', 'test/serve/api.test.ts', 'test/serve/envelope.test.ts']
+    mutate: ['src/serve/errors.ts', 'src/serve/body.ts', 'src/serve/negotiate.ts', 'src/serve/auth.ts', 'src/serve/request-id.ts', 'src/shown.ts'],
+    tests: ['test/shown.test.ts', 'test/serve/errors.test.ts', 'test/serve/body.test.ts', 'test/serve/negotiate.test.ts', 'test/serve/request-id.test.ts', 'test/serve/auth.test.ts', 'test/serve/leaks.test.ts', 'test/serve/api.test.ts', 'test/serve/envelope.test.ts']
   },
   // What a flow folder and a request's inputs are checked against: fields, references, cycles, the plan's order.
   'flow-validation': {

@@ -11,5 +11,15 @@ export function shown(value: unknown): string {
   const whole = typeof value === 'string' ? `a string of ${value.length} characters`
     : Array.isArray(value) ? `a list of ${value.length} items`
     : `a mapping of ${Object.keys(value as object).length} keys`
-  return `${text.slice(0, MAX_SHOWN)}... (${whole})`
+  return `${head(text, MAX_SHOWN)}... (${whole})`
+}
+
+/**
+ * The first `max` UTF-16 units of `text`, one fewer when the last would be the first half of a surrogate
+ * pair: a cut between the halves leaves a lone surrogate, which a terminal or a UTF-8 body shows as U+FFFD.
+ */
+export function head(text: string, max: number): string {
+  if (text.length <= max) return text
+  const last = text.charCodeAt(max - 1)
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max)
 }

@@ -5,6 +5,7 @@
 import { STATUS_CODES, maxHeaderSize } from 'node:http'
 import type { FastifyError, FastifyReply } from 'fastify'
 import { isFloodgateError, messageOf, type ErrorCategory } from '../errors.js'
+import { head } from '../shown.js'
 import { noteError } from './response-tracker.js'
 
 export interface ErrorEnvelope {
@@ -89,13 +90,8 @@ export function publicMessage(status: number, message: string): string {
   // rules, which need a whole address or path to recognise it.
   const text = message.replace(ADDRESS, '<address>').replace(RESOLVED_HOST, '$1 <address>').replace(QUOTED_PATH, '$1$2$1').replace(WINDOWS_PATH, '$1').replace(POSIX_PATH, '$1')
   if (text.length <= MAX_PUBLIC_MESSAGE) return text
-  // Not between the two halves of a surrogate pair, which would leave JSON a lone surrogate.
-  const end = isHighSurrogate(text.charCodeAt(MAX_PUBLIC_MESSAGE - 1)) ? MAX_PUBLIC_MESSAGE - 1 : MAX_PUBLIC_MESSAGE
-  return `${text.slice(0, end)}... (${text.length - end} characters more in the server's log)`
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff
+  const start = head(text, MAX_PUBLIC_MESSAGE)
+  return `${start}... (${text.length - start.length} characters more in the server's log)`
 }
 
 export function envelope(

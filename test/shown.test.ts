@@ -24,6 +24,7 @@ test('a cut never leaves the first half of a surrogate pair alone', () => {
   assert.equal(head('abc', 3), 'abc')
   assert.equal(head('abcd', 3), 'abc')
   assert.equal(head('ab\uD800', 3), 'ab\uD800') // nothing cut, so nothing dropped
+  assert.equal(head('ab\uD800c', 3), 'ab') // the first high surrogate
   assert.equal(head('ab\uDBFFc', 3), 'ab') // the last high surrogate
   assert.equal(head('ab\uDC00c', 3), 'ab\uDC00') // a low surrogate ends a pair: the cut is after it
 })

@@ -97,6 +97,7 @@ test('publicMessage: 5xx messages lose URLs, addresses and the folders of absolu
     ['at run (x.js:12:7), at tool.ts:40, flow.dag.yaml:12 and a.mjs:300:12', 'at run (x.js:12:7), at tool.ts:40, flow.dag.yaml:12 and a.mjs:300:12'],
     ['tool.py:12:7, main.go:30:5 and lib.rs:120:13', 'tool.py:12:7, main.go:30:5 and lib.rs:120:13'],
     ['tpl.jinja2:14, x.j2:22, b.json:10, c.yml:99 and d.tsx:120', 'tpl.jinja2:14, x.j2:22, b.json:10, c.yml:99 and d.tsx:120'],
+    ['tool.mjs:40, tool.cjs:41, tool.mts:42 and tool.cts:43', 'tool.mjs:40, tool.cjs:41, tool.mts:42 and tool.cts:43'],
     // ... but a host whose name only starts like one, or a line alone in a ".py" file (Paraguay's domain), is
     ['api.json.corp:8080, js.example:443 and shop.py:8443', '<address>, <address> and <address>'],
     // not addresses nor absolute paths: times, ratios, versions, a port of one or six digits, relative paths

@@ -10,17 +10,19 @@
 //     span for each encoding (the process's nice-19 thread, /proc/<pid>/task/*/schedstat).
 // (2) scale: the study's static_async flow against a loopback mock that waits 1.0 s, 10,000 closed-loop
 //     connections with no wait (autocannon). Ideal: 10,000 / 1.25 s = 8,000 req/s. Targets: >= 75% of
-//     ideal, zero errors, p99 < 1.5 s, RSS < 300 MiB per worker.
+//     ideal, zero errors, p99 < 1.6 s, RSS < 300 MiB per worker.
 // The scale run is driven by autocannon and then by Floodgate's own load generator (closed-loop users,
-// no wait), each against a fresh server.
+// no wait), each against a fresh server; then the stack's floor: the same flow written by hand on
+// fastify and undici (bare-flow-server.mjs), driven by Floodgate's generator, and Floodgate over it.
 // Env: SERVE_BENCH_CONNECTIONS (default 10000), SERVE_BENCH_SECONDS (default 20), SERVE_BENCH_WORKERS
 // (default: one per core) for the scale run; SERVE_BENCH_ONLY=overhead or scale runs one part;
 // SERVE_BENCH_NODE_FLAGS adds node flags to the served process and its workers (e.g.
 // --heap-growing-percent=100, the memory-for-CPU trade in README).
 // A/B of the scale run in one command (interleaved rounds, medians; see scaleAb): SERVE_BENCH_AB_FLAGS
 // (node flags of B only), SERVE_BENCH_AB_WORKERS (B's worker count), SERVE_BENCH_AB_BASE (a built
-// checkout served as A), SERVE_BENCH_ROUNDS (default 3), SERVE_BENCH_GENERATOR (autocannon or
-// 'floodgate load'). E.g. SERVE_BENCH_ONLY=scale SERVE_BENCH_AB_FLAGS='--max-semi-space-size=32' npm run bench:perf -- serve
+// checkout served as A), SERVE_BENCH_AB_BARE=1 (B is benchmarks/bare-flow-server.mjs, the flow written by
+// hand on fastify and undici: the stack's floor), SERVE_BENCH_ROUNDS (default 3), SERVE_BENCH_GENERATOR
+// (autocannon or 'floodgate load'). E.g. SERVE_BENCH_ONLY=scale SERVE_BENCH_AB_FLAGS='--max-semi-space-size=32' npm run bench:perf -- serve
 // Every scale run prints req/s and % of ideal, p50/p99, errors, peak RSS per worker, and the CPU per
 // request of server (with its GC pauses), mock and generator, which share the cores.
 // Floodgate runs as users run it: bin/floodgate.js on the build (`npm run bench:perf` builds first).
@@ -416,6 +418,8 @@ interface Variant {
   /** The checkout whose bin/floodgate.js, dist and examples are served. */
   root: string
   workers: number
+  /** Serves benchmarks/bare-flow-server.mjs (the flow by hand on the same stack) instead of Floodgate. */
+  bare?: boolean
 }
 
 /** What one scale run measured. */
@@ -434,12 +438,12 @@ interface ScaleFigures {
   gcPause: number
 }
 
-/** The workers' summed GC pause seconds, from the server's /metrics (NaN when it cannot be read). */
+/** The workers' summed GC pause seconds, from the server's /metrics (NaN when it cannot be read or has none: the floor). */
 async function gcSeconds(url: string): Promise<number> {
   try {
     const text = await (await fetch(`${url}/metrics`)).text()
-    let sum = 0
-    for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)/gm)) sum += Number(m[1])
+    let sum = NaN
+    for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)/gm)) sum = (Number.isNaN(sum) ? 0 : sum) + Number(m[1])
     return sum
   } catch {
     return NaN
@@ -450,8 +454,10 @@ async function scaleRun(variant: Variant, generator: Generator, connections: num
   const drive = generator === 'autocannon' ? autocannonLoad : floodgateLoad
   const mock = await startScript(MOCK)
   const flow = join(variant.root, 'examples/promptflow-serve/static_async')
-  const args = [...variant.flags, join(variant.root, 'bin/floodgate.js'), 'serve', flow, '--workers', String(variant.workers), '--port', '0', '--log-level', 'warn']
-  const fg = await startNode(args, { MOCK_API_ENDPOINT: mock.url }, 60_000)
+  const args = variant.bare
+    ? [...variant.flags, join(repoRoot, 'benchmarks/bare-flow-server.mjs')]
+    : [...variant.flags, join(variant.root, 'bin/floodgate.js'), 'serve', flow, '--workers', String(variant.workers), '--port', '0', '--log-level', 'warn']
+  const fg = await startNode(args, { MOCK_API_ENDPOINT: mock.url, BARE_WORKERS: String(variant.workers) }, 60_000)
   let peakRss = 0
   const sampler = setInterval(() => {
     for (const pid of childPids(fg.child.pid ?? 0)) peakRss = Math.max(peakRss, rssMiB(pid))
@@ -482,7 +488,7 @@ function describe(f: ScaleFigures, ideal: number): string {
   return (
     `${round1(f.rps)} req/s (${round1((100 * f.rps) / ideal)}% of ${ideal}), p50 ${round1(f.p50)} ms, p99 ${round1(f.p99)} ms, ${f.errorText}, ` +
     `peak worker RSS ${round1(f.peakRss)} MiB; CPU per request: server ${round1(f.serverCpu)} us ` +
-    `(GC pauses ${round1(f.gcPause)} us, ${round1((100 * f.gcPause) / f.serverCpu)}%), mock ${round1(f.mockCpu)} us, generator ${round1(f.generatorCpu)} us ` +
+    `(GC pauses ${Number.isFinite(f.gcPause) ? `${round1(f.gcPause)} us, ${round1((100 * f.gcPause) / f.serverCpu)}%` : 'not read'}), mock ${round1(f.mockCpu)} us, generator ${round1(f.generatorCpu)} us ` +
     `(all share ${cores} cores: at most ${round1((cores * 1e6) / (f.serverCpu + f.mockCpu + f.generatorCpu))} req/s)`
   )
 }
@@ -501,13 +507,13 @@ const CONNECTIONS = Number(process.env.SERVE_BENCH_CONNECTIONS ?? 10_000)
 const SECONDS = Number(process.env.SERVE_BENCH_SECONDS ?? 20)
 const WORKERS = Number(process.env.SERVE_BENCH_WORKERS ?? availableParallelism())
 
-async function scale(generator: Generator): Promise<Metric[]> {
+async function scale(generator: Generator): Promise<{ metrics: Metric[]; figures: ScaleFigures }> {
   const ideal = CONNECTIONS / 1.25
   const variant: Variant = { name: 'this build', flags: NODE_FLAGS, root: repoRoot, workers: WORKERS }
   const f = await scaleRun(variant, generator, CONNECTIONS, SECONDS)
   const by = `(${generator})`
   process.stdout.write(`scale ${by}: ${CONNECTIONS} connections, ${SECONDS} s, ${WORKERS} workers: ${describe(f, ideal)}\n`)
-  return [
+  const metrics: Metric[] = [
     { metric: `scale ${by}: req/s (${CONNECTIONS} conns, static_async, ${WORKERS} workers)`, value: round(f.rps, 0), unit: 'req/s' },
     { metric: `scale ${by}: fraction of ideal (conns / 1.25 s)`, value: round(f.rps / ideal, 3), unit: 'ratio', target: '>= 0.75', pass: f.rps / ideal >= 0.75 },
     { metric: `scale ${by}: p50 latency`, value: round1(f.p50), unit: 'ms' },
@@ -519,6 +525,36 @@ async function scale(generator: Generator): Promise<Metric[]> {
     { metric: `scale ${by}: generator CPU per request`, value: round1(f.generatorCpu), unit: 'us' },
     { metric: `scale ${by}: peak RSS per worker`, value: round1(f.peakRss), unit: 'MiB', target: '< 300', pass: f.peakRss > 0 && f.peakRss < 300 }
   ]
+  return { metrics, figures: f }
+}
+
+/**
+ * The stack's floor, measured right after Floodgate's `floodgate load` run: the same flow written by hand
+ * on fastify and undici (benchmarks/bare-flow-server.mjs), the same workers, mock and generator. What
+ * it reaches no server built on that stack reaches on this machine; Floodgate's figures over it are
+ * what Floodgate itself costs.
+ */
+async function scaleFloor(floodgate: ScaleFigures): Promise<Metric[]> {
+  const ideal = CONNECTIONS / 1.25
+  const variant: Variant = { name: 'floor', flags: NODE_FLAGS, root: repoRoot, workers: WORKERS, bare: true }
+  const f = await scaleRun(variant, 'floodgate load', CONNECTIONS, SECONDS)
+  process.stdout.write(`scale floor (the flow by hand on fastify + undici, floodgate load): ${describe(f, ideal)}\n`)
+  return [
+    { metric: 'scale floor (by hand on fastify + undici): req/s', value: round(f.rps, 0), unit: 'req/s' },
+    { metric: 'scale floor: fraction of ideal', value: round(f.rps / ideal, 3), unit: 'ratio' },
+    { metric: 'scale floor: p99 latency', value: round1(f.p99), unit: 'ms' },
+    { metric: 'scale floor: errors', value: f.errors, unit: 'count', target: '0', pass: f.errors === 0 },
+    { metric: 'scale floor: server CPU per request (all workers)', value: round1(f.serverCpu), unit: 'us' },
+    { metric: 'scale floor: peak RSS per worker', value: round1(f.peakRss), unit: 'MiB' },
+    { metric: 'scale: Floodgate / floor req/s (floodgate load)', value: round(floodgate.rps / f.rps, 3), unit: 'ratio' },
+    { metric: 'scale: Floodgate - floor server CPU per request', value: round1(floodgate.serverCpu - f.serverCpu), unit: 'us' }
+  ]
+}
+
+async function scaleAll(): Promise<Metric[]> {
+  const byAutocannon = await scale('autocannon')
+  const byFloodgate = await scale('floodgate load')
+  return [...byAutocannon.metrics, ...byFloodgate.metrics, ...(await scaleFloor(byFloodgate.figures))]
 }
 
 /**
@@ -535,7 +571,8 @@ async function scaleAb(): Promise<Metric[]> {
   const base = process.env.SERVE_BENCH_AB_BASE
   const a: Variant = { name: base ? `A (${base})` : 'A', flags: NODE_FLAGS, root: base ?? repoRoot, workers: WORKERS }
   const bWorkers = Number(process.env.SERVE_BENCH_AB_WORKERS ?? WORKERS)
-  const b: Variant = { name: `B (${[base ? 'this build' : '', ...abFlags, bWorkers !== WORKERS ? `${bWorkers} workers` : ''].filter(Boolean).join(' ')})`, flags: [...NODE_FLAGS, ...abFlags], root: repoRoot, workers: bWorkers }
+  const bare = process.env.SERVE_BENCH_AB_BARE === '1'
+  const b: Variant = { name: `B (${[bare ? 'the flow by hand on the same stack' : '', base ? 'this build' : '', ...abFlags, bWorkers !== WORKERS ? `${bWorkers} workers` : ''].filter(Boolean).join(' ')})`, flags: [...NODE_FLAGS, ...abFlags], root: repoRoot, workers: bWorkers, bare }
   const ideal = CONNECTIONS / 1.25
   process.stdout.write(`scale A/B (${generator}): ${CONNECTIONS} connections, ${SECONDS} s, ${rounds} interleaved rounds; A = ${a.name}, ${a.workers} workers, flags [${a.flags.join(' ')}]; B = ${b.name}, flags [${b.flags.join(' ')}]\n`)
   // A first run warms the generator (autocannon runs in this process, and its first run at 10,000
@@ -572,6 +609,6 @@ async function scaleAb(): Promise<Metric[]> {
 
 const only = process.env.SERVE_BENCH_ONLY
 const metrics = [...(only === 'scale' ? [] : await overhead())]
-const ab = ['SERVE_BENCH_AB_FLAGS', 'SERVE_BENCH_AB_BASE', 'SERVE_BENCH_AB_WORKERS'].some((name) => process.env[name] !== undefined)
-if (only !== 'overhead') metrics.push(...(ab ? await scaleAb() : [...(await scale('autocannon')), ...(await scale('floodgate load'))]))
+const ab = ['SERVE_BENCH_AB_FLAGS', 'SERVE_BENCH_AB_BASE', 'SERVE_BENCH_AB_WORKERS', 'SERVE_BENCH_AB_BARE'].some((name) => process.env[name] !== undefined)
+if (only !== 'overhead') metrics.push(...(ab ? await scaleAb() : await scaleAll()))
 emit('serve', metrics)

@@ -3,7 +3,8 @@
 // and major GC collected included (V8's sampling heap profiler keeps only live ones by default, and on
 // a server nearly every request's object is dead by the end), and writes the profile with the number of
 // requests received meanwhile (diagnostics_channel), so that bytes divide into bytes per request.
-// Env: ALLOC_SAMPLE_OUT (the .heapprofile to write; nothing happens without it), ALLOC_SAMPLE_DELAY_S
+// Env: ALLOC_SAMPLE_OUT (the .heapprofile to write, "%p" in it replaced by the process id, for a cluster
+// whose processes all load this; nothing happens without it), ALLOC_SAMPLE_DELAY_S
 // (default 6: start once a load has warmed up), ALLOC_SAMPLE_SECONDS (default 8).
 // Read the file with Chrome DevTools (Memory, load profile), or sum selfSize by function or URL.
 import { Session } from 'node:inspector'
@@ -11,7 +12,7 @@ import { writeFileSync } from 'node:fs'
 import { isMainThread } from 'node:worker_threads'
 import diagnostics from 'node:diagnostics_channel'
 
-const out = process.env.ALLOC_SAMPLE_OUT
+const out = process.env.ALLOC_SAMPLE_OUT?.replaceAll('%p', String(process.pid))
 if (isMainThread && out) {
   let requests = 0
   diagnostics.subscribe('http.server.request.start', () => requests++)

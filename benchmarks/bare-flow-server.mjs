@@ -17,10 +17,9 @@ if (cluster.isPrimary) {
       if (++ready === workers) console.log(`listening on http://127.0.0.1:${message.port}`)
     })
   }
+  // The primary exits by itself once its workers are gone (it holds nothing else).
   process.on('SIGTERM', () => {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM')
-    cluster.once('exit', () => { if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0) })
-    setTimeout(() => process.exit(0), 5000).unref()
   })
 } else {
   const { default: Fastify } = await import('fastify')

@@ -442,9 +442,8 @@ interface ScaleFigures {
 async function gcSeconds(url: string): Promise<number> {
   try {
     const text = await (await fetch(`${url}/metrics`)).text()
-    let sum = NaN
-    for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)/gm)) sum = (Number.isNaN(sum) ? 0 : sum) + Number(m[1])
-    return sum
+    const sums = [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)/gm)].map((m) => Number(m[1]))
+    return sums.length === 0 ? NaN : sums.reduce((a, b) => a + b, 0)
   } catch {
     return NaN
   }
@@ -457,7 +456,8 @@ async function scaleRun(variant: Variant, generator: Generator, connections: num
   const args = variant.bare
     ? [...variant.flags, join(repoRoot, 'benchmarks/bare-flow-server.mjs')]
     : [...variant.flags, join(variant.root, 'bin/floodgate.js'), 'serve', flow, '--workers', String(variant.workers), '--port', '0', '--log-level', 'warn']
-  const fg = await startNode(args, { MOCK_API_ENDPOINT: mock.url, BARE_WORKERS: String(variant.workers) }, 60_000)
+  const env: Record<string, string> = variant.bare ? { MOCK_API_ENDPOINT: mock.url, BARE_WORKERS: String(variant.workers) } : { MOCK_API_ENDPOINT: mock.url }
+  const fg = await startNode(args, env, 60_000)
   let peakRss = 0
   const sampler = setInterval(() => {
     for (const pid of childPids(fg.child.pid ?? 0)) peakRss = Math.max(peakRss, rssMiB(pid))
